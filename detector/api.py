@@ -1,0 +1,199 @@
+"""Library API: :func:`check` and :func:`score`.
+
+    >>> import detector
+    >>> [f.code for f in detector.check("He said the the talks failed.", grammar="off")]
+    ['REP001']
+
+The CLI is a thin layer over these two functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+from . import families
+from .article import Article, as_article
+from .findings import FAMILIES, Finding, locate
+from .scoring import Evidence, RuleScorer
+from .text import Document
+
+GrammarOption = str  # "auto" | "off" | "require", or a checker object with .check_many()
+
+
+@dataclass(slots=True)
+class Report:
+    """The scored result for one article."""
+
+    article: Article
+    findings: list[Finding]
+    stats: dict[str, float]
+    reliability: float
+    verdict: str
+    grammar: str = "off"
+    model: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.article.name
+
+    def counts(self) -> dict[str, int]:
+        c = {fam: 0 for fam in FAMILIES}
+        for f in self.findings:
+            c[f.family] = c.get(f.family, 0) + 1
+        return c
+
+    def to_dict(self) -> dict:
+        d = {
+            "path": self.path,
+            "reliability": self.reliability,
+            "verdict": self.verdict,
+            "counts": self.counts(),
+            "findings": [f.to_dict() for f in self.findings],
+            "stats": self.stats,
+            "grammar": self.grammar,
+            "model": self.model,
+        }
+        for k in ("id", "title", "url"):
+            v = getattr(self.article, k)
+            if v is not None:
+                d[k] = v
+        d.update(self.extra)
+        return d
+
+
+def document_stats(doc: Document) -> dict[str, float]:
+    return {
+        "chars": float(len(doc.text)),
+        "words": float(doc.word_count),
+        "sentences": float(len(doc.sentences)),
+        "paragraphs": float(len(doc.paragraphs)),
+        "lines": float(len(doc.lines)),
+    }
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """Drop exact duplicates, and NAM004 (LanguageTool unknown capitalised word) where a more
+    specific name finding covers the same span, so one misspelling is counted once."""
+    seen = set()
+    specific_name_spans = [(f.start, f.end) for f in findings if f.family == "name" and f.code != "NAM004"]
+    out = []
+    for f in findings:
+        key = (f.family, f.code, f.start, f.end)
+        if key in seen:
+            continue
+        if f.code == "NAM004" and any(s < f.end and f.start < e for s, e in specific_name_spans):
+            continue
+        seen.add(key)
+        out.append(f)
+    return out
+
+
+def _open_grammar(grammar: GrammarOption, url: str | None):
+    """Return (checker or None, status) for a grammar option."""
+    if grammar == "off" or grammar is None or grammar is False:
+        return None, "off"
+    if not isinstance(grammar, str):
+        return grammar, "ok"
+    from .families import grammar as grammar_family
+
+    return grammar_family.open_checker(grammar, url=url)
+
+
+def analyse(
+    items: Sequence[str | Article],
+    *,
+    grammar: GrammarOption = "auto",
+    languagetool_url: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[Article], list[Evidence]]:
+    """Run every detector family (and LanguageTool, if available) on a batch of articles."""
+    articles = [as_article(x, name=f"<text {i + 1}>") for i, x in enumerate(items)]
+    docs = [Document(a.text) for a in articles]
+    per_doc = [families.load(name) for name in families.PER_DOCUMENT]
+    stat_mods = [families.load(name) for name in families.STATS]
+
+    checker, gstatus = _open_grammar(grammar, languagetool_url)
+    grammar_results = None
+    if checker is not None:
+        grammar_results = checker.check_many([a.text for a in articles])
+
+    names = families.load("names")
+    batch_names = names.detect_batch(docs) if len(docs) > 1 else [[] for _ in docs]
+
+    evidence = []
+    for i, doc in enumerate(docs):
+        found: list[Finding] = []
+        for mod in per_doc:
+            found.extend(mod.detect(doc))
+        found.extend(batch_names[i])
+        stats = document_stats(doc)
+        for mod in stat_mods:
+            stats.update(mod.stats(doc))
+        status = gstatus
+        if grammar_results is not None:
+            res = grammar_results[i]
+            if res.error:
+                status = "unavailable"
+            else:
+                found.extend(res.findings)
+                stats.update(res.rates)
+        evidence.append(Evidence(findings=locate(doc.text, _dedupe(found)), stats=stats, grammar=status))
+        if progress:
+            progress(1)
+    return articles, evidence
+
+
+def check(
+    text_or_article: str | Article | Sequence[str | Article],
+    *,
+    grammar: GrammarOption = "auto",
+    languagetool_url: str | None = None,
+) -> list[Finding] | list[list[Finding]]:
+    """Findings for one text/Article (a list of Findings), or for a batch (a list of lists)."""
+    single = isinstance(text_or_article, (str, Article))
+    items = [text_or_article] if single else list(text_or_article)
+    _, evidence = analyse(items, grammar=grammar, languagetool_url=languagetool_url)
+    return evidence[0].findings if single else [e.findings for e in evidence]
+
+
+def load_scorer(model: str | None = None, *, grammar_available: bool = True):
+    """The scorer used by :func:`score`: the trained model when one is installed, else the rule."""
+    try:
+        from . import model as model_mod
+    except ImportError:
+        return RuleScorer()
+    return model_mod.load_scorer(model, grammar_available=grammar_available)
+
+
+def score(
+    items: Iterable[str | Article],
+    *,
+    grammar: GrammarOption = "auto",
+    languagetool_url: str | None = None,
+    model: str | None = None,
+    scorer=None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Report]:
+    """Score a batch of articles (one batch: cross-article name consistency applies)."""
+    items = list(items)
+    articles, evidence = analyse(items, grammar=grammar, languagetool_url=languagetool_url, progress=progress)
+    if not articles:
+        return []
+    grammar_ok = all(e.grammar == "ok" for e in evidence)
+    if scorer is None:
+        scorer = load_scorer(model, grammar_available=grammar_ok)
+    rel = scorer.reliability(evidence)
+    return [
+        Report(
+            article=a,
+            findings=ev.findings,
+            stats=ev.stats,
+            reliability=float(r),
+            verdict=scorer.thresholds.verdict(r),
+            grammar=ev.grammar,
+            model=scorer.name,
+        )
+        for a, ev, r in zip(articles, evidence, rel)
+    ]

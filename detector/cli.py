@@ -1,0 +1,307 @@
+"""Command-line interface (typer). A thin layer over :mod:`detector.api`.
+
+Exit codes (stable):
+  0  done
+  1  some article scored at or below the --fail-on verdict
+  2  usage error
+  3  some input could not be read (the others were still processed)
+  4  --require-grammar given and LanguageTool could not be had
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INPUT, EXIT_GRAMMAR = 0, 1, 2, 3, 4
+
+app = typer.Typer(
+    name="detector",
+    help="Judge how far to trust the text of a news article, with evidence.\n\n"
+    "Exit codes: 0 done; 1 an article hit --fail-on; 2 usage error; 3 some input unreadable "
+    "(the rest still processed); 4 grammar required but LanguageTool unavailable.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class FailOn(str, Enum):
+    reject = "reject"
+    review = "review"
+    never = "never"
+
+
+def _err(msg: str) -> None:
+    sys.stderr.write(msg.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+FilesArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Files (.txt, .html, .json, .jsonl), directories (searched recursively), glob patterns, "
+        "or '-' for standard input.",
+        show_default=False,
+    ),
+]
+GrammarOpt = Annotated[
+    bool,
+    typer.Option("--grammar/--no-grammar", help="Check grammar and spelling with LanguageTool when available."),
+]
+RequireGrammarOpt = Annotated[
+    bool,
+    typer.Option("--require-grammar", help="Fail with exit code 4 if LanguageTool cannot be used."),
+]
+LtUrlOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--languagetool-url",
+        envvar="DETECTOR_LT_URL",
+        help="Use this running LanguageTool server (e.g. http://localhost:8081) instead of a local one.",
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or notes on stderr.")]
+MaxBytesOpt = Annotated[
+    int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.", show_default=True)
+]
+OutputOpt = Annotated[
+    Optional[str],
+    typer.Option("--output", "-o", help="Write the result to this file (atomically) instead of stdout."),
+]
+NamesOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--names",
+        help="Extra gazetteer file(s) of correct person-name spellings (one name per line; "
+        "'Canonical | variant | variant' for attested variants). Also $DETECTOR_NAMES.",
+    ),
+]
+
+
+def _load(files: list[str], max_bytes: int, quiet: bool):
+    from .io import Article, iter_inputs
+
+    notes: list[str] = []
+    articles, errors = [], []
+    for item in iter_inputs(files, max_bytes=max_bytes, notes=notes):
+        if isinstance(item, Article):
+            articles.append(item)
+        else:
+            errors.append(item)
+            _err(str(item))
+    if not quiet:
+        for n in notes:
+            _err(f"note: {n}")
+    return articles, errors
+
+
+def _grammar_mode(grammar: bool, require: bool) -> str:
+    if require:
+        return "require"
+    return "auto" if grammar else "off"
+
+
+def _run(
+    files: list[str],
+    *,
+    grammar: bool,
+    require_grammar: bool,
+    languagetool_url: str | None,
+    quiet: bool,
+    max_bytes: int,
+    model: str | None,
+    names: list[str] | None,
+):
+    from . import api
+    from .families import grammar as grammar_family
+
+    if not files:
+        _err("error: no input given (pass files, directories, globs or '-')")
+        raise typer.Exit(EXIT_USAGE)
+    if names:
+        from .families import names as names_family
+
+        try:
+            names_family.set_user_gazetteer(names)
+        except (OSError, ValueError) as e:
+            _err(f"error: --names: {e}")
+            raise typer.Exit(EXIT_USAGE) from None
+    articles, errors = _load(files, max_bytes, quiet)
+    reports = []
+    if articles:
+        show_progress = not quiet and sys.stdout.isatty() and sys.stderr.isatty() and len(articles) > 1
+        progress_cb, progress_ctx = None, None
+        if show_progress:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            from rich.console import Console
+
+            progress_ctx = Progress(
+                TextColumn("scoring"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            task = progress_ctx.add_task("score", total=len(articles))
+            progress_ctx.start()
+            progress_cb = lambda n: progress_ctx.advance(task, n)  # noqa: E731
+        try:
+            reports = api.score(
+                articles,
+                grammar=_grammar_mode(grammar, require_grammar),
+                languagetool_url=languagetool_url,
+                model=model,
+                progress=progress_cb,
+            )
+        except grammar_family.GrammarUnavailable as e:
+            _err(f"error: grammar required but LanguageTool is unavailable: {e}")
+            raise typer.Exit(EXIT_GRAMMAR) from None
+        finally:
+            if progress_ctx is not None:
+                progress_ctx.stop()
+        if not quiet and any(r.grammar == "unavailable" for r in reports):
+            _err(
+                "note: grammar: LanguageTool unavailable; scored without grammar/spelling "
+                "(run `detector languagetool status`, or pass --require-grammar to make this an error)"
+            )
+    return reports, errors
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from .io import atomic_write
+
+        atomic_write(output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _exit_code(reports, errors, fail_on: FailOn) -> int:
+    if errors:
+        return EXIT_INPUT
+    bad = {"reject": {"reject"}, "review": {"reject", "review"}, "never": set()}[fail_on.value]
+    if any(r.verdict in bad for r in reports):
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+@app.command()
+def check(
+    files: FilesArg = None,
+    grammar: GrammarOpt = True,
+    require_grammar: RequireGrammarOpt = False,
+    languagetool_url: LtUrlOpt = None,
+    names: NamesOpt = None,
+    output: OutputOpt = None,
+    quiet: QuietOpt = False,
+    max_bytes: MaxBytesOpt = 5_000_000,
+) -> None:
+    """Print every finding, one per line: path:line:col: CODE message (→ suggestion)."""
+    from .output import render_check
+
+    reports, errors = _run(
+        files or [],
+        grammar=grammar,
+        require_grammar=require_grammar,
+        languagetool_url=languagetool_url,
+        quiet=quiet,
+        max_bytes=max_bytes,
+        model=None,
+        names=names,
+    )
+    _emit(render_check(reports), output)
+    raise typer.Exit(EXIT_INPUT if errors else EXIT_OK)
+
+
+@app.command()
+def score(
+    files: FilesArg = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 if any article gets this verdict (or worse).")
+    ] = FailOn.never,
+    model: Annotated[
+        Optional[str], typer.Option("--model", "-m", help="A model file from `detector train` (.skops).")
+    ] = None,
+    grammar: GrammarOpt = True,
+    require_grammar: RequireGrammarOpt = False,
+    languagetool_url: LtUrlOpt = None,
+    names: NamesOpt = None,
+    output: OutputOpt = None,
+    quiet: QuietOpt = False,
+    max_bytes: MaxBytesOpt = 5_000_000,
+) -> None:
+    """Score articles: reliability (0-1, higher = more trustworthy), verdict, findings per family.
+
+    All files of one call form one batch, so a name spelled one way in most files and another
+    way in a few is flagged in the few.
+    """
+    from .output import RENDERERS
+
+    reports, errors = _run(
+        files or [],
+        grammar=grammar,
+        require_grammar=require_grammar,
+        languagetool_url=languagetool_url,
+        quiet=quiet,
+        max_bytes=max_bytes,
+        model=model,
+        names=names,
+    )
+    _emit(RENDERERS[format.value](reports), output)
+    raise typer.Exit(_exit_code(reports, errors, fail_on))
+
+
+@app.command()
+def codes() -> None:
+    """List the stable finding codes."""
+    from .findings import CODES
+
+    for code, (fam, desc) in CODES.items():
+        typer.echo(f"{code}  {fam:<16} {desc}")
+
+
+def _register_subcommands() -> None:
+    """Sub-command groups live in their own modules (each light to import)."""
+    import importlib
+
+    for modname in ("detector.cli_languagetool", "detector.cli_model", "detector.cli_triage"):
+        try:
+            mod = importlib.import_module(modname)
+        except ModuleNotFoundError as e:
+            if e.name == modname:
+                continue
+            raise
+        mod.register(app)
+
+
+_register_subcommands()
+
+
+def main() -> None:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+"""boilerplate family (placeholder: being implemented)."""
+
+from __future__ import annotations
+
+from ..findings import Finding
+from ..text import Document, as_document
+
+FAMILY = "boilerplate"
+
+
+def detect(text: str | Document) -> list[Finding]:
+    as_document(text)
+    return []

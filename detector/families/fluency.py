@@ -1,0 +1,17 @@
+"""fluency family (placeholder: being implemented)."""
+
+from __future__ import annotations
+
+from ..findings import Finding
+from ..text import Document, as_document
+
+FAMILY = "fluency"
+
+
+def detect(text: str | Document) -> list[Finding]:
+    as_document(text)
+    return []
+
+
+def stats(doc: Document) -> dict[str, float]:
+    return {}

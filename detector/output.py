@@ -1,0 +1,65 @@
+"""Rendering findings and reports: ruff-style lines, text table, JSON, JSONL, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Iterable
+
+from .findings import FAMILIES, Finding
+
+
+def finding_line(path: str, f: Finding) -> str:
+    """``path:line:col: CODE message (→ suggestion)`` — the ruff/Vale convention."""
+    s = f"{path}:{f.line}:{f.column}: {f.code} {f.message}"
+    if f.suggestion:
+        s += f" (→ {f.suggestion})"
+    return s
+
+
+def render_check(reports) -> str:
+    lines = []
+    for r in reports:
+        for f in r.findings:
+            lines.append(finding_line(r.path, f))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _short(fam: str) -> str:
+    return fam
+
+
+def render_text(reports) -> str:
+    if not reports:
+        return ""
+    width = max(len(r.path) for r in reports)
+    fams = list(FAMILIES)
+    out = []
+    for r in reports:
+        c = r.counts()
+        counts = " ".join(f"{_short(fam)}={c.get(fam, 0)}" for fam in fams if c.get(fam, 0))
+        out.append(f"{r.path:<{width}}  {r.reliability:6.3f}  {r.verdict:<6}  {counts or '-'}")
+    return "\n".join(out) + "\n"
+
+
+def render_json(reports) -> str:
+    return json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2) + "\n"
+
+
+def render_jsonl(reports) -> str:
+    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)
+
+
+def render_csv(reports: Iterable) -> str:
+    buf = io.StringIO()
+    fams = list(FAMILIES)
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["path", "reliability", "verdict", "grammar", "model", "findings", *fams])
+    for r in reports:
+        c = r.counts()
+        w.writerow([r.path, f"{r.reliability:.4f}", r.verdict, r.grammar, r.model, len(r.findings), *(c.get(f, 0) for f in fams)])
+    return buf.getvalue()
+
+
+RENDERERS = {"text": render_text, "json": render_json, "jsonl": render_jsonl, "csv": render_csv}
