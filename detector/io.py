@@ -107,7 +107,11 @@ def _html_to_article(html: str, name: str, url: str | None = None) -> Article | 
     if not body or not body.strip():
         return InputError(name, "HTML has no extractable article text")
     title = (getattr(doc, "title", None) or "").strip() or None
-    text = f"{title}\n\n{body}" if title and not body.startswith(title) else body
+    # trafilatura puts one block per line; detector's layout is one paragraph per blank-line block
+    blocks = [b.strip() for b in body.splitlines() if b.strip()]
+    if title and blocks and blocks[0] == title:
+        blocks = blocks[1:]
+    text = "\n\n".join(([title] if title else []) + blocks)
     return Article(text=text, name=name, title=title, url=url or getattr(doc, "url", None))
 
 

