@@ -107,8 +107,13 @@ def analyse(
     grammar: GrammarOption = "auto",
     languagetool_url: str | None = None,
     progress: Callable[[int], None] | None = None,
+    context: Iterable[str | Article] = (),
 ) -> tuple[list[Article], list[Evidence]]:
-    """Run every detector family (and LanguageTool, if available) on a batch of articles."""
+    """Run every detector family (and LanguageTool, if available) on a batch of articles.
+
+    ``context``: further texts of the same batch that are not analysed themselves but take part
+    in the cross-article name evidence (used by ``triage`` to score only new items of a feed).
+    """
     articles = [as_article(x, name=f"<text {i + 1}>") for i, x in enumerate(items)]
     docs = [Document(a.text) for a in articles]
     per_doc = [families.load(name) for name in families.PER_DOCUMENT]
@@ -120,7 +125,9 @@ def analyse(
         grammar_results = checker.check_many([a.text for a in articles])
 
     names = families.load("names")
-    batch_names = names.detect_batch(docs) if len(docs) > 1 else [[] for _ in docs]
+    ctx_docs = [Document(as_article(x).text) for x in context]
+    all_docs = docs + ctx_docs
+    batch_names = names.detect_batch(all_docs)[: len(docs)] if len(all_docs) > 1 else [[] for _ in docs]
 
     evidence = []
     for i, doc in enumerate(docs):
@@ -175,10 +182,14 @@ def score(
     model: str | None = None,
     scorer=None,
     progress: Callable[[int], None] | None = None,
+    context: Iterable[str | Article] = (),
 ) -> list[Report]:
-    """Score a batch of articles (one batch: cross-article name consistency applies)."""
+    """Score a batch of articles (one batch: cross-article name consistency applies; ``context``
+    adds texts that count for name consistency without being scored)."""
     items = list(items)
-    articles, evidence = analyse(items, grammar=grammar, languagetool_url=languagetool_url, progress=progress)
+    articles, evidence = analyse(
+        items, grammar=grammar, languagetool_url=languagetool_url, progress=progress, context=context
+    )
     if not articles:
         return []
     grammar_ok = all(e.grammar == "ok" for e in evidence)

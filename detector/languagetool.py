@@ -24,6 +24,8 @@ Environment:
   DETECTOR_LT_JVM_MEM      JVM heap cap, e.g. 1g, 768m (default 1g)
   DETECTOR_LT_THREADS      LanguageTool server check threads (default: CPU count)
   DETECTOR_LT_START_TIMEOUT seconds to wait for the JVM to come up (default 90)
+  DETECTOR_LT_WARMUP       0 = skip the warm-up check made when the server starts
+  DETECTOR_CACHE_DIR       root of detector's cache (default platformdirs user_cache_dir)
 """
 
 from __future__ import annotations
@@ -408,12 +410,23 @@ class LocalServer:
                     if health(self.url, timeout=1.0):
                         # stderr is no longer needed; stop buffering it so the JVM never blocks.
                         threading.Thread(target=_drain, args=(self.proc.stderr,), daemon=True).start()
+                        self._warm_up()
                         return
                     time.sleep(0.2)
                 else:
                     last = f"LanguageTool server did not answer within {timeout:.0f} s"
                 self._kill()
             raise ProvisionError(last or "LanguageTool server could not be started")
+
+    def _warm_up(self) -> None:
+        """The first check loads dictionaries and models (seconds); do it as part of starting."""
+        import httpx
+
+        if os.environ.get("DETECTOR_LT_WARMUP", "1") == "0":
+            return
+        lang = os.environ.get("DETECTOR_LT_LANGUAGE") or "en-US"
+        with contextlib.suppress(httpx.HTTPError):
+            httpx.post(self.url + "/v2/check", data={"text": "He go to school.", "language": lang}, timeout=120)
 
     def _kill(self) -> None:
         proc, self.proc = self.proc, None

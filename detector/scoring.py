@@ -57,6 +57,10 @@ RULE_WEIGHTS = {
 }
 
 
+# Extra burden (per 1,000 words) for an article whose text is entirely duplicated.
+DUPLICATE_COVERAGE_WEIGHT = 12.0
+
+
 class RuleScorer:
     """Interim rule: ``reliability = exp(-k * sum_f w_family * s_severity / words * 1000)``.
 
@@ -64,7 +68,9 @@ class RuleScorer:
     (``SEVERITY_WEIGHT``); the sum is divided by the article length in thousands of words
     (floored at 0.3 so a three-line snippet is not judged on one hit) and mapped through a
     decaying exponential with ``k = 0.08``. With no findings the reliability is 1.0; about
-    six weighted findings per 1,000 words give the 0.6 "review" boundary.
+    six weighted findings per 1,000 words give the 0.6 "review" boundary. Duplicated text adds
+    ``DUPLICATE_COVERAGE_WEIGHT`` x (share of characters inside duplicate-block findings) per
+    1,000 words, so a whole article pasted twice lands in "review".
     """
 
     name = "rule-v1"
@@ -80,5 +86,9 @@ class RuleScorer:
             burden = sum(
                 RULE_WEIGHTS.get(f.family, 0.5) * SEVERITY_WEIGHT.get(f.severity, 1.0) for f in ev.findings
             )
+            # duplicated text weighs by how much of the article it is, not by how many blocks
+            chars = max(1.0, ev.stats.get("chars", 1.0))
+            dup = sum(f.end - f.start for f in ev.findings if f.family == "duplicate-block") / chars
+            burden += DUPLICATE_COVERAGE_WEIGHT * min(1.0, dup) * kwords
             out.append(round(math.exp(-self.k * burden / kwords), 4))
         return out

@@ -21,7 +21,7 @@ from types import ModuleType
 # module names (inside detector.families) that run per document, in report order
 PER_DOCUMENT = ("repetition", "duplicates", "names", "sentences", "boilerplate", "fluency")
 # modules contributing document statistics
-STATS = ("readability", "fluency")
+STATS = ("readability", "fluency", "docstats")
 
 
 def load(name: str) -> ModuleType:

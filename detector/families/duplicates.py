@@ -1,13 +1,217 @@
-"""duplicate-block family (placeholder: being implemented)."""
+"""duplicate-block family: repeated lines, captions and paragraphs (DUP001), and long runs of
+repeated paragraphs -- typically a whole article pasted twice (DUP002).
+
+The unit is a line (``Document.lines``): in scraped copy a paragraph, a caption and a headline
+are each a line, and a paragraph with an inner line break is two units that repeat together.
+Each line is normalised to its lower-cased words (punctuation, quotes and spacing ignored) and
+hashed; a line counts as a repeat when an earlier line has the same key. Lines of fewer than
+``MIN_WORDS`` words ("Thumbnail", "Share this post") are left to the boilerplate family.
+
+Near-identical repeats (a word changed or dropped) are found without comparing every pair: a
+long line is also keyed by its first and last ``AFFIX_WORDS`` words, and only an earlier line
+sharing one of those keys is compared with rapidfuzz (``NEAR_RATIO``).
+
+The same text wrapped differently (two paragraphs joined into one line by another page
+template) is caught through sentences: a line whose sentences all occurred in earlier lines is a
+repeat too. A single long sentence (``SENTENCE_MIN_WORDS``+) repeated in another line -- a
+standfirst or caption pasted into a paragraph -- is a DUP001 on that sentence. A sentence repeated
+within the next ``NEARBY_SENTENCES`` sentences of the same line is left to the repetition family.
+
+A run of repeated lines (short lines inside the run do not break it) with at least
+``RUN_MIN_LINES`` repeats and ``RUN_MIN_WORDS`` words becomes one DUP002 finding covering the
+whole run, instead of one DUP001 per line. Every finding points at the repeat and names the
+first copy ("repeats paragraph at line N").
+"""
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz
+
 from ..findings import Finding
-from ..text import Document, as_document
+from ..text import WORD_RE, Document, as_document
 
 FAMILY = "duplicate-block"
 
+MIN_WORDS = 4  # shorter lines are furniture or list labels, not duplicated content
+NEAR_MIN_WORDS = 10  # only lines this long are compared fuzzily
+AFFIX_WORDS = 6
+NEAR_RATIO = 90.0
+RUN_MIN_LINES = 3
+RUN_MIN_WORDS = 60
+QUOTE_CHARS = 50
+SENTENCE_MIN_WORDS = 8  # a repeated sentence (in another line) this long is reported
+NEARBY_SENTENCES = 2  # a sentence repeated this close in the same line is a repetition loop
+
+
+def _quote(text: str, start: int, end: int) -> str:
+    s = " ".join(text[start:end].split())
+    return s if len(s) <= QUOTE_CHARS else s[: QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def _line_no(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _line_sentences(doc: Document) -> list[list[tuple[str, int, int, int]]]:
+    """Per line: (key, word count, start, end) of each sentence in it."""
+    src = doc.text
+    lines = doc.lines
+    out: list[list[tuple[str, int, int, int]]] = [[] for _ in lines]
+    li = 0
+    last = len(lines) - 1
+    for s, e in doc.sentences:
+        while li < last and lines[li][1] <= s:
+            li += 1
+        words = WORD_RE.findall(src, s, e)
+        out[li].append((" ".join(words).lower(), len(words), s, e))
+    return out
+
 
 def detect(text: str | Document) -> list[Finding]:
-    as_document(text)
-    return []
+    doc = as_document(text)
+    src = doc.text
+    lines = doc.lines
+    if len(lines) < 2:
+        return []
+    line_sents = _line_sentences(doc)
+
+    exact: dict[str, int] = {}
+    affix: dict[tuple[int, str], int] = {}
+    seen_sent: dict[str, tuple[int, int, int]] = {}  # sentence key -> (line, start, end) of first copy
+    keys: list[str] = []
+    # per line: index of the first copy (or -1), how it matched, word count
+    source: list[int] = []
+    how: list[str] = []
+    nwords: list[int] = []
+    for k, (s, e) in enumerate(lines):
+        words = WORD_RE.findall(src, s, e)
+        nw = len(words)
+        nwords.append(nw)
+        key = " ".join(words).lower()
+        keys.append(key)
+        found, kind = -1, ""
+        if nw >= MIN_WORDS:
+            first = exact.get(key)
+            if first is not None:
+                found, kind = first, "exact"
+            else:
+                exact[key] = k
+                best = 0.0
+                if nw >= NEAR_MIN_WORDS:
+                    head = (0, " ".join(words[:AFFIX_WORDS]).lower())
+                    tail = (1, " ".join(words[-AFFIX_WORDS:]).lower())
+                    for ak in (head, tail):
+                        prev = affix.get(ak)
+                        if prev is None:
+                            affix[ak] = k
+                        elif prev != found:
+                            r = fuzz.ratio(key, keys[prev], score_cutoff=NEAR_RATIO)
+                            if r > best:
+                                found, best = prev, r
+                    if found >= 0:
+                        kind = f"nearly ({best:.0f}% similar) "
+                if found < 0:
+                    # the same text wrapped differently: every sentence already seen elsewhere
+                    sents = [x for x in line_sents[k] if x[1] >= SENTENCE_MIN_WORDS // 2]
+                    if sents and (len(sents) >= 2 or sents[0][1] >= SENTENCE_MIN_WORDS):
+                        hits = [seen_sent.get(x[0]) for x in sents]
+                        if all(h is not None and h[0] != k for h in hits):
+                            found, kind = hits[0][0], "wrapped"
+        for x in line_sents[k]:
+            seen_sent.setdefault(x[0], (k, x[2], x[3]))
+        source.append(found)
+        how.append(kind)
+
+    out: list[Finding] = []
+    k = 0
+    n = len(lines)
+    while k < n:
+        if source[k] < 0:
+            k += 1
+            continue
+        # extend a run of repeats; short lines inside it do not break it
+        run = [k]
+        m = k + 1
+        while m < n:
+            if source[m] >= 0:
+                run.append(m)
+            elif nwords[m] >= MIN_WORDS:
+                break
+            m += 1
+        run_words = sum(nwords[r] for r in run)
+        if len(run) >= RUN_MIN_LINES and run_words >= RUN_MIN_WORDS:
+            first = source[run[0]]
+            start, end = lines[run[0]][0], lines[run[-1]][1]
+            fs, fe = lines[first]
+            out.append(
+                Finding(
+                    FAMILY,
+                    "DUP002",
+                    start,
+                    end,
+                    f"repeats {len(run)} paragraphs ({run_words} words) of earlier text, from the "
+                    f"paragraph at line {_line_no(src, fs)}: “{_quote(src, fs, fe)}”",
+                    suggestion="delete the repeat",
+                    severity="error",
+                )
+            )
+        else:
+            for r in run:
+                first = source[r]
+                fs, fe = lines[first]
+                s, e = lines[r]
+                if how[r] == "wrapped":
+                    msg = f"repeats text of the paragraph at line {_line_no(src, fs)}"
+                else:
+                    msg = (
+                        f"{'' if how[r] == 'exact' else how[r]}repeats paragraph at line {_line_no(src, fs)}"
+                    )
+                out.append(
+                    Finding(
+                        FAMILY,
+                        "DUP001",
+                        s,
+                        e,
+                        f"{msg}: “{_quote(src, fs, fe)}”",
+                        suggestion="delete the repeat",
+                        severity="warning",
+                    )
+                )
+        k = run[-1] + 1
+
+    out.extend(_sentence_repeats(src, line_sents, source))
+    return out
+
+
+def _sentence_repeats(
+    src: str, line_sents: list[list[tuple[str, int, int, int]]], line_source: list[int]
+) -> list[Finding]:
+    """A long sentence that repeats one in another line (a standfirst or caption pasted into a
+    paragraph). Lines already reported as repeats are skipped; a sentence repeated within the next
+    ``NEARBY_SENTENCES`` sentences of its line is left to the repetition family (REP002)."""
+    seen: dict[str, tuple[int, int, int, int]] = {}  # key -> (line, ordinal, start, end) of first copy
+    out = []
+    ordinal = 0
+    for li, sents in enumerate(line_sents):
+        for key, nw, s, e in sents:
+            ordinal += 1
+            if nw < SENTENCE_MIN_WORDS:
+                continue
+            prev = seen.get(key)
+            if prev is None:
+                seen[key] = (li, ordinal, s, e)
+                continue
+            if line_source[li] >= 0 or (prev[0] == li and ordinal - prev[1] <= NEARBY_SENTENCES):
+                continue
+            out.append(
+                Finding(
+                    FAMILY,
+                    "DUP001",
+                    s,
+                    e,
+                    f"repeats sentence at line {_line_no(src, prev[2])}: “{_quote(src, prev[2], prev[3])}”",
+                    suggestion="delete the repeat",
+                    severity="warning",
+                )
+            )
+    return out

@@ -1,17 +1,294 @@
-"""fluency family (placeholder: being implemented)."""
+"""fluency family: spinner and machine-translation word choice.
+
+Findings
+--------
+``FLU001`` tortured phrase: a spinner's synonym for a fixed term ("malignant growth" for "cancer",
+"huge information" for "big data"). The lexicon is the train half of the Problematic Paper
+Screener fingerprints (Cabanac, Labbé & Magazinov 2021; research-use third-party data). Its text
+is **not** shipped: ``resources/tortured_phrases.npz`` holds only 64-bit hashes of the normalised
+phrases (plus hashes of their context/exclusion terms), compiled by
+:func:`build_tortured_lexicon` from ``../shared/data/spinning/tortured_phrases_train.jsonl``.
+Because only hashes are shipped, a finding names the flagged span but cannot suggest the
+expected term. Rules used (news text, not papers): exact-match rows only (proximity and
+unparseable queries are skipped); an ``AND`` term must also occur in the article; a ``NOT`` term
+must not; single-word phrases are used only when they carry an ``AND`` context term.
+
+Statistics (``stats(doc)``; consumed by the classifier)
+-------------------------------------------------------
+Reference corpus: lower-cased word unigrams and within-sentence bigrams of **half of the BBC
+train split** (the other half is kept for training the classifier so its clean examples do not
+look artificially familiar), shipped as sorted ``uint32`` hashes in ``resources/bbc_ngrams.npz``
+(never the text; built by :func:`build_reference`). Numbers are folded to ``0``.
+
+- ``flu_unseen_bigram_share``: share of word bigrams never seen in the reference.
+- ``flu_unseen_known_bigram_share``: the same, over bigrams whose two words are both in the
+  reference vocabulary (odd combinations of ordinary words: spinner and MT word choice, not
+  just new names).
+- ``flu_oov_share``: share of lower-case words not in the reference vocabulary.
+- ``flu_tortured_per1000w``: FLU001 hits per 1,000 words.
+- ``flu_article_share``: share of words that are "the"/"a"/"an" (MT from article-less
+  languages drops or misplaces them).
+- ``flu_ttr_window``: mean type/token ratio over windows of 100 words (lexical variety).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
 from ..findings import Finding
-from ..text import Document, as_document
+from ..text import WORD_RE, Document, as_document
 
 FAMILY = "fluency"
 
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+NGRAM_FILE = RESOURCES / "bbc_ngrams.npz"
+TORTURED_FILE = RESOURCES / "tortured_phrases.npz"
+
+STAT_KEYS = (
+    "flu_unseen_bigram_share",
+    "flu_unseen_known_bigram_share",
+    "flu_oov_share",
+    "flu_tortured_per1000w",
+    "flu_article_share",
+    "flu_ttr_window",
+)
+
+_DIGIT_RE = re.compile(r"\d")
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def norm_token(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    return "0" if _DIGIT_RE.search(w) else w
+
+
+def hash32(s: str) -> int:
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(), "little")
+
+
+def hash64(s: str) -> int:
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def tokens(text: str) -> list[str]:
+    return [norm_token(m.group()) for m in WORD_RE.finditer(text)]
+
+
+def sentence_tokens(doc: Document) -> list[list[str]]:
+    t = doc.text
+    return [tokens(t[s:e]) for s, e in doc.sentences]
+
+
+# --------------------------------------------------------------------------------------------
+# reference n-grams
+# --------------------------------------------------------------------------------------------
+def build_reference(texts, out: str | os.PathLike = NGRAM_FILE) -> dict[str, int]:
+    """Hash the unigrams and within-sentence bigrams of ``texts`` into a compact artifact."""
+    import numpy as np
+
+    uni: set[int] = set()
+    bi: set[int] = set()
+    for text in texts:
+        for toks in sentence_tokens(Document(text)):
+            uni.update(hash32(w) for w in toks)
+            bi.update(hash32(f"{a} {b}") for a, b in zip(toks, toks[1:]))
+    u = np.array(sorted(uni), dtype=np.uint32)
+    b = np.array(sorted(bi), dtype=np.uint32)
+    np.savez_compressed(out, unigrams=u, bigrams=b)
+    return {"unigrams": int(u.size), "bigrams": int(b.size)}
+
+
+@lru_cache(maxsize=1)
+def _reference():
+    import numpy as np
+
+    if not NGRAM_FILE.exists():
+        return None
+    with np.load(NGRAM_FILE) as z:
+        return z["unigrams"], z["bigrams"]
+
+
+def _member(sorted_arr, values):
+    import numpy as np
+
+    q = np.asarray(values, dtype=np.uint32)
+    if q.size == 0 or sorted_arr.size == 0:
+        return np.zeros(q.size, dtype=bool)
+    idx = np.searchsorted(sorted_arr, q)
+    idx[idx >= sorted_arr.size] = 0
+    return sorted_arr[idx] == q
+
+
+# --------------------------------------------------------------------------------------------
+# tortured-phrase lexicon (hashes only)
+# --------------------------------------------------------------------------------------------
+def _phrase_key(phrase: str) -> str:
+    return " ".join(tokens(phrase))
+
+
+def build_tortured_lexicon(jsonl_path: str | os.PathLike, out: str | os.PathLike = TORTURED_FILE) -> int:
+    """Compile the lexicon JSONL into hashes (no text): returns the number of phrases kept."""
+    import json
+
+    import numpy as np
+
+    ph, ntok, req_ptr, req, exc_ptr, exc = [], [], [0], [], [0], []
+    with open(jsonl_path, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if row.get("match_type") != "exact" or row.get("unparsed") or not row.get("phrase"):
+                continue
+            key = _phrase_key(row["phrase"])
+            n = len(key.split())
+            if "0" in key.split():  # numbers are folded to "0": such phrases cannot be matched
+                continue
+            requires = [_phrase_key(t) for t in row.get("also_requires") or [] if _phrase_key(t)]
+            if n == 0 or n > 12 or (n == 1 and not requires):
+                continue
+            ph.append(hash64(key))
+            ntok.append(n)
+            req.extend(hash64(t) for t in requires)
+            req_ptr.append(len(req))
+            exc.extend(hash64(_phrase_key(t)) for t in row.get("excludes") or [] if _phrase_key(t))
+            exc_ptr.append(len(exc))
+    np.savez_compressed(
+        out,
+        phrase=np.array(ph, dtype=np.uint64),
+        ntok=np.array(ntok, dtype=np.uint8),
+        req_ptr=np.array(req_ptr, dtype=np.int32),
+        req=np.array(req, dtype=np.uint64),
+        exc_ptr=np.array(exc_ptr, dtype=np.int32),
+        exc=np.array(exc, dtype=np.uint64),
+    )
+    return len(ph)
+
+
+@lru_cache(maxsize=1)
+def _lexicon():
+    """(phrase hash -> list of (requires, excludes)), n-gram lengths needed; None if absent."""
+    import numpy as np
+
+    if not TORTURED_FILE.exists():
+        return None
+    with np.load(TORTURED_FILE) as z:
+        phrase = z["phrase"].tolist()
+        ntok = z["ntok"].tolist()
+        rp, rq, ep, ex = z["req_ptr"], z["req"].tolist(), z["exc_ptr"], z["exc"].tolist()
+    table: dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
+    lengths = set(ntok)
+    ctx_lengths = set()
+    for i, h in enumerate(phrase):
+        reqs = tuple(rq[rp[i] : rp[i + 1]])
+        excs = tuple(ex[ep[i] : ep[i + 1]])
+        table.setdefault(h, []).append((reqs, excs))
+    # context terms may be of any length up to the longest phrase
+    ctx_lengths = set(range(1, max(lengths) + 1)) if lengths else set()
+    return table, sorted(lengths), sorted(ctx_lengths)
+
+
+def _tortured_hits(doc: Document) -> list[tuple[int, int]]:
+    cached = doc.__dict__.get("_flu_tortured")
+    if cached is None:
+        cached = doc.__dict__["_flu_tortured"] = _compute_tortured_hits(doc)
+    return cached
+
+
+def _compute_tortured_hits(doc: Document) -> list[tuple[int, int]]:
+    lex = _lexicon()
+    if lex is None:
+        return []
+    table, lengths, _ = lex
+    t = doc.text
+    words = doc.words
+    toks = [norm_token(t[s:e]) for s, e in words]
+    cand = []
+    all_hashes: set[int] | None = None
+    for n in lengths:
+        for i in range(len(toks) - n + 1):
+            h = hash64(" ".join(toks[i : i + n]))
+            entries = table.get(h)
+            if entries:
+                cand.append((i, n, entries))
+    if not cand:
+        return []
+    out = []
+    for i, n, entries in cand:
+        ok = False
+        for reqs, excs in entries:
+            if reqs or excs:
+                if all_hashes is None:
+                    all_hashes = set()
+                    maxlen = 12
+                    for m in range(1, maxlen + 1):
+                        for j in range(len(toks) - m + 1):
+                            all_hashes.add(hash64(" ".join(toks[j : j + m])))
+                if any(r not in all_hashes for r in reqs) or any(x in all_hashes for x in excs):
+                    continue
+            ok = True
+            break
+        if ok:
+            out.append((words[i][0], words[i + n - 1][1]))
+    # drop hits nested in a longer hit
+    out.sort(key=lambda se: (se[0], -se[1]))
+    kept: list[tuple[int, int]] = []
+    for s, e in out:
+        if kept and s < kept[-1][1]:
+            continue
+        kept.append((s, e))
+    return kept
+
 
 def detect(text: str | Document) -> list[Finding]:
-    as_document(text)
-    return []
+    doc = as_document(text)
+    return [
+        Finding(
+            family=FAMILY,
+            code="FLU001",
+            start=s,
+            end=e,
+            message=f"tortured phrase '{doc.text[s:e]}' (spinner synonym for a fixed term)",
+            severity="warning",
+        )
+        for s, e in _tortured_hits(doc)
+    ]
 
 
-def stats(doc: Document) -> dict[str, float]:
-    return {}
+def stats(text: str | Document) -> dict[str, float]:
+    doc = as_document(text)
+    out = dict.fromkeys(STAT_KEYS, 0.0)
+    sents = sentence_tokens(doc)
+    flat = [w for s in sents for w in s]
+    n_words = len(flat)
+    if n_words == 0:
+        return out
+    out["flu_article_share"] = sum(1 for w in flat if w in _ARTICLES) / n_words
+    if n_words >= 100:
+        ttrs = [len(set(flat[i : i + 100])) / 100.0 for i in range(0, n_words - 99, 50)]
+        out["flu_ttr_window"] = sum(ttrs) / len(ttrs)
+    else:
+        out["flu_ttr_window"] = len(set(flat)) / n_words
+    out["flu_tortured_per1000w"] = 1000.0 * len(_tortured_hits(doc)) / max(n_words, 100)
+    ref = _reference()
+    if ref is None:
+        return out
+    uni, bi = ref
+    t = doc.text
+    lower_words = [norm_token(t[s:e]) for s, e in doc.words if t[s].islower()]
+    if lower_words:
+        known = _member(uni, [hash32(w) for w in lower_words])
+        out["flu_oov_share"] = float(1.0 - known.mean())
+    pairs = [(a, b) for s in sents for a, b in zip(s, s[1:])]
+    if pairs:
+        seen = _member(bi, [hash32(f"{a} {b}") for a, b in pairs])
+        out["flu_unseen_bigram_share"] = float(1.0 - seen.mean())
+        vocab = {w: k for w, k in zip(flat, _member(uni, [hash32(w) for w in flat]))}
+        known_pairs = [vocab[a] and vocab[b] for a, b in pairs]
+        n_known = sum(known_pairs)
+        if n_known:
+            unseen_known = sum(1 for k, s in zip(known_pairs, seen) if k and not s)
+            out["flu_unseen_known_bigram_share"] = float(unseen_known / n_known)
+    return out

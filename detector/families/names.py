@@ -1,21 +1,526 @@
-"""name family (placeholder: being implemented)."""
+"""name family: misspelled or inconsistently spelled person names.
+
+- NAM001 near miss of a known person's name ("Anthony Blinken" -> "Antony Blinken"): the
+  observed full name is not a known spelling of anyone, one of its first/last tokens equals a
+  target's and the other is one or two edits away (same initial letter), the match is
+  unambiguous among *all* known spellings, and the name is unlikely to be some other person (the
+  surname is rare when the first names differ; the first name is rare, or the observed surname
+  unheard of, when the surnames differ).
+- NAM002 two spellings of one name in one article ("Yoav Galant ... Yoav Gallant"): the known
+  or majority spelling is suggested for the other.
+- NAM003 minority spelling across a batch (:func:`detect_batch`): a spelling used in at most half
+  as many articles as a similar one seen in at least two, and not itself a known spelling.
+
+Attested variants (gazetteer lines, transliteration groups of first names, accents, hyphens,
+particles, middle initials) are never flagged. The gazetteer is :mod:`detector.gazetteer`;
+it is loaded on the first capitalised two-word sequence.
+"""
 
 from __future__ import annotations
 
+import re
+import weakref
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA
+
+from .. import gazetteer as gz
 from ..findings import Finding
 from ..text import Document, as_document
 
 FAMILY = "name"
 
+set_user_gazetteer = gz.set_user_gazetteer
+
+# -- tuning ------------------------------------------------------------------------------------
+# NAM001, first names differ: at most this many known people may share the surname.
+MAX_SURNAME_PEOPLE = 3
+# NAM001, surnames differ: the first name must be this rare when the observed surname is itself a
+# known surname, and at most MAX_FIRST_PEOPLE_UNKNOWN when it is not.
+MAX_FIRST_PEOPLE_KNOWN_SURNAME = 8
+MAX_FIRST_PEOPLE_UNKNOWN = 40
+# NAM003: the majority spelling must be in at least this many articles, and this many times as
+# many as the minority spelling.
+BATCH_MIN_DOCS = 2
+BATCH_RATIO = 1.5
+# ... when both spellings are real names (known first names / surnames): stronger evidence.
+BATCH_STRONG_DOCS = 3
+BATCH_STRONG_RATIO = 4
+
+# -- tokenising ----------------------------------------------------------------------------------
+_UPPER = "".join(
+    c for c in map(chr, list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))) if c.isupper()
+)
+_UP = "[" + re.escape(_UPPER) + "]"
+_LET = r"[^\W\d_]"
+_TOK = (
+    rf"(?:(?:al|el|ad|as|ash|at|az|ar|an)[-‐])?{_UP}{_LET}*(?:['’]{_LET}+)*"
+    rf"(?:[-‐]{_LET}+(?:['’]{_LET}+)*)*"
+)
+_INIT = rf"{_UP}\.(?:[ ]?{_UP}\.)*"
+_PART = r"(?:bin|bint|ibn|al|el|von|van|der|den|de|da|dos|das|du|la|le|di|del|della|ter|ten)"
+_SEP = r"[ \u00a0]"
+_ITEM = rf"(?:{_INIT}|{_TOK})"
+RUN_RE = re.compile(rf"(?<![\w'’\-.]){_ITEM}(?:{_SEP}(?:{_PART}{_SEP})*{_ITEM})+(?!\w)")
+TOKEN_RE = re.compile(rf"{_INIT}|{_TOK}|\b{_PART}\b")
+_HYPHEN_RE = re.compile(r"[-‐]")
+
+# Capitalised words that start or sit in name-like runs but are not first names.
+STOP = frozenset(
+    """
+    a an the and but or if in on at of for to by with from as after before when while where what
+    who why how this that these those there then than so yet he she it we they his her its their our
+    mr mrs ms miss dr prof sir dame lord lady king queen prince princess pope sheikh emir
+    president vice prime minister ministers secretary general chief state defense defence
+    foreign interior finance home office deputy senator sen rep gov governor mayor judge justice
+    chancellor ambassador envoy spokesman spokeswoman spokesperson commander colonel captain
+    major lieutenant sergeant admiral leader speaker chairman chairwoman chair director head
+    army navy air force police party council court house senate congress parliament
+    north south east west new old great united national international royal federal republic
+    democratic republican labour conservative liberal saint st monday tuesday wednesday thursday
+    friday saturday sunday january february march april may june july august september october
+    november december us uk un eu nato my your our real
+    """.split()
+)
+
+
+@dataclass(slots=True)
+class Tok:
+    start: int
+    end: int
+    text: str
+    keys: list[str]  # folded sub-tokens ("Al-Thani" -> ["al", "thani"])
+    particle: bool
+    possessive: bool = False
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    toks: list[Tok]
+    core: tuple[str, ...]
+    known: bool
+    flagged: bool = False
+
+    @property
+    def pair(self) -> str:
+        return f"{self.core[0]} {self.core[-1]}"
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.toks)
+
+
+@dataclass(slots=True)
+class Analysis:
+    mentions: list[Mention] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+_fold_memo: dict[str, list[str]] = {}
+
+
+def _keys(text: str) -> list[str]:
+    k = _fold_memo.get(text)
+    if k is None:
+        if len(_fold_memo) > 200_000:
+            _fold_memo.clear()
+        k = [gz.fold(p) for p in _HYPHEN_RE.split(text) if p]
+        k = [x for x in k if x]
+        _fold_memo[text] = k
+    return k
+
+
+def _tokens(text: str, s: int, e: int) -> list[Tok]:
+    out = []
+    for m in TOKEN_RE.finditer(text, s, e):
+        t = m.group()
+        ts, te = m.start(), m.end()
+        if len(t) > 2 and t[-2] in "'’" and t[-1] in "sS":  # possessive
+            t, te = t[:-2], te - 2
+        particle = t[0].islower() and "-" not in t and "‐" not in t
+        out.append(Tok(ts, te, t, _keys(t), particle, te != m.end()))
+    return out
+
+
+def _split_runs(toks: list[Tok]) -> list[list[Tok]]:
+    """A possessive ends a name: "Israel's Mossad" is two runs."""
+    out, cur = [], []
+    for t in toks:
+        cur.append(t)
+        if t.possessive:
+            out.append(cur)
+            cur = []
+    if cur:
+        out.append(cur)
+    return [r for r in out if len(r) >= 2]
+
+
+def _core(toks: list[Tok]) -> list[str]:
+    keys = []
+    for t in toks:
+        keys.extend(t.keys)
+    return gz.core_tokens(keys)
+
+
+def similar(a: str, b: str) -> bool:
+    """Could ``a`` be a misspelling of ``b`` (two different folded tokens)? Same initial, one
+    edit (two for tokens of 8+ letters), not a plural or adjective ending."""
+    if a == b or not a or not b or a[0] != b[0]:
+        return False
+    la, lb = len(a), len(b)
+    m = min(la, lb)
+    if m < 4 or abs(la - lb) > 2:
+        return False
+    short, long_ = (a, b) if la < lb else (b, a)
+    if long_.startswith(short) and long_[len(short) :] in _SUFFIXES:
+        return False  # plural, possessive or adjective ("Lanka"/"Lankan")
+    d = OSA.distance(a, b, score_cutoff=2)
+    return d == 1 or (d == 2 and m >= 8)
+
+
+_SUFFIXES = frozenset(("s", "es", "n", "an", "i", "ns", "is"))
+
+
+# -- NAM001 ----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class NearMiss:
+    which: str  # "first" or "last": the token that differs
+    pid: int
+    form: str  # target display spelling
+    target_key: str  # the target's folded token
+
+
+def _person_pairs(g: gz.Gazetteer, pid: int, memo: dict = {}) -> set[str]:  # noqa: B006
+    key = (id(g), pid)
+    pairs = memo.get(key)
+    if pairs is None:
+        pairs = set()
+        for form in g.persons[pid][1]:
+            c = gz.name_core(form)
+            if len(c) >= 2:
+                pairs.add(f"{c[0]} {c[-1]}")
+        memo[key] = pairs
+    return pairs
+
+
+def near_miss(g: gz.Gazetteer, core: list[str]) -> NearMiss | None:
+    """The known person this (unknown) name is a near miss of, or None."""
+    f, last = core[0], core[-1]
+    cands: list[NearMiss] = []
+    for tf, pid, form in g.t_by_last.get(last, ()):
+        if similar(f, tf):
+            cands.append(NearMiss("first", pid, form, tf))
+    for tl, pid, form in g.t_by_first.get(f, ()):
+        if similar(last, tl):
+            cands.append(NearMiss("last", pid, form, tl))
+    if not cands:
+        return None
+    if g.is_known(" ".join(core)) or g.is_known(f"{f} {last}"):
+        return None
+    # one correction, one person
+    pid = cands[0].pid
+    pairs = _person_pairs(g, pid)
+    for c in cands[1:]:
+        if c.pid != pid and not (_person_pairs(g, c.pid) & pairs):
+            return None
+        pairs = pairs | _person_pairs(g, c.pid)
+    # no other known spelling (of anyone) equally near
+    for tl in g.lasts_of(f):
+        if similar(last, tl) and f"{f} {tl}" not in pairs:
+            return None
+    for tf in g.firsts_of(last):
+        if similar(f, tf) and f"{tf} {last}" not in pairs:
+            return None
+    c = cands[0]
+    if c.which == "first":
+        if g.last_count(last) > MAX_SURNAME_PEOPLE:
+            return None
+    else:
+        limit = MAX_FIRST_PEOPLE_KNOWN_SURNAME if g.last_count(last) else MAX_FIRST_PEOPLE_UNKNOWN
+        if g.first_count(f) > limit:
+            return None
+    return c
+
+
+def _replace(m: Mention, which: str, new_tok: str) -> str:
+    """The mention's text with its first or last token replaced."""
+    toks = [t.text for t in m.toks]
+    if which == "first":
+        toks[0] = new_tok
+    else:
+        toks[-1] = new_tok
+    return " ".join(toks)
+
+
+def _form_token(form: str, which: str) -> str:
+    parts = form.split()
+    return parts[0] if which == "first" else parts[-1]
+
+
+# -- per document ----------------------------------------------------------------------------------
+
+_MAX_CORE = 5
+
+
+def _windows(toks: list[Tok]):
+    """(i, j) windows over a run, longest first for each start, particles not at the edges."""
+    n = len(toks)
+    for i in range(n):
+        if toks[i].particle:
+            continue
+        for j in range(n, i + 1, -1):
+            if toks[j - 1].particle:
+                continue
+            if sum(1 for t in toks[i:j] if not t.particle) > _MAX_CORE:
+                continue
+            yield i, j
+
+
+def _is_first_token(g: gz.Gazetteer, t: Tok) -> bool:
+    if t.particle or not t.keys:
+        return False
+    k = t.keys[0]
+    if k in STOP or len(k) < 2 or t.text.isupper() and len(t.text) > 1 and "." not in t.text:
+        return False
+    return g.is_first_name(gz.first_canon(k))
+
+
+def analyse(text_or_doc: str | Document) -> Analysis:
+    doc = as_document(text_or_doc)
+    cached = _cache.get(doc) if isinstance(text_or_doc, Document) else None
+    if cached is not None:
+        return cached
+    res = _analyse(doc.text)
+    if isinstance(text_or_doc, Document):
+        _cache[doc] = res
+    return res
+
+
+_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _analyse(text: str) -> Analysis:
+    res = Analysis()
+    runs = list(RUN_RE.finditer(text))
+    if not runs:
+        return res
+    g = gz.get()
+    for toks in (r for run in runs for r in _split_runs(_tokens(text, run.start(), run.end()))):
+        taken = [False] * len(toks)
+        # NAM001 near misses, leftmost start first
+        for i, j in _windows(toks):
+            if any(taken[i:j]):
+                continue
+            core = _core(toks[i:j])
+            if len(core) < 2:
+                continue
+            nm = near_miss(g, core)
+            if nm is None:
+                continue
+            if nm.which == "first" and toks[i].keys and gz.first_canon(toks[i].keys[0]) != core[0]:
+                continue
+            m = Mention(toks[i].start, toks[j - 1].end, toks[i:j], tuple(core), known=False, flagged=True)
+            res.mentions.append(m)
+            for k in range(i, j):
+                taken[k] = True
+            obs = text[m.start : m.end]
+            sugg = _replace(m, nm.which, _form_token(nm.form, nm.which))
+            canonical = g.persons[nm.pid][0]
+            res.findings.append(
+                Finding(
+                    FAMILY,
+                    "NAM001",
+                    m.start,
+                    m.end,
+                    f"'{obs}' looks like a misspelling of {canonical}",
+                    suggestion=sugg,
+                )
+            )
+        # person-name mentions for NAM002/NAM003: known spellings, else the run from a first name
+        i = 0
+        while i < len(toks):
+            if taken[i] or not _is_first_token(g, toks[i]):
+                i += 1
+                continue
+            found = None
+            for j in range(min(len(toks), i + _MAX_CORE + 2), i + 1, -1):
+                if toks[j - 1].particle or any(taken[i:j]):
+                    continue
+                core = _core(toks[i:j])
+                if 2 <= len(core) <= _MAX_CORE and (
+                    g.is_known(" ".join(core)) or g.is_known(f"{core[0]} {core[-1]}")
+                ):
+                    found = (j, core, True)
+                    break
+            if found is None:
+                # unknown name: the first name and the next word (particles between)
+                j = i + 1
+                while j < len(toks) and toks[j].particle:
+                    j += 1
+                if j < len(toks) and not any(taken[i : j + 1]):
+                    core = _core(toks[i : j + 1])
+                    if len(core) == 2:
+                        found = (j + 1, core, False)
+            if found is None:
+                i += 1
+                continue
+            j, core, known = found
+            res.mentions.append(Mention(toks[i].start, toks[j - 1].end, toks[i:j], tuple(core), known))
+            for k in range(i, j):
+                taken[k] = True
+            i = j
+    res.mentions.sort(key=lambda m: m.start)
+    _nam002(g, text, res)
+    return res
+
+
+def _variant_pair(g: gz.Gazetteer, a: str, b: str) -> bool:
+    """Are two pair keys spellings of the same target person?"""
+    pa, pb = g.pair_pids.get(a), g.pair_pids.get(b)
+    return bool(pa and pb and pa & pb)
+
+
+def _differs(a: Mention, b: Mention) -> str | None:
+    """'first'/'last' when two mentions' names differ by a near-miss in exactly that token."""
+    fa, la, fb, lb = a.core[0], a.core[-1], b.core[0], b.core[-1]
+    if fa == fb and la != lb and similar(la, lb):
+        return "last"
+    if la == lb and fa != fb and similar(fa, fb):
+        return "first"
+    return None
+
+
+def _popularity(g: gz.Gazetteer, which: str, m: Mention) -> int:
+    return g.first_count(m.core[0]) if which == "first" else g.last_count(m.core[-1])
+
+
+def _count_token(text: str, tok: str) -> int:
+    return len(re.findall(rf"(?<!\w){re.escape(tok)}(?!\w)", text))
+
+
+def _nam002(g: gz.Gazetteer, text: str, res: Analysis) -> None:
+    by_pair: dict[str, list[Mention]] = {}
+    for m in res.mentions:
+        by_pair.setdefault(m.pair, []).append(m)
+    if len(by_pair) < 2:
+        return
+    keys = list(by_pair)
+    for x in range(len(keys)):
+        for y in range(x + 1, len(keys)):
+            ma, mb = by_pair[keys[x]], by_pair[keys[y]]
+            which = _differs(ma[0], mb[0])
+            if which is None:
+                continue
+            known_a = any(m.known for m in ma)
+            known_b = any(m.known for m in mb)
+            if known_a and known_b or _variant_pair(g, keys[x], keys[y]):
+                continue
+            if any(m.flagged for m in ma) or any(m.flagged for m in mb):
+                continue  # NAM001 already
+            if known_a != known_b:
+                right, wrong = (ma, mb) if known_a else (mb, ma)
+            else:
+                ta = ma[0].toks[0 if which == "first" else -1].text
+                tb = mb[0].toks[0 if which == "first" else -1].text
+                # more mentions wins; then the spelling of a known name; then the longer one
+                # (dropped letters are the commoner slip); then the first used
+                sa = (_count_token(text, ta), len(ma), _popularity(g, which, ma[0]), len(ta), -ma[0].start)
+                sb = (_count_token(text, tb), len(mb), _popularity(g, which, mb[0]), len(tb), -mb[0].start)
+                right, wrong = (ma, mb) if sa > sb else (mb, ma)
+            good = right[0].toks[0 if which == "first" else -1].text
+            for m in wrong:
+                m.flagged = True
+                obs = text[m.start : m.end]
+                res.findings.append(
+                    Finding(
+                        FAMILY,
+                        "NAM002",
+                        m.start,
+                        m.end,
+                        f"'{obs}' is also spelled '{right[0].text}' in this article",
+                        suggestion=_replace(m, which, good),
+                    )
+                )
+
 
 def detect(text: str | Document) -> list[Finding]:
-    as_document(text)
-    return []
+    """NAM001 and NAM002 findings for one article."""
+    return list(analyse(text).findings)
 
 
 def detect_batch(docs: list[Document]) -> list[list[Finding]]:
-    return [[] for _ in docs]
-
-
-def set_user_gazetteer(paths: list[str]) -> None:
-    """Add user gazetteer files (placeholder)."""
+    """NAM003: spellings of a name used in a minority of the batch's articles."""
+    analyses = [analyse(d) for d in docs]
+    out: list[list[Finding]] = [[] for _ in docs]
+    if len(docs) < 2:
+        return out
+    forms: dict[str, dict[int, list[Mention]]] = {}
+    for i, a in enumerate(analyses):
+        for m in a.mentions:
+            forms.setdefault(m.pair, {}).setdefault(i, []).append(m)
+    if len(forms) < 2:
+        return out
+    g = None
+    by_first: dict[str, list[str]] = {}
+    by_last: dict[str, list[str]] = {}
+    for k in forms:
+        f, last = k.split(" ", 1)
+        by_first.setdefault(f, []).append(k)
+        by_last.setdefault(last, []).append(k)
+    flagged: set[tuple[int, int]] = set()
+    for k, per_doc in forms.items():
+        f, last = k.split(" ", 1)
+        n_min = len(per_doc)
+        best = None
+        for other in by_first.get(f, ()) + by_last.get(last, ()):
+            if other == k:
+                continue
+            of, ol = other.split(" ", 1)
+            if not ((of == f and similar(last, ol)) or (ol == last and similar(f, of))):
+                continue
+            n_maj = len(forms[other])
+            if n_maj >= BATCH_MIN_DOCS and n_maj >= BATCH_RATIO * n_min and (best is None or n_maj > best[1]):
+                best = (other, n_maj)
+        if best is None:
+            continue
+        mentions = [m for ms in per_doc.values() for m in ms]
+        if any(m.known for m in mentions):
+            continue
+        if g is None:
+            g = gz.get()
+        if _variant_pair(g, k, best[0]):
+            continue
+        other = best[0]
+        ref = next(m for ms in forms[other].values() for m in ms)
+        which = "first" if other.split(" ", 1)[0] != f else "last"
+        if which == "last":
+            both_real = g.last_count(last) > 0 and g.last_count(ref.core[-1]) > 0
+        else:
+            both_real = g.is_first_name(f) and g.is_first_name(ref.core[0])
+        if both_real and (best[1] < BATCH_STRONG_DOCS or best[1] < BATCH_STRONG_RATIO * n_min):
+            continue  # two real names: only overwhelming batch evidence
+        good = ref.toks[0 if which == "first" else -1].text
+        for i, ms in per_doc.items():
+            text = docs[i].text
+            for m in ms:
+                if m.flagged or (i, m.start) in flagged:
+                    continue
+                if any(fd.start < m.end and m.start < fd.end for fd in analyses[i].findings):
+                    continue
+                flagged.add((i, m.start))
+                obs = text[m.start : m.end]
+                out[i].append(
+                    Finding(
+                        FAMILY,
+                        "NAM003",
+                        m.start,
+                        m.end,
+                        f"'{obs}' is spelled '{ref.text}' in {best[1]} other articles of this batch",
+                        suggestion=_replace(m, which, good),
+                    )
+                )
+    return out

@@ -1,0 +1,180 @@
+"""``detector train`` and ``detector evaluate`` (registered on the main typer app by cli.py).
+
+Heavy imports (scikit-learn, skops, matplotlib) happen inside the commands, so registering them
+costs nothing on the ``detector score`` cold-start path.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+EXIT_USAGE = 2
+
+
+def _err(msg: str) -> None:
+    sys.stderr.write(msg.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+def _read(data: str, quiet: bool):
+    from . import model as M
+
+    try:
+        ds = M.read_dataset(data)
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        _err(f"error: {data}: {e}")
+        raise typer.Exit(EXIT_USAGE) from None
+    for p in ds.problems[:50]:
+        _err(f"{data}: skipped {p}")
+    if len(ds.problems) > 50:
+        _err(f"{data}: ... and {len(ds.problems) - 50} more malformed rows")
+    if not ds.labels:
+        _err(f"error: {data}: no usable rows (need 'text' or 'path', and 'label' in reliable/unreliable/0/1)")
+        raise typer.Exit(EXIT_USAGE)
+    if not quiet:
+        for w in M.data_warnings(ds):
+            _err(f"warning: {w}")
+    return ds
+
+
+def _progress(total: int, label: str, quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    prog = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=True,
+    )
+    task = prog.add_task(label, total=total)
+    prog.start()
+    return prog, (lambda n: prog.advance(task, n))
+
+
+def render_table(res: dict, title: str) -> None:
+    """Print metrics as rich tables on stdout."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .model import fmt
+
+    con = Console()
+    t = Table(title=title, show_header=True)
+    for c in ("n", "unreliable", "ROC-AUC", "PR-AUC", "Brier", "thresholds ok / reject"):
+        t.add_column(c, justify="right")
+    th = res["thresholds"]
+    t.add_row(
+        str(res["n"]), str(res["n_unreliable"]), fmt(res["roc_auc"]), fmt(res["pr_auc"]), fmt(res["brier"]),
+        f"{th['ok']:.2f} / {th['reject']:.2f}",
+    )
+    con.print(t)
+    c = Table(title="confusion at the verdict thresholds", show_header=True)
+    c.add_column("true label")
+    for v in ("ok", "review", "reject"):
+        c.add_column(v, justify="right")
+    for lab, row in res["confusion"].items():
+        c.add_row(lab, *(str(row[v]) for v in ("ok", "review", "reject")))
+    con.print(c)
+    if res.get("per_source"):
+        s = Table(title="per source", show_header=True)
+        for col in ("source", "n", "unreliable", "mean reliability", "ok", "review", "reject", "ROC-AUC"):
+            s.add_column(col, justify="right" if col != "source" else "left")
+        for name, r in res["per_source"].items():
+            s.add_row(
+                name, str(r["n"]), f"{r['unreliable_share']:.0%}", f"{r['mean_reliability']:.3f}",
+                str(r["ok"]), str(r["review"]), str(r["reject"]), fmt(r["roc_auc"]),
+            )
+        con.print(s)
+    if res.get("top_features"):
+        f = Table(title="top features", show_header=True)
+        f.add_column("feature")
+        key = "weight" if "weight" in res["top_features"][0] else "auc_drop"
+        f.add_column("mean std. coefficient (+ = unreliable)" if key == "weight" else "ROC-AUC drop when permuted",
+                     justify="right")
+        for r in res["top_features"]:
+            f.add_row(r["feature"], f"{r[key]:+.3f}")
+        con.print(f)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def train(
+        data: Annotated[str, typer.Argument(help="Labelled JSONL or CSV: 'text' (or 'path') and 'label' "
+                                            "(reliable/unreliable/0/1); optional 'source', 'group'.")],
+        model: Annotated[str, typer.Option("--model", "-m", help="Write the model here (.skops); "
+                                           "a model card goes beside it (.card.json).")] = "detector-model.skops",
+        grammar: Annotated[bool, typer.Option("--grammar/--no-grammar",
+                                              help="Use LanguageTool features (needs LanguageTool).")] = False,
+        estimator: Annotated[str, typer.Option("--estimator", help="auto | logreg | hgb (auto: chosen by "
+                                               "group-aware cross-validation).")] = "auto",
+        seed: Annotated[int, typer.Option("--seed", help="Random seed (CV folds, boosting).")] = 0,
+        name: Annotated[Optional[str], typer.Option("--name", help="Model name shown in score output.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the model card as JSON.")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
+    ) -> None:
+        """Train a calibrated classifier on labelled articles; prints the cross-validated evaluation."""
+        if estimator not in ("auto", "logreg", "hgb"):
+            _err("error: --estimator must be auto, logreg or hgb")
+            raise typer.Exit(EXIT_USAGE)
+        ds = _read(data, quiet)
+        from . import model as M
+
+        prog, cb = _progress(len(ds.texts), "features", quiet)
+        try:
+            card = M.train(
+                ds, model, grammar=grammar, estimator=estimator, seed=seed, name=name, progress=cb,
+                log=(lambda s: None) if quiet else (lambda s: _err(f"note: {s}")),
+            )
+        except (ValueError, RuntimeError) as e:
+            _err(f"error: {e}")
+            raise typer.Exit(EXIT_USAGE) from None
+        finally:
+            if prog is not None:
+                prog.stop()
+        card.pop("_bundle", None)
+        if as_json:
+            sys.stdout.write(json.dumps(card, indent=2) + "\n")
+            return
+        res = dict(card["cv"])
+        res["top_features"] = card["top_features"]
+        render_table(res, f"{card['name']}: out-of-fold (group-aware {card['estimator']['chosen']}) evaluation")
+        typer.echo(f"saved {model} and {model.rsplit('.', 1)[0]}.card.json ({card['train_seconds']}s)")
+
+    @app.command()
+    def evaluate(
+        data: Annotated[str, typer.Argument(help="Labelled JSONL or CSV (as for `detector train`).")],
+        model: Annotated[Optional[str], typer.Option("--model", "-m", help="Model file (.skops); "
+                                                     "default: the embedded model.")] = None,
+        grammar: Annotated[Optional[bool], typer.Option("--grammar/--no-grammar",
+                                                        help="Default: what the model was trained with.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+        plot: Annotated[Optional[str], typer.Option("--plot", help="Write ROC and calibration curves (PNG).")] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
+    ) -> None:
+        """ROC-AUC, PR-AUC, Brier, confusion at the verdict thresholds, per-source breakdown, top features."""
+        ds = _read(data, quiet)
+        from . import model as M
+
+        prog, cb = _progress(len(ds.texts), "features", quiet)
+        try:
+            res = M.evaluate(ds, model, grammar=grammar, progress=cb)
+        except (M.UntrustedModelError, M.ModelFormatError, FileNotFoundError, RuntimeError) as e:
+            _err(f"error: {e}")
+            raise typer.Exit(EXIT_USAGE) from None
+        finally:
+            if prog is not None:
+                prog.stop()
+        if plot:
+            M.plot(res, ds.labels, plot)
+        res.pop("_p", None)
+        if as_json:
+            sys.stdout.write(json.dumps(res, indent=2) + "\n")
+        else:
+            render_table(res, f"{res['model']} on {data}")
+            if plot:
+                typer.echo(f"wrote {plot}")

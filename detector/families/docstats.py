@@ -1,0 +1,97 @@
+"""Gopher-style repetition statistics as document statistics (no findings).
+
+The quantities of Rae et al. 2021 ("Scaling Language Models: Methods, Analysis & Insights from
+Training Gopher", appendix A, the ``RepetitionRemoval`` rules), computed the way datatrove's
+``GopherRepetitionFilter`` computes them, so values are comparable with published thresholds:
+
+- ``dup_line_frac`` / ``dup_line_char_frac``: share of lines (by count / by characters) that
+  repeat an earlier line; same for paragraphs (``dup_para_*``).
+- ``top_{2,3,4}gram_char_frac``: characters covered by the most frequent word n-gram (its
+  length times its count, when it occurs more than once) over all characters.
+- ``dup_{5..10}gram_char_frac``: characters in word n-grams that repeat an earlier n-gram
+  (scanning left to right, skipping past each repeat) over all characters.
+
+Every value is a fraction in [0, 1]. The classifier (:mod:`detector.features`) consumes them; they
+are also useful on their own (Gopher drops documents above 0.30 / 0.20 / 0.15-0.10 for these).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..text import Document, as_document
+
+KEYS = (
+    "dup_line_frac",
+    "dup_line_char_frac",
+    "dup_para_frac",
+    "dup_para_char_frac",
+    "top_2gram_char_frac",
+    "top_3gram_char_frac",
+    "top_4gram_char_frac",
+    "dup_5gram_char_frac",
+    "dup_6gram_char_frac",
+    "dup_7gram_char_frac",
+    "dup_8gram_char_frac",
+    "dup_9gram_char_frac",
+    "dup_10gram_char_frac",
+)
+
+
+def _dup_elements(items: list[str]) -> tuple[int, int]:
+    seen: set[str] = set()
+    n_dup = chars = 0
+    for x in items:
+        if x in seen:
+            n_dup += 1
+            chars += len(x)
+        else:
+            seen.add(x)
+    return n_dup, chars
+
+
+def _top_ngram_chars(words: list[str], n: int) -> int:
+    if len(words) < n:
+        return 0
+    counts = Counter(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+    gram, count = counts.most_common(1)[0]
+    return len(gram) * count if count > 1 else 0
+
+
+def _dup_ngram_chars(words: list[str], n: int) -> int:
+    seen: set[str] = set()
+    chars = 0
+    i = 0
+    last = len(words) - n + 1
+    while i < last:
+        gram = " ".join(words[i : i + n])
+        if gram in seen:
+            chars += len(gram)
+            i += n
+        else:
+            seen.add(gram)
+            i += 1
+    return chars
+
+
+def stats(text: str | Document) -> dict[str, float]:
+    doc = as_document(text)
+    t = doc.text
+    total = max(1, len(t.strip()))
+    out = dict.fromkeys(KEYS, 0.0)
+    lines = [t[s:e] for s, e in doc.lines]
+    if lines:
+        n, c = _dup_elements(lines)
+        out["dup_line_frac"] = n / len(lines)
+        out["dup_line_char_frac"] = c / total
+    paras = [" ".join(t[s:e].split()) for s, e in doc.paragraphs]
+    if paras:
+        n, c = _dup_elements(paras)
+        out["dup_para_frac"] = n / len(paras)
+        out["dup_para_char_frac"] = c / total
+    words = [t[s:e].lower() for s, e in doc.words]
+    for n in (2, 3, 4):
+        out[f"top_{n}gram_char_frac"] = _top_ngram_chars(words, n) / total
+    for n in range(5, 11):
+        out[f"dup_{n}gram_char_frac"] = _dup_ngram_chars(words, n) / total
+    return {k: float(min(1.0, v)) for k, v in out.items()}

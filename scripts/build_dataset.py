@@ -1,0 +1,448 @@
+#!/usr/bin/env python3
+"""Build the labelled training / evaluation JSONL for `detector train` and `detector evaluate`.
+
+Output rows: ``{"text", "label", "source", "group"}`` (label 1 = unreliable, 0 = reliable).
+The output goes OUTSIDE version control (default ``build/dataset-<split>.jsonl``; ``build/`` is
+gitignored): it contains third-party research-use text that must never be committed.
+
+Inputs are read from the shared data folder: ``--shared``, else ``$DETECTOR_SHARED_DATA``, else
+``../shared/data`` relative to the repository root. Synonym spinning needs Debian's English
+MyThes thesaurus::
+
+    apt-get update && apt-get install -y mythes-en-us     # -> /usr/share/mythes/th_en_US_v2.dat
+
+Recipe (details and counts in data/README.md):
+
+- ``--split train``: BBC ``split == "train"`` articles (exact/near duplicates dropped) that are
+  NOT in the half used for the fluency reference n-grams (:func:`bbc_part`). Each article is used
+  once: ~40% stay clean (label 0), the rest get ONE corruption operator (label 1): ``repeat``
+  (word/phrase loops), ``duplicate`` (paragraphs duplicated or the article pasted twice),
+  ``names`` (a recurring name misspelt), ``broken`` (broken sentence boundaries, dropped words,
+  split quotes, truncation), ``boilerplate`` (page furniture inserted), ``spin`` (thesaurus
+  synonym spinning), ``tortured`` (tortured-phrase lexicon reverse-applied + light spinning).
+  Plus real MT vs human English from the training WMT sets (see MT_TRAIN).
+- ``--split test``: the same operators on BBC ``split == "test"`` articles, plus the held-out
+  WMT sets (MT_HELDOUT), which are never used for training.
+
+MT labelling rule: human references (``kind == "reference"``) -> 0. System documents -> 1 when
+their document-level crowd DA (raw 0-100) is below 50 (WMT21/22), or, for WMT17 (no doc scores),
+when the system is one of the low-ranked rule-based/SMT systems in LOW_WMT17. Other system
+documents are not used. WMT22 uk-en is used only for documents of >= 8 segments (the rest are
+one-line personal messages). Documents shorter than 50 words are dropped. In the training split
+at most 3 system documents per source document are kept (seeded), to keep MT balanced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+THESAURUS = Path("/usr/share/mythes/th_en_US_v2.dat")
+
+OPERATORS = ("repeat", "duplicate", "names", "broken", "boilerplate", "spin", "tortured")
+CLEAN_SHARE = 0.4
+DA_THRESHOLD = 50.0
+LOW_WMT17 = frozenset({"apertium-unconstrained", "PJATK", "online-F", "jhu-pbmt", "JAIST"})
+# (file, lp) pairs
+MT_TRAIN = (
+    ("wmt21_isen_jaen_ruen.jsonl", "ja-en"),
+    ("wmt21_isen_jaen_ruen.jsonl", "ru-en"),
+    ("wmt22_ruen.jsonl", "ru-en"),
+    ("wmt22_uken.jsonl", "uk-en"),
+    ("wmt17_toen_pseudodocs.jsonl", None),
+)
+MT_HELDOUT = (
+    ("wmt22_jaen.jsonl", "ja-en"),
+    ("wmt21_isen_jaen_ruen.jsonl", "is-en"),
+)
+MIN_WORDS = 50
+MAX_SYS_PER_DOC_TRAIN = 3
+
+
+def shared_dir(arg: str | None) -> Path:
+    for cand in (arg, os.environ.get("DETECTOR_SHARED_DATA"), str(REPO.parent / "shared" / "data")):
+        if cand and Path(cand).is_dir():
+            return Path(cand)
+    sys.exit("error: shared data not found: pass --shared DIR or set $DETECTOR_SHARED_DATA")
+
+
+def bbc_part(dup_group: str) -> str:
+    """Which half of the BBC train split an article belongs to: 'ref' (fluency reference n-grams)
+    or 'model' (classifier training). Deterministic, by duplicate group."""
+    return "ref" if int(hashlib.sha1(("ref:" + dup_group).encode()).hexdigest()[:8], 16) % 2 == 0 else "model"
+
+
+def bbc_text(row: dict) -> str:
+    return row["title"].strip() + "\n\n" + "\n\n".join(p.strip() for p in row["paragraphs"])
+
+
+def load_bbc(shared: Path, split: str, part: str | None = None) -> list[dict]:
+    rows = []
+    with open(shared / "clean" / "bbc_news.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r["split"] != split or r["is_exact_duplicate"] or r["is_near_duplicate"]:
+                continue
+            if part is not None and bbc_part(r["dup_group"]) != part:
+                continue
+            rows.append(r)
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# corruption operators
+# --------------------------------------------------------------------------------------------
+SENT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+STOP = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being it its
+    this that these those he she they we you i his her their our your my not no so than then there
+    said says say has have had do does did will would can could may might must shall should who whom
+    which what when where why how all any some more most other such only own same very also just""".split()
+)
+
+
+def _paras(text: str) -> list[str]:
+    return text.split("\n\n")
+
+
+def op_repeat(text: str, rng: random.Random, **_) -> str:
+    paras = _paras(text)
+    body = list(range(1, len(paras)))
+    for _ in range(rng.randint(2, 5)):
+        if not body:
+            break
+        i = rng.choice(body)
+        words = paras[i].split(" ")
+        if len(words) < 6:
+            continue
+        j = rng.randrange(0, len(words) - 4)
+        if rng.random() < 0.4:
+            words.insert(j, words[j])  # "the the"
+        else:
+            n = rng.randint(2, 4)
+            k = rng.randint(1, 2)
+            words[j + n : j + n] = words[j : j + n] * k  # loop
+        paras[i] = " ".join(words)
+    return "\n\n".join(paras)
+
+
+def op_duplicate(text: str, rng: random.Random, **_) -> str:
+    paras = _paras(text)
+    r = rng.random()
+    if r < 0.35:
+        sep = rng.choice(["\n\n", "\n\nShare this post\n\n", "\n\nShare\n\n", "\n\n\n"])
+        return text + sep + text
+    if r < 0.55 and len(paras) > 4:  # second half repeated
+        k = rng.randint(len(paras) // 3, len(paras) - 1)
+        return "\n\n".join(paras + paras[k:])
+    for _ in range(rng.randint(1, 3)):
+        i = rng.randrange(1, len(paras)) if len(paras) > 1 else 0
+        j = rng.randint(i + 1, len(paras))
+        paras.insert(j, paras[i])
+    return "\n\n".join(paras)
+
+
+def _misspell(name: str, rng: random.Random) -> str:
+    if len(name) < 4:
+        return name + name[-1]
+    i = rng.randrange(1, len(name) - 1)
+    kind = rng.randrange(4)
+    if kind == 0:
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    if kind == 1:
+        return name[:i] + name[i + 1 :]
+    if kind == 2:
+        return name[:i] + name[i] + name[i:]
+    vowels = "aeiou"
+    c = name[i]
+    repl = rng.choice([v for v in vowels if v != c.lower()]) if c.lower() in vowels else rng.choice("aeiou")
+    return name[:i] + repl + name[i + 1 :]
+
+
+def op_names(text: str, rng: random.Random, **_) -> str:
+    # capitalised words that recur and never appear sentence-initially: likely names
+    counts = Counter(m.group() for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]{3,}", text))
+    cands = [w for w, c in counts.items() if c >= 2 and w.lower() not in STOP]
+    if not cands:
+        cands = [w for w, _ in counts.most_common(3)]
+    if not cands:
+        return op_broken(text, rng)
+    out = text
+    for name in rng.sample(cands, min(len(cands), rng.randint(1, 2))):
+        bad = _misspell(name, rng)
+        occ = [m.start() for m in re.finditer(r"\b%s\b" % re.escape(name), out)]
+        if not occ:
+            continue
+        chosen = set(rng.sample(occ, max(1, min(len(occ), rng.randint(1, 3)))))
+        for pos in sorted(chosen, reverse=True):
+            out = out[:pos] + bad + out[pos + len(name) :]
+    return out
+
+
+def op_broken(text: str, rng: random.Random, **_) -> str:
+    paras = _paras(text)
+    for _ in range(rng.randint(2, 5)):
+        i = rng.randrange(1, len(paras)) if len(paras) > 1 else 0
+        p = paras[i]
+        words = p.split(" ")
+        if len(words) < 8:
+            continue
+        j = rng.randrange(3, len(words) - 3)
+        kind = rng.randrange(4)
+        if kind == 0:  # full stop + lower-case continuation
+            words[j] = words[j].rstrip(",;") + "."
+            words[j + 1] = words[j + 1].lower()
+        elif kind == 1:  # dropped words
+            del words[j : j + rng.randint(1, 3)]
+        elif kind == 2:  # split / unbalanced quote
+            words[j] = '"' + words[j]
+        else:  # two sentences run together
+            p2 = re.sub(r"\. ([A-Z])", lambda m: " " + m.group(1).lower(), p, count=1)
+            paras[i] = p2
+            continue
+        paras[i] = " ".join(words)
+    if rng.random() < 0.5:  # truncated mid-sentence
+        last = paras[-1].split(" ")
+        if len(last) > 6:
+            paras[-1] = " ".join(last[: rng.randrange(3, len(last) - 2)]).rstrip(".,")
+    return "\n\n".join(paras)
+
+
+FURNITURE = [
+    "Share this post",
+    "Share this article",
+    "Advertisement",
+    "Skip to main content",
+    "Thumbnail",
+    "Read more:",
+    "See also:",
+    "Subscribe to our newsletter for the latest updates.",
+    "Click here to leave a comment",
+    "Reply",
+    "Image caption",
+    "Photo: Getty Images",
+    "(Photo by Reuters)",
+    "This article was automatically translated and has not been edited.",
+    "This story has not been edited by our staff and is auto-generated from a syndicated feed.",
+    "Follow us on Twitter and Facebook",
+    "Related Topics",
+    "Top stories",
+    "Most read",
+    "Continue reading below",
+]
+
+
+def op_boilerplate(text: str, rng: random.Random, other_titles: list[str] = (), **_) -> str:
+    paras = _paras(text)
+    for _ in range(rng.randint(2, 5)):
+        item = rng.choice(FURNITURE)
+        if item in ("Read more:", "See also:") and other_titles:
+            item = f"{item} {rng.choice(other_titles)}"
+        paras.insert(rng.randint(1, len(paras)), item)
+    if other_titles and rng.random() < 0.5:
+        k = min(len(other_titles), rng.randint(2, 4))
+        block = [rng.choice(["More from News", "More stories", "You may also like"])]
+        block += rng.sample(list(other_titles), k)
+        paras.append("\n".join(block))
+    return "\n\n".join(paras)
+
+
+class Thesaurus:
+    """MyThes (OpenOffice) thesaurus: word -> list of synonym lists (one per sense)."""
+
+    def __init__(self, path: Path = THESAURUS):
+        if not path.exists():
+            sys.exit(
+                f"error: thesaurus {path} not found; install it with "
+                "`apt-get update && apt-get install -y mythes-en-us` or pass --thesaurus"
+            )
+        self.senses: dict[str, list[list[str]]] = {}
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            fh.readline()  # encoding line
+            while True:
+                head = fh.readline()
+                if not head:
+                    break
+                word, _, n = head.rstrip("\n").rpartition("|")
+                senses = []
+                for _ in range(int(n)):
+                    parts = fh.readline().rstrip("\n").split("|")[1:]
+                    syns = [p for p in parts if "(" not in p and p.lower() != word and p.isascii()]
+                    if syns:
+                        senses.append(syns)
+                if senses and word.isalpha() and word.islower():
+                    self.senses[word] = senses
+
+    def synonym(self, word: str, rng: random.Random) -> str | None:
+        senses = self.senses.get(word.lower())
+        if not senses:
+            return None
+        # spinners favour the first listed sense but often pick a wrong one
+        sense = senses[0] if rng.random() < 0.6 else rng.choice(senses)
+        return rng.choice(sense)
+
+
+def _spin(text: str, rng: random.Random, thes: Thesaurus, rate: float) -> str:
+    def repl(m: re.Match) -> str:
+        w = m.group()
+        if len(w) < 4 or w.lower() in STOP or w[0].isupper() or rng.random() >= rate:
+            return w
+        s = thes.synonym(w, rng)
+        return s if s else w
+
+    lines = text.split("\n")
+    # keep the title line; spin the body
+    return "\n".join([lines[0]] + [WORD_RE.sub(repl, ln) for ln in lines[1:]])
+
+
+def op_spin(text: str, rng: random.Random, thesaurus: Thesaurus = None, **_) -> str:
+    return _spin(text, rng, thesaurus, rng.uniform(0.15, 0.4))
+
+
+def load_lexicon(shared: Path) -> list[tuple[re.Pattern, str]]:
+    out = []
+    with open(shared / "spinning" / "tortured_phrases_train.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            exp = re.sub(r"\(.*?\)|\[.*?\]|\?", "", r.get("expected") or "").strip()
+            if r.get("match_type") != "exact" or r.get("unparsed") or not exp or not r.get("phrase"):
+                continue
+            if len(exp) < 4 or not re.fullmatch(r"[A-Za-z][A-Za-z \-']*", exp):
+                continue
+            out.append((re.compile(r"\b%s\b" % re.escape(exp.lower()), re.I), r["phrase"]))
+    return out
+
+
+def op_tortured(text: str, rng: random.Random, lexicon=(), thesaurus: Thesaurus = None, **_) -> str:
+    lines = text.split("\n")
+    body = "\n".join(lines[1:])
+    hits = 0
+    for pat, phrase in lexicon:
+        if pat.search(body):
+
+            def repl(m, phrase=phrase):
+                nonlocal hits
+                if rng.random() < 0.8:
+                    hits += 1
+                    return phrase
+                return m.group()
+
+            body = pat.sub(repl, body)
+    text = lines[0] + "\n" + body
+    return _spin(text, rng, thesaurus, 0.06 if hits >= 3 else 0.12)
+
+
+OPS = {
+    "repeat": op_repeat,
+    "duplicate": op_duplicate,
+    "names": op_names,
+    "broken": op_broken,
+    "boilerplate": op_boilerplate,
+    "spin": op_spin,
+    "tortured": op_tortured,
+}
+
+
+def synthetic_rows(bbc: list[dict], rng: random.Random, shared: Path, thesaurus_path: Path, tag: str):
+    thesaurus = Thesaurus(thesaurus_path)
+    lexicon = load_lexicon(shared)
+    titles = [r["title"].strip() for r in bbc]
+    order = list(bbc)
+    rng.shuffle(order)
+    n_clean = int(round(len(order) * CLEAN_SHARE))
+    rows = []
+    for k, r in enumerate(order):
+        text = bbc_text(r)
+        group = f"bbc:{r['dup_group']}"
+        if k < n_clean:
+            rows.append({"text": text, "label": 0, "source": f"{tag}/clean", "group": group})
+            continue
+        op = OPERATORS[(k - n_clean) % len(OPERATORS)]
+        bad = OPS[op](text, rng, thesaurus=thesaurus, lexicon=lexicon, other_titles=titles)
+        if bad == text:  # operator found nothing to change: fall back to broken sentences
+            op, bad = "broken", op_broken(text, rng)
+        rows.append({"text": bad, "label": 1, "source": f"{tag}/{op}", "group": group})
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# MT
+# --------------------------------------------------------------------------------------------
+def mt_rows(shared: Path, sets, rng: random.Random, cap: int | None):
+    rows = []
+    for fname, lp in sets:
+        by_doc: dict[tuple, list[dict]] = {}
+        with open(shared / "mt" / fname, encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                if lp is not None and r["lp"] != lp:
+                    continue
+                if r["lp"] == "uk-en" and r["n_segments"] < 8:
+                    continue
+                if len(r["text"].split()) < MIN_WORDS:
+                    continue
+                by_doc.setdefault((r["corpus"], r["lp"], r["doc_id"]), []).append(r)
+        for key, recs in by_doc.items():
+            group = "mt:" + ":".join(str(x) for x in key)
+            tag = f"{recs[0]['corpus'].split('-')[0]}-{key[1]}"
+            pos = []
+            for r in recs:
+                if r["kind"] == "reference":
+                    rows.append({"text": r["text"], "label": 0, "source": f"{tag}/ref", "group": group})
+                elif r["year"] == 2017:
+                    if r["system"] in LOW_WMT17:
+                        pos.append(r)
+                elif r["score"] is not None and r["score"] < DA_THRESHOLD:
+                    pos.append(r)
+            if cap is not None and len(pos) > cap:
+                pos = rng.sample(pos, cap)
+            for r in pos:
+                rows.append({"text": r["text"], "label": 1, "source": f"{tag}/mt", "group": group})
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--split", choices=("train", "test"), default="train")
+    ap.add_argument("--only", choices=("all", "synthetic", "mt"), default="all")
+    ap.add_argument("--shared", help="shared data folder (default $DETECTOR_SHARED_DATA or ../shared/data)")
+    ap.add_argument("--thesaurus", default=str(THESAURUS), help="MyThes .dat file (mythes-en-us)")
+    ap.add_argument("--out", help="output JSONL (default build/dataset-<split>[-<only>].jsonl)")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--limit", type=int, default=0, help="keep at most N rows (seeded sample; for quick tests)")
+    args = ap.parse_args(argv)
+    shared = shared_dir(args.shared)
+    rng = random.Random(f"{args.seed}:{args.split}")
+    rows = []
+    if args.only in ("all", "synthetic"):
+        bbc = load_bbc(shared, args.split, part="model" if args.split == "train" else None)
+        rows += synthetic_rows(bbc, rng, shared, Path(args.thesaurus), f"bbc-{args.split}")
+    if args.only in ("all", "mt"):
+        sets = MT_TRAIN if args.split == "train" else MT_HELDOUT
+        rows += mt_rows(shared, sets, rng, MAX_SYS_PER_DOC_TRAIN if args.split == "train" else None)
+    if args.limit and len(rows) > args.limit:
+        rows = rng.sample(rows, args.limit)
+    suffix = "" if args.only == "all" else f"-{args.only}"
+    out = Path(args.out or REPO / "build" / f"dataset-{args.split}{suffix}.jsonl")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    counts = Counter((r["source"], r["label"]) for r in rows)
+    print(f"wrote {len(rows)} rows to {out}  (label 1: {sum(r['label'] for r in rows)})")
+    for (src, lab), n in sorted(counts.items()):
+        print(f"  {src:<28} label={lab}  {n}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

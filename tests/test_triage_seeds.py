@@ -1,0 +1,93 @@
+"""Triage of a feed built (at test time, in a temporary directory) from the five seed articles in
+../shared/seeds: all items are scored as one batch, 003 comes out least reliable, and the
+misspelled "Anthony Blinken" in 003 and 004 is flagged with "Antony Blinken"."""
+
+from __future__ import annotations
+
+from email.utils import format_datetime
+from datetime import UTC, datetime, timedelta
+from html import escape
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+pytestmark = pytest.mark.skipif(
+    not SEEDS.is_dir() or not list(SEEDS.glob("*.txt")), reason=f"seed articles not found at {SEEDS}"
+)
+
+
+def seed_feed(tmp_path: Path) -> Path:
+    """An RSS file whose entries carry each seed's full text as content:encoded HTML."""
+    items = []
+    t0 = datetime(2026, 11, 1, tzinfo=UTC)
+    for i, p in enumerate(sorted(SEEDS.glob("*.txt"))):
+        text = p.read_text(encoding="utf-8")
+        title, _, body = text.strip().partition("\n")
+        paras = [b.strip() for b in body.split("\n\n") if b.strip()]
+        html = "".join("<p>" + "<br>".join(escape(ln) for ln in para.split("\n")) + "</p>" for para in paras)
+        items.append(
+            f"<item><title>{escape(title.strip())}</title><guid isPermaLink=\"false\">{escape(p.stem[:3])}</guid>"
+            f"<pubDate>{format_datetime(t0 + timedelta(hours=i))}</pubDate>"
+            f"<description>{escape(paras[0][:200] if paras else title)}</description>"
+            f"<content:encoded>{escape(html)}</content:encoded></item>"
+        )
+    feed = tmp_path / "seeds.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        "<title>Seeds</title><link>http://example.invalid/</link><description>seed articles</description>"
+        + "".join(items)
+        + "</channel></rss>\n",
+        encoding="utf-8",
+    )
+    return feed
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    from detector import api
+    from detector.triage import State, triage
+
+    tmp = tmp_path_factory.mktemp("seeds")
+    calls = []
+    real = api.score
+
+    def spy(items, **kw):
+        items = list(items)
+        calls.append((len(items), len(list(kw.get("context", ())))))
+        return real(items, **kw)
+
+    api.score = spy
+    try:
+        with State(tmp / "state.sqlite3") as st:
+            res = triage(str(seed_feed(tmp)), state=st, grammar="off")
+    finally:
+        api.score = real
+    return res, calls
+
+
+def test_all_seed_items_scored_as_one_batch(result):
+    res, calls = result
+    assert len(res.rows) == 5 and {r.status for r in res.rows} == {"scored"}
+    assert calls == [(5, 0)]  # one api.score call over the whole feed
+
+
+def test_003_is_least_reliable(result):
+    res, _ = result
+    rel = {r.key: r.reliability for r in res.rows}
+    assert min(rel, key=rel.get) == "003", rel
+    assert res.rows[0].key == "003"  # top of the least-reliable-first ranking
+
+
+@pytest.mark.parametrize("seed", ["003", "004"])
+def test_anthony_blinken_flagged_with_the_batch_spelling(result, seed):
+    row = next(r for r in result[0].rows if r.key == seed)
+    assert "Anthony Blinken" in row.text
+    hits = [
+        f for f in row.findings
+        if f.family == "name" and row.text[f.start : f.end] in "Anthony Blinken" and f.end > f.start
+    ]  # fmt: skip
+    assert hits, f"no name finding on 'Anthony Blinken' in {seed}: {[f.code for f in row.findings]}"
+    assert any(f.suggestion and "Antony Blinken" in f.suggestion for f in hits)
