@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -44,9 +44,11 @@ def install(
 @lt_app.command()
 def status(
     languagetool_url: Annotated[
-        Optional[str], typer.Option("--languagetool-url", envvar="DETECTOR_LT_URL", help="Server to probe.")
+        str | None, typer.Option("--languagetool-url", envvar="DETECTOR_LT_URL", help="Server to probe.")
     ] = None,
-    start: Annotated[bool, typer.Option("--start", help="Also start a local server to prove it works.")] = False,
+    start: Annotated[
+        bool, typer.Option("--start", help="Also start a local server to prove it works.")
+    ] = False,
 ) -> None:
     """Java version, installed LanguageTool version and path, and whether a server is reachable."""
     from . import languagetool as lt
@@ -72,7 +74,10 @@ def status(
     if languagetool_url:
         up = lt.health(languagetool_url, timeout=5.0)
         ver = lt.server_version(languagetool_url) if up else None
-        typer.echo(f"server:        {languagetool_url} {'reachable' if up else 'NOT reachable'}" + (f" (LanguageTool {ver})" if ver else ""))
+        typer.echo(
+            f"server:        {languagetool_url} {'reachable' if up else 'NOT reachable'}"
+            + (f" (LanguageTool {ver})" if ver else "")
+        )
         ok = up  # a reachable server is all that is needed
     else:
         found = lt.discover_server()
@@ -82,14 +87,19 @@ def status(
             srv = lt.LocalServer()
             try:
                 srv.start()
-                typer.echo(f"server:        started a local one at {srv.url}: reachable (pid {srv.pid}, RSS {srv.rss_kib()} KiB)")
+                typer.echo(
+                    f"server:        started a local one at {srv.url}: reachable (pid {srv.pid}, RSS {srv.rss_kib()} KiB)"
+                )
             except lt.ProvisionError as e:
                 typer.echo(f"server:        could not start: {e}")
                 ok = False
             finally:
                 srv.stop()
         else:
-            typer.echo("server:        none running; a local one is started on demand" + ("" if ok else " (once the above is fixed)"))
+            typer.echo(
+                "server:        none running; a local one is started on demand"
+                + ("" if ok else " (once the above is fixed)")
+            )
     raise typer.Exit(0 if ok else 1)
 
 

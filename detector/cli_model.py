@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -113,7 +113,7 @@ def register(app: typer.Typer) -> None:
         estimator: Annotated[str, typer.Option("--estimator", help="auto | logreg | hgb (auto: chosen by "
                                                "group-aware cross-validation).")] = "auto",
         seed: Annotated[int, typer.Option("--seed", help="Random seed (CV folds, boosting).")] = 0,
-        name: Annotated[Optional[str], typer.Option("--name", help="Model name shown in score output.")] = None,
+        name: Annotated[str | None, typer.Option("--name", help="Model name shown in score output.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the model card as JSON.")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
     ) -> None:
@@ -148,12 +148,12 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def evaluate(
         data: Annotated[str, typer.Argument(help="Labelled JSONL or CSV (as for `detector train`).")],
-        model: Annotated[Optional[str], typer.Option("--model", "-m", help="Model file (.skops); "
+        model: Annotated[str | None, typer.Option("--model", "-m", help="Model file (.skops); "
                                                      "default: the embedded model.")] = None,
-        grammar: Annotated[Optional[bool], typer.Option("--grammar/--no-grammar",
+        grammar: Annotated[bool | None, typer.Option("--grammar/--no-grammar",
                                                         help="Default: what the model was trained with.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
-        plot: Annotated[Optional[str], typer.Option("--plot", help="Write ROC and calibration curves (PNG).")] = None,
+        plot: Annotated[str | None, typer.Option("--plot", help="Write ROC and calibration curves (PNG).")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
     ) -> None:
         """ROC-AUC, PR-AUC, Brier, confusion at the verdict thresholds, per-source breakdown, top features."""

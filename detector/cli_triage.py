@@ -10,7 +10,7 @@ triage machinery (httpx, feedparser, datasketch, sqlite) happen only when the co
 import re
 import sys
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,7 +22,12 @@ def parse_since(value: str) -> datetime:
     m = re.fullmatch(r"(\d+)\s*([mhdw])", v, re.IGNORECASE)
     if m:
         n, unit = int(m.group(1)), m.group(2).lower()
-        delta = {"m": timedelta(minutes=n), "h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}
+        delta = {
+            "m": timedelta(minutes=n),
+            "h": timedelta(hours=n),
+            "d": timedelta(days=n),
+            "w": timedelta(weeks=n),
+        }
         return datetime.now(UTC) - delta[unit]
     try:
         dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
@@ -46,16 +51,18 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ],
-        format: Annotated[c.Format, typer.Option("--format", "-f", help="Output format for stdout / --output.")] = (
-            c.Format.text
-        ),
+        format: Annotated[
+            c.Format, typer.Option("--format", "-f", help="Output format for stdout / --output.")
+        ] = (c.Format.text),
         output: c.OutputOpt = None,
         html: Annotated[
-            Optional[str],
-            typer.Option("--html", help="Also write a self-contained HTML report (ranking, histogram, evidence)."),
+            str | None,
+            typer.Option(
+                "--html", help="Also write a self-contained HTML report (ranking, histogram, evidence)."
+            ),
         ] = None,
         state: Annotated[
-            Optional[str],
+            str | None,
             typer.Option(
                 "--state",
                 envvar="DETECTOR_TRIAGE_STATE",
@@ -63,8 +70,12 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
-        no_state: Annotated[bool, typer.Option("--no-state", help="Keep no state: score everything.")] = False,
-        rescore: Annotated[bool, typer.Option("--rescore", help="Score every item again, even unchanged ones.")] = False,
+        no_state: Annotated[
+            bool, typer.Option("--no-state", help="Keep no state: score everything.")
+        ] = False,
+        rescore: Annotated[
+            bool, typer.Option("--rescore", help="Score every item again, even unchanged ones.")
+        ] = False,
         refetch: Annotated[
             bool,
             typer.Option(
@@ -74,15 +85,23 @@ def register(app: typer.Typer) -> None:
             ),
         ] = False,
         since: Annotated[
-            Optional[str],
-            typer.Option("--since", help="Only items published/updated at or after DATE (YYYY-MM-DD, ISO, or 36h/7d)."),
+            str | None,
+            typer.Option(
+                "--since", help="Only items published/updated at or after DATE (YYYY-MM-DD, ISO, or 36h/7d)."
+            ),
         ] = None,
-        max_items: Annotated[int, typer.Option("--max-items", min=1, help="Triage at most this many items.")] = 200,
+        max_items: Annotated[
+            int, typer.Option("--max-items", min=1, help="Triage at most this many items.")
+        ] = 200,
         max_page_bytes: Annotated[
             int, typer.Option("--max-page-bytes", min=1000, help="Largest article page fetched, in bytes.")
         ] = 5_000_000,
-        timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds allowed per page fetch.")] = 20.0,
-        max_redirects: Annotated[int, typer.Option("--max-redirects", min=0, help="Redirects followed per fetch.")] = 5,
+        timeout: Annotated[
+            float, typer.Option("--timeout", min=0.1, help="Seconds allowed per page fetch.")
+        ] = 20.0,
+        max_redirects: Annotated[
+            int, typer.Option("--max-redirects", min=0, help="Redirects followed per fetch.")
+        ] = 5,
         allow_private: Annotated[
             bool,
             typer.Option(
@@ -90,19 +109,27 @@ def register(app: typer.Typer) -> None:
                 help="Allow fetching from loopback, private, link-local and reserved addresses (refused by default).",
             ),
         ] = False,
-        jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=32, help="Pages fetched in parallel.")] = 4,
+        jobs: Annotated[
+            int, typer.Option("--jobs", "-j", min=1, max=32, help="Pages fetched in parallel.")
+        ] = 4,
         batch_size: Annotated[
-            int, typer.Option("--batch-size", min=1, help="Items scored (and saved to state) per transaction.")
+            int,
+            typer.Option("--batch-size", min=1, help="Items scored (and saved to state) per transaction."),
         ] = 25,
         dup_threshold: Annotated[
             float,
-            typer.Option("--dup-threshold", min=0.05, max=1.0, help="Shingle similarity that makes two items near-duplicates."),
+            typer.Option(
+                "--dup-threshold",
+                min=0.05,
+                max=1.0,
+                help="Shingle similarity that makes two items near-duplicates.",
+            ),
         ] = 0.4,
         fail_on: Annotated[
             c.FailOn, typer.Option("--fail-on", help="Exit 1 if any item gets this verdict (or worse).")
         ] = c.FailOn.never,
         model: Annotated[
-            Optional[str], typer.Option("--model", "-m", help="A model file from `detector train` (.skops).")
+            str | None, typer.Option("--model", "-m", help="A model file from `detector train` (.skops).")
         ] = None,
         grammar: c.GrammarOpt = True,
         require_grammar: c.RequireGrammarOpt = False,
@@ -153,9 +180,12 @@ def register(app: typer.Typer) -> None:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             progress_ctx = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                console=Console(stderr=True), transient=True,
-            )  # fmt: skip
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
             progress_ctx.start()
 
             def progress_cb(phase: str, done: int, total: int) -> None:
@@ -207,7 +237,9 @@ def register(app: typer.Typer) -> None:
             if st is not None:
                 st.close()
 
-        if not quiet and any((r.report or {}).get("grammar") == "unavailable" for r in res.rows if r.status == "scored"):
+        if not quiet and any(
+            (r.report or {}).get("grammar") == "unavailable" for r in res.rows if r.status == "scored"
+        ):
             c._err("note: grammar: LanguageTool unavailable; scored without grammar/spelling")
 
         if format == c.Format.text:
@@ -219,7 +251,9 @@ def register(app: typer.Typer) -> None:
                 width = shutil.get_terminal_size((120, 40)).columns
             text = render_table(res, width=width, color=to_tty)
         else:
-            text = {c.Format.json: render_json, c.Format.jsonl: render_jsonl, c.Format.csv: render_csv}[format](res)
+            text = {c.Format.json: render_json, c.Format.jsonl: render_jsonl, c.Format.csv: render_csv}[
+                format
+            ](res)
         c._emit(text, output)
         if html:
             atomic_write(html, render_html(res))

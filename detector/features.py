@@ -33,8 +33,12 @@ skops find them as ``detector.features.EvidenceVectorizer``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from .families import docstats as _docstats
+from .families import fluency as _fluency
+from .families import readability as _readability
 from .findings import CODES, FAMILIES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,43 +48,9 @@ GRAMMAR_FAMILIES = ("grammar", "spelling")
 GRAMMAR_CODES = ("NAM004",)
 SEVERITIES = ("info", "warning", "error")
 
-READABILITY_KEYS = (
-    "flesch_reading_ease",
-    "flesch_kincaid_grade",
-    "gunning_fog",
-    "smog_index",
-    "coleman_liau_index",
-    "automated_readability_index",
-    "dale_chall_score",
-    "words_per_sentence",
-    "syllables_per_word",
-    "letters_per_word",
-    "polysyllable_share",
-    "difficult_word_share",
-)
-DOCSTAT_KEYS = (
-    "dup_line_frac",
-    "dup_line_char_frac",
-    "dup_para_frac",
-    "dup_para_char_frac",
-    "top_2gram_char_frac",
-    "top_3gram_char_frac",
-    "top_4gram_char_frac",
-    "dup_5gram_char_frac",
-    "dup_6gram_char_frac",
-    "dup_7gram_char_frac",
-    "dup_8gram_char_frac",
-    "dup_9gram_char_frac",
-    "dup_10gram_char_frac",
-)
-FLUENCY_KEYS = (
-    "flu_unseen_bigram_share",
-    "flu_unseen_known_bigram_share",
-    "flu_oov_share",
-    "flu_tortured_per1000w",
-    "flu_article_share",
-    "flu_ttr_window",
-)
+READABILITY_KEYS = tuple(_readability.CLIP)
+DOCSTAT_KEYS = _docstats.KEYS
+FLUENCY_KEYS = _fluency.STAT_KEYS
 STAT_KEYS = READABILITY_KEYS + DOCSTAT_KEYS + FLUENCY_KEYS
 
 # LanguageTool categories (ids) that get a feature in the grammar variant even when unseen.

@@ -11,10 +11,11 @@ Sources, merged at run time (nothing derived from third-party lists is stored in
   ``$DETECTOR_NAMES`` (``os.pathsep``-separated), in the curated format
   (``Canonical Name | variant | variant``; ``#`` comments).
 
-The shared data is large (50k people) but only used in compiled form: a pickle in the user cache
-directory (``platformdirs.user_cache_dir("detector")/names``), keyed by the source files' paths,
-sizes and mtimes, so a warm load is a few milliseconds. The curated and user files are small and
-parsed on every load.
+The shared data is large (50k people) and only used in compiled form: shared data plus curated
+list are compiled (about 1.5 s) into a pickle in the user cache directory
+(``platformdirs.user_cache_dir("detector")/names/gazetteer-<key>.pickle``), keyed by the source
+files' paths, sizes and mtimes, so a warm load takes about 10 ms. User files are small and parsed
+on every load. Without shared data there is nothing to cache: the curated list is parsed directly.
 
 Two roles:
 
@@ -40,7 +41,7 @@ from collections.abc import Sequence
 from hashlib import blake2b, sha1
 from pathlib import Path
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CURATED_PATHS = (
@@ -125,9 +126,29 @@ for _line in FIRST_NAME_GROUPS.strip().splitlines():
         _FIRST_CANON.setdefault(_w, _g[0])
 
 _SPECIAL = str.maketrans(
-    {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae", "Æ": "ae",
-     "œ": "oe", "Œ": "oe", "ı": "i", "þ": "th", "ð": "d", "’": "", "'": "", "‘": "", "`": "",
-     "ʼ": "", "ʻ": "", ".": ""}
+    {
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ı": "i",
+        "þ": "th",
+        "ð": "d",
+        "’": "",
+        "'": "",
+        "‘": "",
+        "`": "",
+        "ʼ": "",
+        "ʻ": "",
+        ".": "",
+    }
 )
 _SPLIT_RE = re.compile(r"[\s\-‐‑–—_/]+")
 _PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -267,6 +288,7 @@ class Gazetteer:
         self.t_by_last: dict[str, list[tuple[str, int, str]]] = {}  # last -> [(first, pid, form)]
         self.pair_pids: dict[str, set[int]] = {}  # pair key -> target person ids
         self.sources: list[str] = []
+        self.shared = False  # built with the shared legislator lists
 
     # -- building ----------------------------------------------------------------------------
     def add_known(self, core: list[str]) -> None:
@@ -326,8 +348,21 @@ class Gazetteer:
         self.s_lf = SortedLines(sorted(f"{last} {f}" for last, fs in self.lf.items() for f in fs))
         self.known, self.fl, self.lf = set(), {}, {}
 
+    def person_pairs(self, pid: int) -> set[str]:
+        """Pair keys of every spelling of target person ``pid`` (memoised)."""
+        memo = self.__dict__.setdefault("_pairs_memo", {})
+        pairs = memo.get(pid)
+        if pairs is None:
+            pairs = set()
+            for form in self.persons[pid][1]:
+                c = name_core(form)
+                if len(c) >= 2:
+                    pairs.add(f"{c[0]} {c[-1]}")
+            memo[pid] = pairs
+        return pairs
+
     def __getstate__(self):
-        d = dict(self.__dict__)
+        d = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
         d["h_known"] = self.h_known.tobytes()
         d["h_first"] = self.h_first.tobytes()
         return d
@@ -455,6 +490,7 @@ def build(names_dir: Path | None, curated: Path | None) -> Gazetteer:
         g.add_file(curated, source="curated")
         g.sources.append(str(curated))
     if names_dir is not None:
+        g.shared = True
         ep = names_dir / SHARED_FILES[0]
         if ep.is_file():
             with open(ep, encoding="utf-8") as fh:
@@ -590,6 +626,11 @@ def get() -> Gazetteer:
     if g is not None:
         return g
     return _load()
+
+
+def current() -> Gazetteer | None:
+    """The loaded gazetteer, or None when not (yet) loaded."""
+    return _gazetteer
 
 
 def _load() -> Gazetteer:

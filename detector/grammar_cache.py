@@ -61,7 +61,9 @@ class GrammarCache:
                 conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute("CREATE TABLE IF NOT EXISTS lt_results (key TEXT PRIMARY KEY, matches TEXT NOT NULL)")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS lt_results (key TEXT PRIMARY KEY, matches TEXT NOT NULL)"
+                )
                 self._conn = conn
             except sqlite3.Error:
                 self.path = None
@@ -79,7 +81,8 @@ class GrammarCache:
             try:
                 for i in range(0, len(uniq), 500):
                     part = uniq[i : i + 500]
-                    q = "SELECT key, matches FROM lt_results WHERE key IN (%s)" % ",".join("?" * len(part))
+                    marks = ",".join("?" * len(part))
+                    q = f"SELECT key, matches FROM lt_results WHERE key IN ({marks})"
                     for k, v in conn.execute(q, part):
                         with contextlib.suppress(ValueError):
                             out[k] = json.loads(v)

@@ -146,6 +146,8 @@ def _fetch_maven_zip(workdir: Path, log) -> Path:
         mvn, "-q", "-B", "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy",
         f"-Dartifact={MAVEN_COORDS}", f"-DoutputDirectory={workdir}", "-Dmdep.overWriteReleases=true",
     ]  # fmt: skip
+    if os.environ.get("MAVEN_REPO_LOCAL"):
+        cmd.append(f"-Dmaven.repo.local={os.environ['MAVEN_REPO_LOCAL']}")
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=workdir)
     out = workdir / f"{MAVEN_ARTIFACT}-{LT_VERSION}.zip"
     if proc.returncode != 0 or not out.is_file():
@@ -242,14 +244,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _set_pdeathsig() -> None:  # runs in the child between fork and exec (Linux only)
+def _pdeathsig_hook():
+    """A pre-exec hook asking Linux to SIGTERM the JVM when its parent dies (PR_SET_PDEATHSIG).
+
+    libc and prctl are resolved here, in the parent, so the child only makes the call."""
+    if not sys.platform.startswith("linux"):
+        return None
     try:
         import ctypes
 
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001
-        pass
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    sig = int(signal.SIGTERM)
+
+    def hook() -> None:  # runs in the child between fork and exec
+        prctl(1, sig, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+
+    return hook
 
 
 def jvm_mem() -> str:
@@ -278,7 +290,9 @@ def server_version(url: str, timeout: float = 5.0) -> str | None:
     import httpx
 
     try:
-        r = httpx.post(url.rstrip("/") + "/v2/check", data={"text": "x", "language": "en-US"}, timeout=timeout)
+        r = httpx.post(
+            url.rstrip("/") + "/v2/check", data={"text": "x", "language": "en-US"}, timeout=timeout
+        )
         return r.json().get("software", {}).get("version")
     except (httpx.HTTPError, ValueError):
         return None
@@ -392,8 +406,9 @@ class LocalServer:
                 port = self.fixed_port or _free_port()
                 cmd = self.command(port)
                 kwargs = {}
-                if sys.platform.startswith("linux"):
-                    kwargs["preexec_fn"] = _set_pdeathsig
+                hook = _pdeathsig_hook()
+                if hook is not None:
+                    kwargs["preexec_fn"] = hook
                 self.proc = subprocess.Popen(
                     cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs
                 )
@@ -404,7 +419,11 @@ class LocalServer:
                 deadline = time.monotonic() + timeout
                 while time.monotonic() < deadline:
                     if self.proc.poll() is not None:
-                        err = (self.proc.stderr.read() or b"").decode(errors="replace") if self.proc.stderr else ""
+                        err = (
+                            (self.proc.stderr.read() or b"").decode(errors="replace")
+                            if self.proc.stderr
+                            else ""
+                        )
                         last = f"LanguageTool server exited with code {self.proc.returncode}: {err.strip()[-400:]}"
                         break
                     if health(self.url, timeout=1.0):
@@ -426,7 +445,9 @@ class LocalServer:
             return
         lang = os.environ.get("DETECTOR_LT_LANGUAGE") or "en-US"
         with contextlib.suppress(httpx.HTTPError):
-            httpx.post(self.url + "/v2/check", data={"text": "He go to school.", "language": lang}, timeout=120)
+            httpx.post(
+                self.url + "/v2/check", data={"text": "He go to school.", "language": lang}, timeout=120
+            )
 
     def _kill(self) -> None:
         proc, self.proc = self.proc, None

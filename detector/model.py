@@ -28,9 +28,9 @@ import json
 import math
 import os
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 from .scoring import Evidence, Thresholds
 
@@ -40,8 +40,8 @@ DEFAULT_NOGRAMMAR = "default-nogrammar-v1"
 DEFAULT_GRAMMAR = "default-grammar-v1"
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "detector.features.")
 # precision targets used to place the verdict thresholds on out-of-fold predictions
-REJECT_PRECISION = 0.95  # among articles called "reject", >= 95% unreliable
-OK_PRECISION = 0.95  # among articles called "ok", >= 95% reliable
+REJECT_PRECISION = 0.90  # among articles called "reject", >= 90% unreliable
+OK_PRECISION = 0.90  # among articles called "ok", >= 90% reliable
 LABELS = {"0": 0, "1": 1, "reliable": 0, "unreliable": 1}
 
 
@@ -156,14 +156,16 @@ class CompiledScorer:
         if "scale_mean" in a:
             X = (X - a["scale_mean"]) / a["scale_scale"]
         probs = np.zeros(X.shape[0])
-        k = len(a["coef"])
+        k = int(self.meta["n_classifiers"])
         for i in range(k):
-            f = X @ a["coef"][i] + a["intercept"][i]
+            if self.meta["kind"] == "logreg":
+                f = X @ a["coef"][i] + a["intercept"][i]
+            else:
+                f = _trees_decision(X, a, i)
             if self.meta["calibration"] == "sigmoid":
                 p = 1.0 / (1.0 + np.exp(a["cal_a"][i] * f + a["cal_b"][i]))
             else:  # isotonic
-                xs, ys = a[f"iso_x{i}"], a[f"iso_y{i}"]
-                p = np.interp(f, xs, ys)
+                p = np.interp(f, a[f"iso_x{i}"], a[f"iso_y{i}"])
             probs += p
         return probs / k
 
@@ -173,10 +175,63 @@ class CompiledScorer:
         return [round(1.0 - float(p), 4) for p in self.p_unreliable(evidence)]
 
 
+def _trees_decision(X, a: dict, i: int):
+    """Raw decision function of gradient-boosted trees stored as flat arrays (all trees at once)."""
+    import numpy as np
+
+    feat, thr = a[f"t{i}_feat"], a[f"t{i}_thr"]
+    left, right, leaf, value = a[f"t{i}_left"], a[f"t{i}_right"], a[f"t{i}_leaf"], a[f"t{i}_value"]
+    roots = a[f"t{i}_roots"]
+    n = X.shape[0]
+    idx = np.broadcast_to(roots, (n, roots.size)).copy()
+    rows = np.arange(n)[:, None]
+    for _ in range(int(a[f"t{i}_depth"]) + 1):
+        is_leaf = leaf[idx]
+        if is_leaf.all():
+            break
+        go_left = X[rows, feat[idx]] <= thr[idx]
+        idx = np.where(is_leaf, idx, np.where(go_left, left[idx], right[idx]))
+    return value[idx].sum(axis=1) + a[f"t{i}_base"]
+
+
+def _flatten_hgb(est, i: int) -> dict:
+    import numpy as np
+
+    feat, thr, left, right, leaf, value, roots = [], [], [], [], [], [], []
+    depth = 0
+    off = 0
+    for stage in est._predictors:
+        nodes = stage[0].nodes
+        if nodes["is_categorical"].any():
+            raise ValueError("categorical splits are not supported")
+        roots.append(off)
+        feat.append(nodes["feature_idx"].astype(np.int64))
+        thr.append(nodes["num_threshold"].astype(np.float64))
+        left.append(nodes["left"].astype(np.int64) + off)
+        right.append(nodes["right"].astype(np.int64) + off)
+        leaf.append(nodes["is_leaf"].astype(bool))
+        value.append(nodes["value"].astype(np.float64))
+        depth = max(depth, int(nodes["depth"].max()))
+        off += len(nodes)
+    return {
+        f"t{i}_feat": np.concatenate(feat),
+        f"t{i}_thr": np.concatenate(thr),
+        f"t{i}_left": np.concatenate(left),
+        f"t{i}_right": np.concatenate(right),
+        f"t{i}_leaf": np.concatenate(leaf),
+        f"t{i}_value": np.concatenate(value),
+        f"t{i}_roots": np.array(roots, dtype=np.int64),
+        f"t{i}_depth": np.array(depth),
+        f"t{i}_base": np.array(float(np.ravel(est._baseline_prediction)[0])),
+    }
+
+
 def compile_bundle(bundle: dict, out: str | os.PathLike) -> bool:
-    """Write the numpy-only copy of a logistic-regression bundle; False if not compilable."""
+    """Write the numpy-only copy of a bundle (logistic regression or gradient boosting inside
+    CalibratedClassifierCV); False if the pipeline has another shape."""
     import numpy as np
     from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
 
     pipe = bundle["pipeline"]
@@ -188,12 +243,21 @@ def compile_bundle(bundle: dict, out: str | os.PathLike) -> bool:
     method = clf.method
     if method not in ("sigmoid", "isotonic"):
         return False
+    kind = None
     for i, cc in enumerate(clf.calibrated_classifiers_):
         est = cc.estimator
-        if not isinstance(est, LogisticRegression):
+        if isinstance(est, LogisticRegression):
+            kind = "logreg"
+            coefs.append(est.coef_[0])
+            intercepts.append(est.intercept_[0])
+        elif isinstance(est, HistGradientBoostingClassifier):
+            kind = "hgb"
+            try:
+                iso.update(_flatten_hgb(est, i))
+            except ValueError:
+                return False
+        else:
             return False
-        coefs.append(est.coef_[0])
-        intercepts.append(est.intercept_[0])
         cal = cc.calibrators[0]
         if method == "sigmoid":
             cal_a.append(cal.a_)
@@ -201,7 +265,7 @@ def compile_bundle(bundle: dict, out: str | os.PathLike) -> bool:
         else:
             iso[f"iso_x{i}"] = np.asarray(cal.X_thresholds_, dtype=float)
             iso[f"iso_y{i}"] = np.asarray(cal.y_thresholds_, dtype=float)
-    arrays = {"coef": np.array(coefs), "intercept": np.array(intercepts)}
+    arrays = {"coef": np.array(coefs), "intercept": np.array(intercepts)} if kind == "logreg" else {}
     if method == "sigmoid":
         arrays.update(cal_a=np.array(cal_a), cal_b=np.array(cal_b))
     arrays.update(iso)
@@ -214,6 +278,8 @@ def compile_bundle(bundle: dict, out: str | os.PathLike) -> bool:
         "feature_names": [str(n) for n in steps["features"].get_feature_names_out()],
         "log": "log" in steps,
         "calibration": method,
+        "kind": kind,
+        "n_classifiers": len(clf.calibrated_classifiers_),
     }
     np.savez_compressed(out, meta=np.array(json.dumps(meta)), **arrays)
     return True
@@ -374,8 +440,8 @@ def _base_estimator(kind: str, seed: int):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(
-        max_iter=250,
-        learning_rate=0.06,
+        max_iter=150,
+        learning_rate=0.08,
         max_leaf_nodes=15,
         min_samples_leaf=20,
         l2_regularization=1.0,
@@ -406,18 +472,18 @@ def _splits(y, groups, n_splits: int, seed: int):
     return list(StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y, groups))
 
 
-def _calibrated(kind: str, y, groups, seed: int, method: str):
+def _calibrated(kind: str, y, groups, seed: int, method: str, folds: int = 5):
     from sklearn.calibration import CalibratedClassifierCV
 
-    cv = _splits(y, groups, 5, seed)
+    cv = _splits(y, groups, folds, seed)
     return CalibratedClassifierCV(_base_estimator(kind, seed), method=method, cv=cv, ensemble=True)
 
 
-def _fit_matrix_model(kind: str, X, y, groups, seed: int, method: str):
+def _fit_matrix_model(kind: str, X, y, groups, seed: int, method: str, folds: int = 5):
     """Fit [pre-steps ->] calibrated classifier on a feature matrix; returns the fitted steps."""
     from sklearn.pipeline import Pipeline
 
-    steps = _pre_steps(kind) + [("clf", _calibrated(kind, y, groups, seed, method))]
+    steps = _pre_steps(kind) + [("clf", _calibrated(kind, y, groups, seed, method, folds))]
     pipe = Pipeline(steps)
     pipe.fit(X, y)
     return pipe
@@ -433,7 +499,7 @@ def cross_validate(kind: str, X, y, groups, seed: int, method: str, calibrated: 
     oof = np.zeros(len(y))
     for tr, te in _splits(y, list(groups), 5, seed):
         if calibrated:
-            pipe = _fit_matrix_model(kind, X[tr], y[tr], list(groups[tr]), seed, method)
+            pipe = _fit_matrix_model(kind, X[tr], y[tr], list(groups[tr]), seed, method, folds=3)
         else:
             pipe = Pipeline(_pre_steps(kind) + [("clf", _base_estimator(kind, seed))]).fit(X[tr], y[tr])
         oof[te] = pipe.predict_proba(X[te])[:, 1]
@@ -550,8 +616,8 @@ def permutation_top_features(bundle: dict, evidence, y, k: int = 12, seed: int =
 
 def _versions() -> dict:
     import numpy
-    import skops
     import sklearn
+    import skops
 
     from . import __version__ as detector_version
 
@@ -640,7 +706,7 @@ def train(
     }
     save_model(bundle, out)
     counts: dict[str, dict[str, int]] = {}
-    for s, lab in zip(ds.sources, ds.labels):
+    for s, lab in zip(ds.sources, ds.labels, strict=False):
         c = counts.setdefault(s, {"reliable": 0, "unreliable": 0})
         c["unreliable" if lab else "reliable"] += 1
     card = {

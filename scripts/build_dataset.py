@@ -179,7 +179,7 @@ def op_names(text: str, rng: random.Random, **_) -> str:
     out = text
     for name in rng.sample(cands, min(len(cands), rng.randint(1, 2))):
         bad = _misspell(name, rng)
-        occ = [m.start() for m in re.finditer(r"\b%s\b" % re.escape(name), out)]
+        occ = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", out)]
         if not occ:
             continue
         chosen = set(rng.sample(occ, max(1, min(len(occ), rng.randint(1, 3)))))
@@ -318,7 +318,7 @@ def load_lexicon(shared: Path) -> list[tuple[re.Pattern, str]]:
                 continue
             if len(exp) < 4 or not re.fullmatch(r"[A-Za-z][A-Za-z \-']*", exp):
                 continue
-            out.append((re.compile(r"\b%s\b" % re.escape(exp.lower()), re.I), r["phrase"]))
+            out.append((re.compile(rf"\b{re.escape(exp.lower())}\b", re.I), r["phrase"]))
     return out
 
 

@@ -90,18 +90,61 @@ def load_bbc(data_dir: Path, split: str = "test", limit: int | None = None) -> l
 # Well-known people: used when an article mentions nobody from the gazetteer. Only those the
 # gazetteer also knows are used (the name family can only be expected to catch known names).
 WELL_KNOWN = [
-    "Tony Blair", "Gordon Brown", "Michael Howard", "Charles Kennedy", "Jack Straw", "David Blunkett",
-    "John Prescott", "David Cameron", "Boris Johnson", "Theresa May", "Nick Clegg", "Ed Miliband",
-    "Keir Starmer", "Joe Biden", "Barack Obama", "Donald Trump", "Hillary Clinton", "John Kerry",
-    "Kamala Harris", "Nancy Pelosi", "Dick Cheney", "Benjamin Netanyahu", "Yoav Gallant",
-    "Patricia Hewitt", "Charles Clarke", "Alan Milburn", "Peter Hain", "Tessa Jowell",
-]  # fmt: skip
+    "Antony Blinken",
+    "Emmanuel Macron",
+    "Olaf Scholz",
+    "Lloyd Austin",
+    "Tony Blair",
+    "Gordon Brown",
+    "Michael Howard",
+    "Charles Kennedy",
+    "Jack Straw",
+    "David Blunkett",
+    "John Prescott",
+    "David Cameron",
+    "Boris Johnson",
+    "Theresa May",
+    "Nick Clegg",
+    "Ed Miliband",
+    "Keir Starmer",
+    "Joe Biden",
+    "Barack Obama",
+    "Donald Trump",
+    "Hillary Clinton",
+    "John Kerry",
+    "Kamala Harris",
+    "Nancy Pelosi",
+    "Dick Cheney",
+    "Benjamin Netanyahu",
+    "Yoav Gallant",
+    "Patricia Hewitt",
+    "Charles Clarke",
+    "Alan Milburn",
+    "Peter Hain",
+    "Tessa Jowell",
+]
 
 
 def load_gazetteer(data_dir: Path) -> dict[str, set[str]]:
-    """surname -> set of full "First Last" names (Latin script, 2-3 tokens)."""
+    """surname -> set of full "First Last" names of people the name family watches.
+
+    Uses the project gazetteer's *target* people (``detector.gazetteer``: curated officials and
+    prominent legislators, i.e. the names whose near misses the name family is meant to catch);
+    falls back to every plain two/three-word legislator name in the shared lists."""
     by_last: dict[str, set[str]] = defaultdict(set)
     ok = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}$")
+    try:
+        os.environ.setdefault("DETECTOR_SHARED_DATA", str(data_dir))
+        from detector import gazetteer as gz
+
+        for _canonical, forms, _src in gz.get().persons:
+            for name in forms:
+                if ok.match(name) and len(name.split()[-1]) >= 4:
+                    by_last[name.split()[-1]].add(name)
+        if by_last:
+            return by_last
+    except Exception as exc:  # the name family is optional for this script
+        print(f"note: project gazetteer unavailable ({exc}); using the shared name lists", file=sys.stderr)
     for fn in ("us_congress_current_and_executive.jsonl", "everypolitician_2015.jsonl"):
         path = data_dir / "names" / fn
         if not path.exists():
@@ -164,12 +207,22 @@ def _replace_in_para(paras: list[str], pi: int, s: int, e: int, repl: str) -> tu
 
 
 def _words(p: str) -> list[re.Match]:
-    return list(WORD_RE.finditer(p))
+    """Whole words only (not the "bn" of "$5.2bn" nor pieces of e-mail addresses)."""
+    n = len(p)
+    return [
+        m
+        for m in WORD_RE.finditer(p)
+        if (m.start() == 0 or p[m.start() - 1] in " \n\"'(“‘")
+        and (m.end() == n or p[m.end()] in " \n,.;:!?\"'”’)")
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
 # repetition
 # ---------------------------------------------------------------------------------------------
+
+
+_PLAIN_RE = re.compile(r"[\w'’\- ]+")
 
 
 def inject_repetition(item: Item, rng: random.Random, ctx) -> Injection | None:
@@ -199,18 +252,23 @@ def inject_repetition(item: Item, rng: random.Random, ctx) -> Injection | None:
     n = rng.randint(2, 5)
     if len(sw) < n + 3:
         n = 2
-    k = rng.randrange(0, len(sw) - n - 1)
-    a, b = sw[k].start(), sw[k + n - 1].end()
+    # a phrase of plain words (no punctuation or quote marks inside), at a random place
+    for _ in range(20):
+        k = rng.randrange(0, len(sw) - n - 1)
+        a, b = sw[k].start(), sw[k + n - 1].end()
+        if _PLAIN_RE.fullmatch(p[a:b]) and _PLAIN_RE.fullmatch(p[b : sw[min(k + n + 3, len(sw) - 1)].end()]):
+            break
+    else:
+        return None
     phrase = p[a:b]
     if op == "phrase":
         repl = f"{phrase} {phrase}"
     elif op == "phrase-comma":
         repl = f"{phrase}, {phrase}"
-    else:  # loop: A, B, A ("their intentions, their strategy, their intentions")
-        nb = sw[min(k + 2 * n - 1, len(sw) - 1)].end()
-        other = p[b:nb].strip(" ,;") or phrase
-        repl = f"{phrase}, {other}, {phrase}"
-        text, start = _replace_in_para(paras, pi, a, nb, repl + p[nb:nb])
+    else:  # loop: the phrase comes back after a few more words ("their intentions, their strategy, their intentions")
+        nb = sw[min(k + n + rng.randint(1, 3), len(sw) - 1)].end()
+        repl = p[a:nb] + ", " + phrase
+        text, start = _replace_in_para(paras, pi, a, nb, repl)
         return Injection("repetition", "loop", text, (start, start + len(repl)), repl)
     text, start = _replace_in_para(paras, pi, a, b, repl)
     return Injection("repetition", op, text, (start, start + len(repl)), repl)
@@ -223,7 +281,9 @@ def inject_repetition(item: Item, rng: random.Random, ctx) -> Injection | None:
 
 def inject_duplicate_block(item: Item, rng: random.Random, ctx) -> Injection | None:
     paras = item.paragraphs
-    op = rng.choice(["paragraph-later", "paragraph-later", "paragraph-next", "article-twice", "article-twice-title"])
+    op = rng.choice(
+        ["paragraph-later", "paragraph-later", "paragraph-next", "article-twice", "article-twice-title"]
+    )
     if op.startswith("article-twice"):
         body = item.body
         second = (item.title + "\n\n" + body) if op.endswith("title") and item.title else body
@@ -247,7 +307,18 @@ def inject_duplicate_block(item: Item, rng: random.Random, ctx) -> Injection | N
 # ---------------------------------------------------------------------------------------------
 
 _VOWELS = "aeiou"
-_SIMILAR = {"t": "d", "d": "t", "c": "k", "k": "c", "s": "z", "z": "s", "n": "m", "m": "n", "i": "y", "y": "i"}
+_SIMILAR = {
+    "t": "d",
+    "d": "t",
+    "c": "k",
+    "k": "c",
+    "s": "z",
+    "z": "s",
+    "n": "m",
+    "m": "n",
+    "i": "y",
+    "y": "i",
+}
 
 
 def misspell(name: str, rng: random.Random) -> str:
@@ -293,16 +364,25 @@ def inject_name(item: Item, rng: random.Random, ctx) -> Injection | None:
     for m in re.finditer(r"\b([A-Z][a-z]+) ([A-Z][a-z]{3,})\b", body):
         full = m.group(0)
         if full in gaz.get(m.group(2), ()):
-            present.append(m.group(2))
+            present.append(m)
     if present and rng.random() < 0.7:
-        last = rng.choice(sorted(set(present)))
-        occ = [m for m in re.finditer(rf"\b{re.escape(last)}\b", body)]
-        m = rng.choice(occ)
+        full_m = rng.choice(present)
+        last = full_m.group(2)
+        if rng.random() < 0.5:
+            m = re.compile(re.escape(last)).match(body, full_m.start(2))  # the full-name mention
+        else:  # any mention, e.g. a later "Mr Blair"
+            m = rng.choice(list(re.finditer(rf"\b{re.escape(last)}\b", body)))
         bad = misspell(last, rng)
         text = body[: m.start()] + bad + body[m.end() :]
-        return Injection("name", "misspell-mention", text, (m.start(), m.start() + len(bad)), f"{last} -> {bad}")
+        return Injection(
+            "name", "misspell-mention", text, (m.start(), m.start() + len(bad)), f"{last} -> {bad}"
+        )
     # 2) insert a sentence mentioning a well-known person, name misspelt
-    known = [n for n in WELL_KNOWN if n in gaz.get(n.split()[-1], ())] or WELL_KNOWN
+    known = (
+        [n for n in WELL_KNOWN if n in gaz.get(n.split()[-1], ())]
+        or sorted(n for names in gaz.values() for n in names)[:50]
+        or WELL_KNOWN
+    )
     full = rng.choice(known)
     first, last = full.split(" ", 1)
     if rng.random() < 0.75:
@@ -323,28 +403,169 @@ def inject_name(item: Item, rng: random.Random, ctx) -> Injection | None:
 # ---------------------------------------------------------------------------------------------
 
 _FRAG_DET = ["A", "The", "Another", "One more", "Yet another"]
-_FRAG_ADJ = ["possible", "sharp", "sudden", "wider", "lengthy", "costly", "bitter", "growing", "serious",
-             "quiet", "dramatic", "fragile", "uncertain", "unexpected", "renewed", "deepening"]  # fmt: skip
-_FRAG_NOUN = ["spillover", "slowdown", "dispute", "setback", "standoff", "shortage", "backlash", "crisis",
-              "escalation", "stalemate", "downturn", "controversy", "rivalry", "upheaval", "surge"]  # fmt: skip
+_FRAG_ADJ = [
+    "possible",
+    "sharp",
+    "sudden",
+    "wider",
+    "lengthy",
+    "costly",
+    "bitter",
+    "growing",
+    "serious",
+    "quiet",
+    "dramatic",
+    "fragile",
+    "uncertain",
+    "unexpected",
+    "renewed",
+    "deepening",
+]
+_FRAG_NOUN = [
+    "spillover",
+    "slowdown",
+    "dispute",
+    "setback",
+    "standoff",
+    "shortage",
+    "backlash",
+    "crisis",
+    "escalation",
+    "stalemate",
+    "downturn",
+    "controversy",
+    "rivalry",
+    "upheaval",
+    "surge",
+]
 _FRAG_PREP = ["into", "over", "between", "across", "within", "beyond", "among", "for", "with"]
-_FRAG_TAIL = ["the wider region", "the local economy", "the two sides", "the coming months", "the whole sector",
-              "the ruling party", "a fragile market", "the national team", "rival firms", "the city centre"]  # fmt: skip
-_TITLE_NOUNS = ["Hostages", "Talks", "Prices", "Voters", "Markets", "Refugees", "Fans", "Investors", "Workers"]
-_TITLE_TAIL = ["the Humanitarian Crisis", "the Wider Economy", "the Road Ahead", "the Bigger Picture",
-               "the Final Decision", "the Long Recovery", "the Political Fallout"]  # fmt: skip
+_FRAG_TAIL = [
+    "the wider region",
+    "the local economy",
+    "the two sides",
+    "the coming months",
+    "the whole sector",
+    "the ruling party",
+    "a fragile market",
+    "the national team",
+    "rival firms",
+    "the city centre",
+]
+_TITLE_NOUNS = [
+    "Hostages",
+    "Talks",
+    "Prices",
+    "Voters",
+    "Markets",
+    "Refugees",
+    "Fans",
+    "Investors",
+    "Workers",
+]
+_TITLE_TAIL = [
+    "the Humanitarian Crisis",
+    "the Wider Economy",
+    "the Road Ahead",
+    "the Bigger Picture",
+    "the Final Decision",
+    "the Long Recovery",
+    "the Political Fallout",
+]
 
-_PAST_VERBS = ["climbed", "jumped", "dropped", "increased", "reached", "topped", "passed", "exceeded",
-               "announced", "unveiled", "launched", "rejected", "approved", "received", "reported",
-               "confirmed", "secured", "signed", "completed", "extended"]  # fmt: skip
-_PRES_VERBS = ["climbs", "jumps", "drops", "reaches", "tops", "passes", "exceeds", "announces", "unveils",
-               "launches", "rejects", "approves", "receives", "confirms", "secures", "signs"]  # fmt: skip
-_OBJ_START = {"a", "an", "the", "this", "these", "those", "its", "their", "his", "her", "more", "than", "over",
-              "about", "nearly", "almost", "around", "just", "only", "up", "down"}  # fmt: skip
+_PAST_VERBS = [
+    "climbed",
+    "jumped",
+    "dropped",
+    "increased",
+    "reached",
+    "topped",
+    "passed",
+    "exceeded",
+    "announced",
+    "unveiled",
+    "launched",
+    "rejected",
+    "approved",
+    "received",
+    "reported",
+    "confirmed",
+    "secured",
+    "signed",
+    "completed",
+    "extended",
+]
+_PRES_VERBS = [
+    "climbs",
+    "jumps",
+    "drops",
+    "reaches",
+    "tops",
+    "passes",
+    "exceeds",
+    "announces",
+    "unveils",
+    "launches",
+    "rejects",
+    "approves",
+    "receives",
+    "confirms",
+    "secures",
+    "signs",
+]
+_OBJ_START = {
+    "a",
+    "an",
+    "the",
+    "this",
+    "these",
+    "those",
+    "its",
+    "their",
+    "his",
+    "her",
+    "more",
+    "than",
+    "over",
+    "about",
+    "nearly",
+    "almost",
+    "around",
+    "just",
+    "only",
+    "up",
+    "down",
+}
 
 
-_NOUN_CONTEXT = {"a", "an", "the", "its", "their", "his", "her", "this", "these", "those", "of", "in", "on", "for",
-                 "with", "by", "to", "from", "at", "our", "my", "your", "some", "many", "few", "big", "new"}  # fmt: skip
+_NOUN_CONTEXT = {
+    "a",
+    "an",
+    "the",
+    "its",
+    "their",
+    "his",
+    "her",
+    "this",
+    "these",
+    "those",
+    "of",
+    "in",
+    "on",
+    "for",
+    "with",
+    "by",
+    "to",
+    "from",
+    "at",
+    "our",
+    "my",
+    "your",
+    "some",
+    "many",
+    "few",
+    "big",
+    "new",
+}
 _ADJ_SUFFIX = re.compile(r"(?:ive|al|ic|ous|ful|ing|ary|ish|ese|ian|less|able|ible)$")
 
 
@@ -362,14 +583,19 @@ def _fragment(rng: random.Random) -> str:
 
 def inject_broken_sentence(item: Item, rng: random.Random, ctx) -> Injection | None:
     paras = item.paragraphs
-    ops = ["split", "fragment", "double-verb", "truncate"]
-    op = ops[ctx["counter"]["broken-sentence"] % len(ops)]  # balanced over the four operators
+    ops = ["split", "fragment", "double-verb", "truncate", "quote"]
+    op = ops[ctx["counter"]["broken-sentence"] % len(ops)]  # balanced over the operators
     ctx["counter"]["broken-sentence"] += 1
     if op == "double-verb":
         inj = _double_verb(paras, rng)
         if inj is not None:
             return inj
         op = "split"
+    if op == "quote":
+        inj = _unbalance_quote(paras, rng)
+        if inj is not None:
+            return inj
+        op = "fragment"
     if op == "split":
         cands = []
         for pi, p in enumerate(paras):
@@ -420,6 +646,30 @@ def inject_broken_sentence(item: Item, rng: random.Random, ctx) -> Injection | N
     return None
 
 
+_QUOTED_RE = re.compile(r'(?:(?<=\s)|^)"[A-Za-z][^"\n]{15,}?[,.!?]"(?= \w)')
+
+
+def _unbalance_quote(paras: list[str], rng: random.Random) -> Injection | None:
+    """Drop the closing mark of a quotation followed by attribution or narration (a quote left
+    open inside its paragraph, as when a scraper loses a character)."""
+    cands = []
+    for pi, p in enumerate(paras):
+        if pi + 1 < len(paras) and paras[pi + 1].startswith(('"', "“")):
+            continue  # multi-paragraph quotation: an open quote would be legitimate there
+        cands.extend((pi, m) for m in _QUOTED_RE.finditer(p) if p.count('"', m.end()) == 0)
+    if not cands:
+        return None
+    pi, m = rng.choice(cands)
+    p = paras[pi]
+    close = m.end() - 1
+    new = list(paras)
+    new[pi] = p[:close] + p[close + 1 :]
+    off = _para_offsets(new)[pi]
+    return Injection(
+        "broken-sentence", "quote", _join(new), (off + m.start(), off + close), p[m.start() : m.end()]
+    )
+
+
 def _double_verb(paras: list[str], rng: random.Random) -> Injection | None:
     from detector.families.sentences import verb_form
 
@@ -430,7 +680,11 @@ def _double_verb(paras: list[str], rng: random.Random) -> Injection | None:
             w = ws[k].group()
             nxt = ws[k + 1].group().lower()
             gap = p[ws[k].end() : ws[k + 1].start()]
-            if not w.islower() or gap.strip() not in ("", "$", "£") or p[ws[k - 1].end() : ws[k].start()] != " ":
+            if (
+                not w.islower()
+                or gap.strip() not in ("", "$", "£")
+                or p[ws[k - 1].end() : ws[k].start()] != " "
+            ):
                 continue
             if not (nxt in _OBJ_START or p[ws[k].end() :].lstrip(" $£")[:1].isdigit()):
                 continue
@@ -438,7 +692,9 @@ def _double_verb(paras: list[str], rng: random.Random) -> Injection | None:
             if prev in _NOUN_CONTEXT or _ADJ_SUFFIX.search(prev):
                 continue  # "the hits", "festive hits": a noun here, not a verb
             f = verb_form(w)
-            if f == "past" or (f == "irr" and w.endswith(("ed", "ought", "ew", "ook", "ave", "ent", "ose", "ell"))):
+            if f == "past" or (
+                f == "irr" and w.endswith(("ed", "ought", "ew", "ook", "ave", "ent", "ose", "ell"))
+            ):
                 cands.append((pi, ws[k], _PAST_VERBS))
             elif f == "pres3":
                 cands.append((pi, ws[k], _PRES_VERBS))
@@ -456,11 +712,46 @@ def _double_verb(paras: list[str], rng: random.Random) -> Injection | None:
 # boilerplate
 # ---------------------------------------------------------------------------------------------
 
-_HL_SUBJ = ["Ministers", "Regulators", "Union leaders", "Shoppers", "Investors", "Police", "Scientists",
-            "Health officials", "Fans", "Farmers", "Tech firms", "Rail bosses", "Local councils"]  # fmt: skip
-_HL_VERB = ["warn over", "back", "reject", "push for", "clash over", "hail", "probe", "delay", "cut", "defend"]
-_HL_OBJ = ["energy price cap", "new stadium plan", "school funding", "rail strike", "data rules", "housing targets",
-           "festival line-up", "river clean-up", "airport expansion", "pension reform", "broadband rollout"]  # fmt: skip
+_HL_SUBJ = [
+    "Ministers",
+    "Regulators",
+    "Union leaders",
+    "Shoppers",
+    "Investors",
+    "Police",
+    "Scientists",
+    "Health officials",
+    "Fans",
+    "Farmers",
+    "Tech firms",
+    "Rail bosses",
+    "Local councils",
+]
+_HL_VERB = [
+    "warn over",
+    "back",
+    "reject",
+    "push for",
+    "clash over",
+    "hail",
+    "probe",
+    "delay",
+    "cut",
+    "defend",
+]
+_HL_OBJ = [
+    "energy price cap",
+    "new stadium plan",
+    "school funding",
+    "rail strike",
+    "data rules",
+    "housing targets",
+    "festival line-up",
+    "river clean-up",
+    "airport expansion",
+    "pension reform",
+    "broadband rollout",
+]
 _OUTLETS = ["Daily Ledger", "Metro Wire", "NewsNow24", "The Courier", "Global Brief", "City Press"]
 
 
@@ -474,8 +765,18 @@ def _headline(rng: random.Random) -> str:
 def _boilerplate_block(rng: random.Random) -> tuple[str, str]:
     kind = rng.choice(["see-also", "share", "syndication", "teaser", "heading", "nav"])
     if kind == "see-also":
-        lead = rng.choice(["See also", "See also:", "Read more:", "READ MORE:", "Related:", "Also read:",
-                           "Related coverage:", "You may also like:"])  # fmt: skip
+        lead = rng.choice(
+            [
+                "See also",
+                "See also:",
+                "Read more:",
+                "READ MORE:",
+                "Related:",
+                "Also read:",
+                "Related coverage:",
+                "You may also like:",
+            ]
+        )
         return kind, f"{lead} {_headline(rng)}"
     if kind == "share":
         return kind, rng.choice(
@@ -510,12 +811,29 @@ def _boilerplate_block(rng: random.Random) -> tuple[str, str]:
         return kind, f"{head} {rng.choice(_OUTLETS)}\n\n" + "\n\n".join(items)
     if kind == "heading":
         return kind, rng.choice(
-            ["What happens next", "Key Points", "Analysis", "Background", "Market Reaction",
-             "The Bigger Picture", "Why it matters", "Reaction", "Timeline", "In Numbers"]  # fmt: skip
+            [
+                "What happens next",
+                "Key Points",
+                "Analysis",
+                "Background",
+                "Market Reaction",
+                "The Bigger Picture",
+                "Why it matters",
+                "Reaction",
+                "Timeline",
+                "In Numbers",
+            ]
         )
     return kind, rng.choice(
-        ["Skip to main content", "Thumbnail", "Advertisement", "Image caption", "Photo: Getty Images",
-         "Media playback is unsupported on your device", "Scroll to continue"]  # fmt: skip
+        [
+            "Skip to main content",
+            "Thumbnail",
+            "Advertisement",
+            "Image caption",
+            "Photo: Getty Images",
+            "Media playback is unsupported on your device",
+            "Scroll to continue",
+        ]
     )
 
 
@@ -553,7 +871,9 @@ def _overlaps(f, span: tuple[int, int]) -> bool:
     return f.start < e and s < f.end
 
 
-def evaluate(items: list[Item], data_dir: Path, seed: int = 13, families=INJECTED_FAMILIES, examples: int = 5):
+def evaluate(
+    items: list[Item], data_dir: Path, seed: int = 13, families=INJECTED_FAMILIES, examples: int = 5
+):
     rng = random.Random(seed)
     ctx = {"gazetteer": load_gazetteer(data_dir), "counter": Counter()}
     result: dict = {"n_articles": len(items), "seed": seed, "recall": {}, "false_per_1k": {}, "timing": {}}
@@ -567,7 +887,7 @@ def evaluate(items: list[Item], data_dir: Path, seed: int = 13, families=INJECTE
     per_fam = Counter()
     per_code = Counter()
     fp_examples: dict[str, list] = defaultdict(list)
-    for a, e in zip(arts, ev):
+    for a, e in zip(arts, ev, strict=True):
         for f in e.findings:
             per_fam[f.family] += 1
             per_code[f.code] += 1
@@ -596,7 +916,7 @@ def evaluate(items: list[Item], data_dir: Path, seed: int = 13, families=INJECTE
         hit_by_op = Counter()
         n_by_op = Counter()
         misses = []
-        for inj, e in zip(injs, ev):
+        for inj, e in zip(injs, ev, strict=True):
             n_by_op[inj.op] += 1
             if any(f.family == fam and _overlaps(f, inj.span) for f in e.findings):
                 hit_by_op[inj.op] += 1
@@ -659,15 +979,25 @@ def print_table(res: dict, out=sys.stdout) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=None, help="shared data dir (default ../shared/data or $DETECTOR_SHARED_DATA)")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="shared data dir (default ../shared/data or $DETECTOR_SHARED_DATA)",
+    )
     ap.add_argument("--limit", type=int, default=None, help="use only the first N test articles")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--json", type=Path, default=None, help="write the full result (with miss examples) here")
-    ap.add_argument("--families", default=",".join(INJECTED_FAMILIES), help="comma-separated families to inject")
+    ap.add_argument(
+        "--families", default=",".join(INJECTED_FAMILIES), help="comma-separated families to inject"
+    )
     args = ap.parse_args(argv)
     data_dir = args.data or default_data_dir()
     if not (data_dir / "clean" / "bbc_news.jsonl").exists():
-        print(f"error: {data_dir}/clean/bbc_news.jsonl not found (use --data or DETECTOR_SHARED_DATA)", file=sys.stderr)
+        print(
+            f"error: {data_dir}/clean/bbc_news.jsonl not found (use --data or DETECTOR_SHARED_DATA)",
+            file=sys.stderr,
+        )
         return 2
     fams = tuple(f for f in args.families.split(",") if f)
     unknown = [f for f in fams if f not in OPERATORS]

@@ -80,7 +80,7 @@ def test_split_chunks_covers_text_at_paragraph_breaks():
     chunks = g.split_chunks(text, 1000)
     assert len(chunks) > 3
     assert chunks[0][0] == 0 and chunks[-1][1] == len(text)
-    for (s1, e1), (s2, _) in zip(chunks, chunks[1:]):
+    for (_s1, e1), (s2, _) in zip(chunks, chunks[1:], strict=False):
         assert e1 == s2 and text[s2 - 2 : s2] == "\n\n"
     assert all(e - s <= 1000 for s, e in chunks)
 
@@ -116,7 +116,12 @@ def run_cli(*args, env=None, cwd=None):
     e = dict(os.environ)
     e.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "detector.cli", *args], capture_output=True, text=True, env=e, cwd=cwd, timeout=600
+        [sys.executable, "-m", "detector.cli", *args],
+        capture_output=True,
+        text=True,
+        env=e,
+        cwd=cwd,
+        timeout=600,
     )
 
 
@@ -164,7 +169,9 @@ def test_spelling_lowercase_vs_capitalised_name(lt_server):
     assert any(fam_code == "MORFOLOGIK_RULE_EN_US" and w == "comittee" for fam_code, w in got)
     assert [f.family for f in r.findings if text[f.start : f.end] == "comittee"] == ["spelling"]
     names = [text[f.start : f.end] for f in r.findings if f.code == "NAM004"]
-    assert any("Jhon" in n for n in names) and all(f.family == "name" for f in r.findings if f.code == "NAM004")
+    assert any("Jhon" in n for n in names) and all(
+        f.family == "name" for f in r.findings if f.code == "NAM004"
+    )
 
 
 @pytest.mark.languagetool
@@ -179,7 +186,9 @@ def test_offsets_with_astral_characters(lt_server):
 
 @pytest.mark.languagetool
 def test_chunked_long_text_offsets_map_back(lt_server):
-    paras = [f"Paragraph {i} 🎉 begins here. He go to school every day. She bought a apple." for i in range(40)]
+    paras = [
+        f"Paragraph {i} 🎉 begins here. He go to school every day. She bought a apple." for i in range(40)
+    ]
     text = "\n\n".join(paras)
     ch = fresh_checker(chunk_chars=400)
     assert len(g.split_chunks(text, 400)) > 5
@@ -204,7 +213,9 @@ def test_cache_hit_does_not_contact_server(lt_server, tmp_path):
     (first,) = ch.check_many([text])
     assert ch.requests == 1
     # same cache, and a server URL where nothing listens: must come from the cache
-    ch2 = g.LanguageToolChecker(CLOSED_URL, config=ch.config, cache=grammar_cache.GrammarCache(tmp_path / "cache.sqlite3"))
+    ch2 = g.LanguageToolChecker(
+        CLOSED_URL, config=ch.config, cache=grammar_cache.GrammarCache(tmp_path / "cache.sqlite3")
+    )
     (second,) = ch2.check_many([text])
     assert ch2.requests == 0 and second.error is None
     assert second.findings == first.findings and second.rates == first.rates
@@ -232,7 +243,7 @@ def test_server_killed_mid_batch_is_restarted(lt_server):
     assert killed, "the callback never ran"
     assert srv.starts == starts_before + 1 and srv.alive() and srv.pid != killed[0]
     assert all(r.error is None for r in results), [r.error for r in results]
-    for t, r in zip(texts, results):
+    for t, r in zip(texts, results, strict=True):
         assert ("HE_VERB_AGR", "go") in spans(t, r), t
 
 
@@ -267,3 +278,32 @@ def test_cli_score_seeds_jsonl_has_grammar(lt_server, tmp_path):
     for row in rows:
         assert set(g.RATE_KEYS) <= set(row["stats"])
     assert (tmp_path / "grammar-cache.sqlite3").exists()
+
+
+@pytest.mark.languagetool
+def test_server_that_cannot_be_restarted_marks_remaining_docs_unavailable(lt_server, tmp_path):
+    """A server given by URL is never restarted by us: if it dies mid-batch, the documents not
+    yet checked get an error (api reports them "unavailable"), the rest keep their findings.
+    (Runs last: it kills the shared server, which later users restart lazily.)"""
+    from detector import api
+
+    texts = [f"Story {i}: he go to school every day." for i in range(12)]
+    done = []
+
+    def kill_after_first(i, result):
+        if not done:
+            done.append(i)
+            os.kill(lt_server.pid, signal.SIGKILL)
+
+    ch = g.LanguageToolChecker(
+        lt_server.url, config=g.load_config(), cache=grammar_cache.GrammarCache(tmp_path / "c.sqlite3")
+    )
+    ch.on_result = kill_after_first
+    reps = api.score(texts, grammar=ch)
+    statuses = [r.grammar for r in reps]
+    assert statuses[done[0]] == "ok"
+    assert "unavailable" in statuses
+    for t, r in zip(texts, reps, strict=True):
+        if r.grammar == "ok":
+            assert any(f.code == "HE_VERB_AGR" and t[f.start : f.end] == "go" for f in r.findings)
+    lt_server.stop()  # reap the killed process; the next user starts a fresh one

@@ -34,7 +34,9 @@ def _only(text: str, code: str):
 
 def test_family_and_codes():
     assert sentences.FAMILY == "broken-sentence"
-    for f in sentences.detect("The ministry said. the talks would resume in a week or two after the holiday."):
+    for f in sentences.detect(
+        "The ministry said. the talks would resume in a week or two after the holiday."
+    ):
         assert f.family == "broken-sentence"
         assert f.code.startswith("BRK")
         assert f.line == 0 and f.column == 0
@@ -103,11 +105,23 @@ def test_brk001_offsets_are_exact():
 )
 def test_brk002_verbless_fragment_in_prose(fragment):
     text = (
-        "The storm damaged hundreds of homes along the coast. " + fragment + " Engineers expect repairs to take weeks."
+        "The storm damaged hundreds of homes along the coast. "
+        + fragment
+        + " Engineers expect repairs to take weeks."
     )
     found = _only(text, "BRK002")
     assert len(found) == 1
     assert text[found[0].start : found[0].end] == fragment
+
+
+def test_brk002_one_sentence_paragraph_between_prose():
+    prose = "The storm damaged hundreds of homes along the coast on Sunday night. Repairs will take weeks."
+    frag = "A further blow to the struggling local tourist trade."
+    text = f"{prose}\n\n{frag}\n\n{prose}"
+    (f,) = _only(text, "BRK002")
+    assert text[f.start : f.end] == frag
+    # a Title Case line there is a stray heading (boilerplate family), not a fragment
+    assert _only(f"{prose}\n\nThe Road to Recovery Ahead.\n\n{prose}", "BRK002") == []
 
 
 @pytest.mark.parametrize(
@@ -204,6 +218,17 @@ def test_brk004_full_quotes_and_inches_are_fine():
     assert _only(text, "BRK004") == []
 
 
+def test_brk004_other_quote_conventions_pair_up():
+    text = "Sie sagte: „Wir sind bereit.“ He said ”we are ready” and left. «Non», a-t-il dit."
+    assert _only(text, "BRK004") == []
+
+
+def test_brk004_closing_without_opening():
+    text = 'The plan, he said, was a good one," the minister told reporters on Monday.'
+    found = _only(text, "BRK004")
+    assert len(found) == 1 and found[0].severity == "info"
+
+
 # -- BRK005 -----------------------------------------------------------------------------------
 
 
@@ -268,7 +293,9 @@ def test_speed_well_under_a_millisecond_per_article():
     assert per_doc < 0.005  # generous bound for slow CI machines; typically ~0.3 ms
 
 
-SHARED = Path(os.environ.get("DETECTOR_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+SHARED = Path(
+    os.environ.get("DETECTOR_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data")
+)
 
 
 @pytest.mark.shared

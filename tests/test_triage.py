@@ -68,7 +68,9 @@ def db_rows(state: Path) -> list[tuple]:
 def test_feed_over_http_is_fetched_ranked_and_grouped(site, tmp_path):
     state = tmp_path / "state.sqlite3"
     html = tmp_path / "report.html"
-    res = triage(f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "-f", "json", "--html", str(html))
+    res = triage(
+        f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "-f", "json", "--html", str(html)
+    )
     assert res.exit_code == 0, res.stderr
     rows = rows_of(res)
     assert len(rows) == 6
@@ -118,17 +120,23 @@ def test_second_run_scores_nothing_and_fetches_nothing(site, tmp_path):
     assert [r["reliability"] for r in rows] == [r["reliability"] for r in rows_of(first)]
 
     # --refetch fetches again but the unchanged texts are still not rescored
-    third = triage(f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "-f", "json", "--refetch")
+    third = triage(
+        f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "-f", "json", "--refetch"
+    )
     assert [r["status"] for r in rows_of(third)] == ["cached"] * 6
     assert site.page_hits() == 2 * hits
 
     # --rescore forces everything
-    forced = triage(f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "-f", "json", "--rescore")
+    forced = triage(
+        f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "-f", "json", "--rescore"
+    )
     assert {r["status"] for r in rows_of(forced)} == {"scored"}
     assert {r["reason"] for r in rows_of(forced)} == {"rescore"}
     with sqlite3.connect(state) as db:
         assert db.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 6
-        runs = db.execute("SELECT scored, cached, errors, finished_at IS NOT NULL FROM runs ORDER BY id").fetchall()
+        runs = db.execute(
+            "SELECT scored, cached, errors, finished_at IS NOT NULL FROM runs ORDER BY id"
+        ).fetchall()
     assert runs == [(6, 0, 0, 1), (0, 6, 0, 1), (0, 6, 0, 1), (6, 0, 0, 1)]
 
 
@@ -139,9 +147,14 @@ def test_changed_and_new_items_are_the_only_ones_scored(site, tmp_path):
     stories[1].body = stories[1].body.replace("four hundred", "five hundred")  # library page edited
     stories[1].summary = "Updated: a new public library opened in the old wool mill."
     stories.append(
-        Story("ferry-fares", "Ferry fares frozen", "Fares on the Keel ferry will stay the same next year. "
-              "The harbour authority said it would review them again in the spring.", stories[-1].published)
-    )  # fmt: skip
+        Story(
+            "ferry-fares",
+            "Ferry fares frozen",
+            "Fares on the Keel ferry will stay the same next year. "
+            "The harbour authority said it would review them again in the spring.",
+            stories[-1].published,
+        )
+    )
     publish(site, site.base, stories)
     res = triage(f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "-f", "json")
     s = by_slug(rows_of(res))
@@ -183,7 +196,9 @@ def test_unreachable_item_is_reported_and_the_rest_still_ranked(site, tmp_path):
     publish(site, site.base, default_stories(), extra)
     state = tmp_path / "s.db"
     html = tmp_path / "r.html"
-    res = triage(f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "-f", "json", "--html", str(html))
+    res = triage(
+        f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "-f", "json", "--html", str(html)
+    )
     assert res.exit_code == 3
     errs = [ln for ln in res.stderr.splitlines() if ": error: " in ln]
     assert any(ln.startswith(dead + ": error: ") and "connection failed" in ln for ln in errs)
@@ -216,22 +231,46 @@ def test_text_csv_jsonl_outputs_and_fail_on(site, tmp_path):
     assert len(csv_lines) == 7 and csv_lines[1].split(",")[0] == "1"
     res = triage(f"{site.base}/feed.xml", "--allow-private", "--state", state, "-f", "jsonl")
     assert [json.loads(ln)["rank"] for ln in res.stdout.splitlines()] == [1, 2, 3, 4, 5, 6]
-    res = triage(f"{site.base}/feed.xml", "--allow-private", "--state", state, "--fail-on", "reject", "-f", "json")
+    res = triage(
+        f"{site.base}/feed.xml", "--allow-private", "--state", state, "--fail-on", "reject", "-f", "json"
+    )
     worst = rows_of(res)[0]["verdict"]
     assert res.exit_code == (1 if worst == "reject" else 0)
-    res = triage(f"{site.base}/feed.xml", "--allow-private", "--state", state, "--fail-on", "review", "-f", "json")
+    res = triage(
+        f"{site.base}/feed.xml", "--allow-private", "--state", state, "--fail-on", "review", "-f", "json"
+    )
     assert res.exit_code == 1  # the garbled item is at least "review"
 
 
 def test_since_and_max_items(site, tmp_path):
     state = str(tmp_path / "s.db")
-    res = triage(f"{site.base}/feed.xml", "--allow-private", "--state", state, "-f", "json", "--since", "2026-11-20T11:00:00Z")
+    res = triage(
+        f"{site.base}/feed.xml",
+        "--allow-private",
+        "--state",
+        state,
+        "-f",
+        "json",
+        "--since",
+        "2026-11-20T11:00:00Z",
+    )
     keys = {r["key"] for r in rows_of(res)}
     assert keys == {"courier-harbour-copy", "courier-harbour-spun", "courier-orchard"}
     res = runner.invoke(
-        app, ["triage", f"{site.base}/feed.xml", "--allow-private", "--state", state, "-f", "json",
-              "--max-items", "2", "--no-grammar"],
-    )  # fmt: skip
+        app,
+        [
+            "triage",
+            f"{site.base}/feed.xml",
+            "--allow-private",
+            "--state",
+            state,
+            "-f",
+            "json",
+            "--max-items",
+            "2",
+            "--no-grammar",
+        ],
+    )
     assert len(rows_of(res)) == 2
     assert "--max-items" in res.stderr
     bad = triage(f"{site.base}/feed.xml", "--since", "last tuesday")
@@ -257,9 +296,19 @@ def test_run_interrupted_after_k_items_resumes_without_loss_or_double_count(site
 
     monkeypatch.setattr(api, "score", failing)
     res = runner.invoke(
-        app, ["triage", f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "--batch-size", "2",
-              "--no-grammar", "-q"],
-    )  # fmt: skip
+        app,
+        [
+            "triage",
+            f"{site.base}/feed.xml",
+            "--allow-private",
+            "--state",
+            str(state),
+            "--batch-size",
+            "2",
+            "--no-grammar",
+            "-q",
+        ],
+    )
     assert res.exit_code == 130
     assert "run again to resume" in res.stderr
     committed = db_rows(state)
@@ -268,7 +317,9 @@ def test_run_interrupted_after_k_items_resumes_without_loss_or_double_count(site
         assert db.execute("SELECT finished_at FROM runs").fetchall() == [(None,)]
 
     monkeypatch.setattr(api, "score", real)
-    res = triage(f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "-f", "json", "--batch-size", "2")
+    res = triage(
+        f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "-f", "json", "--batch-size", "2"
+    )
     assert res.exit_code == 0
     rows = rows_of(res)
     assert len(rows) == 6 and len({r["key"] for r in rows}) == 6
@@ -284,13 +335,26 @@ def test_run_interrupted_after_k_items_resumes_without_loss_or_double_count(site
 def test_sigkilled_subprocess_resumes(site, tmp_path):
     """A real kill -9 midway: committed batches survive, the rest is scored on the next run."""
     state = tmp_path / "s.db"
-    args = ["triage", f"{site.base}/feed.xml", "--allow-private", "--state", str(state), "--batch-size", "1",
-            "--no-grammar", "-q", "-f", "json"]  # fmt: skip
+    args = [
+        "triage",
+        f"{site.base}/feed.xml",
+        "--allow-private",
+        "--state",
+        str(state),
+        "--batch-size",
+        "1",
+        "--no-grammar",
+        "-q",
+        "-f",
+        "json",
+    ]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
     proc = subprocess.Popen(
         [sys.executable, "-c", cli_main_wrapper(slow_seconds=0.7), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 60
         n = 0
@@ -317,7 +381,11 @@ def test_sigkilled_subprocess_resumes(site, tmp_path):
     assert 2 <= k < 6
 
     proc2 = subprocess.run(
-        [sys.executable, "-c", cli_main_wrapper(), *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-c", cli_main_wrapper(), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert proc2.returncode == 0, proc2.stderr
     rows = json.loads(proc2.stdout)
@@ -399,12 +467,24 @@ def test_missing_source_is_an_input_error(tmp_path):
 @pytest.mark.parametrize(
     "ip,blocked",
     [
-        ("127.0.0.1", True), ("10.1.2.3", True), ("172.16.0.1", True), ("192.168.1.1", True),
-        ("169.254.169.254", True), ("100.64.0.1", True), ("0.0.0.0", True), ("240.0.0.1", True),
-        ("224.0.0.1", True), ("::1", True), ("fe80::1", True), ("fc00::1", True), ("::ffff:127.0.0.1", True),
-        ("::ffff:10.0.0.1", True), ("8.8.8.8", False), ("2001:4860:4860::8888", False),
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("172.16.0.1", True),
+        ("192.168.1.1", True),
+        ("169.254.169.254", True),
+        ("100.64.0.1", True),
+        ("0.0.0.0", True),
+        ("240.0.0.1", True),
+        ("224.0.0.1", True),
+        ("::1", True),
+        ("fe80::1", True),
+        ("fc00::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("::ffff:10.0.0.1", True),
+        ("8.8.8.8", False),
+        ("2001:4860:4860::8888", False),
     ],
-)  # fmt: skip
+)
 def test_address_policy(ip, blocked):
     import ipaddress
 
@@ -478,7 +558,9 @@ def test_every_redirect_hop_runs_the_address_check(monkeypatch):
         monkeypatch.setattr(fetch, "address_problem", lambda ip: None if str(ip) == "127.0.0.1" else real(ip))
         resolver = lambda h, p: ["127.0.0.2"] if h == "internal.example" else fetch.resolve(h, p)  # noqa: E731
         with fetch.Fetcher(fetch.FetchPolicy(), resolver=resolver) as f:
-            with pytest.raises(fetch.FetchError, match=r"internal\.example resolves to 127\.0\.0\.2, a loopback"):
+            with pytest.raises(
+                fetch.FetchError, match=r"internal\.example resolves to 127\.0\.0\.2, a loopback"
+            ):
                 f.get(f"{srv.base}/hop")
         assert s.hits.get("/hop") == 1 and "/admin" not in s.hits
 
@@ -506,10 +588,18 @@ def test_html_escapes_untrusted_text_and_loads_nothing():
     i = text.index("the the") + 4
     fs = locate(text, [Finding("repetition", "REP001", i, i + 3, 'doubled "<b>"', "<i>x</i>")])
     row = Row(
-        key="k<1>", status="scored", url="javascript:alert(3)", title="<script>alert(4)</script>", text=text,
-        report={"reliability": 0.2, "verdict": "reject", "counts": {"repetition": 1},
-                "findings": [f.to_dict() for f in fs]},
-    )  # fmt: skip
+        key="k<1>",
+        status="scored",
+        url="javascript:alert(3)",
+        title="<script>alert(4)</script>",
+        text=text,
+        report={
+            "reliability": 0.2,
+            "verdict": "reject",
+            "counts": {"repetition": 1},
+            "findings": [f.to_dict() for f in fs],
+        },
+    )
     row.rank = 1
     page = render_html(TriageResult(source="feed<x>.xml", kind="feed", rows=[row], config="c"))
     assert page.count("<script") == 1  # only the report's own script
@@ -528,8 +618,14 @@ def test_highlight_overlapping_and_point_findings():
     from detector.triage.report_html import highlight
 
     text = "abcdefghij"
-    out = highlight(text, [Finding("name", "NAM001", 2, 6, "m1"), Finding("repetition", "REP001", 4, 8, "m2"),
-                           Finding("broken-sentence", "BRK005", 10, 10, "end")])  # fmt: skip
+    out = highlight(
+        text,
+        [
+            Finding("name", "NAM001", 2, 6, "m1"),
+            Finding("repetition", "REP001", 4, 8, "m2"),
+            Finding("broken-sentence", "BRK005", 10, 10, "end"),
+        ],
+    )
     assert out.startswith("ab<mark")
     assert 'data-f="0" title="NAM001 m1">cd</mark>' in out
     assert 'data-f="0 1" title="NAM001 m1\nREP001 m2">ef</mark>' in out
@@ -538,3 +634,61 @@ def test_highlight_overlapping_and_point_findings():
     import re
 
     assert re.sub(r"<[^>]+>", "", out) == text
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-item names across batches and runs
+
+
+NAME_STORY = (
+    "Union leader {n} said on {day} that talks with the harbour authority would resume next week. "
+    "{n} added that crews were ready to return to the boats. Officials met {n} twice in November."
+)
+
+
+def test_names_judged_across_the_whole_feed_in_chunks_and_across_runs(tmp_path):
+    """Scored one item per transaction (--batch-size 1), or added in a later run, a minority
+    spelling is still judged against every other item of the feed (NAM003)."""
+    d = tmp_path / "stories"
+    d.mkdir()
+    for i, day in enumerate(("Monday", "Tuesday", "Wednesday")):
+        (d / f"majority-{i}.txt").write_text(NAME_STORY.format(n="Mara Lindqvist", day=day))
+    (d / "minority-0.txt").write_text(NAME_STORY.format(n="Mara Lindquist", day="Thursday"))
+    state = str(tmp_path / "s.db")
+
+    def name_findings(row):
+        return [(f["code"], f["suggestion"]) for f in row["findings"] if f["family"] == "name"]
+
+    res = triage(str(d), "--state", state, "-f", "json", "--batch-size", "1")
+    rows = {r["key"]: r for r in rows_of(res)}
+    assert ("NAM003", "Mara Lindqvist") in name_findings(rows["minority-0.txt"])
+    assert all(not name_findings(rows[f"majority-{i}.txt"]) for i in range(3))
+
+    (d / "minority-1.txt").write_text(NAME_STORY.format(n="Mara Lindquist", day="Friday"))
+    res = triage(str(d), "--state", state, "-f", "json")
+    rows = {r["key"]: r for r in rows_of(res)}
+    assert rows["minority-1.txt"]["status"] == "scored"
+    assert sum(r["status"] == "cached" for r in rows.values()) == 4
+    assert ("NAM003", "Mara Lindqvist") in name_findings(rows["minority-1.txt"])
+
+
+def test_a_detector_crash_on_one_item_is_reported_not_fatal(site, tmp_path, monkeypatch):
+    from detector import families
+
+    rep = families.load("repetition")
+    real = rep.detect
+
+    def crashy(doc):
+        text = doc if isinstance(doc, str) else doc.text
+        if "wool mill" in text:
+            raise RuntimeError("boom")
+        return real(doc)
+
+    monkeypatch.setattr(rep, "detect", crashy)
+    res = triage(f"{site.base}/feed.xml", "--allow-private", "--state", str(tmp_path / "s.db"), "-f", "json")
+    assert res.exit_code == 3
+    rows = by_slug(rows_of(res))
+    assert rows["library"]["status"] == "error"
+    assert rows["library"]["error"] == "scoring failed: RuntimeError: boom"
+    assert f"{site.base}/news/library.html: error: scoring failed" in res.stderr
+    assert sum(r["status"] == "scored" for r in rows.values()) == 5

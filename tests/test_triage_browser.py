@@ -18,8 +18,14 @@ from typer.testing import CliRunner
 
 from detector.cli import app
 
-CHROMIUM = next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium")
-                 if p and os.path.exists(p)), None)  # fmt: skip
+CHROMIUM = next(
+    (
+        p
+        for p in (shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium")
+        if p and os.path.exists(p)
+    ),
+    None,
+)
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium not installed (apt-get install chromium; .ci/run installs it)"
@@ -30,11 +36,23 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     profile = tmp_path / "chromium-profile"
     profile.mkdir(exist_ok=True)
     cmd = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={profile}", *args,
-    ]  # fmt: skip
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    return subprocess.run(
+        cmd, capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)}
+    )
 
 
 class DomScan(HTMLParser):
@@ -71,10 +89,21 @@ def test_report_in_headless_chromium(tmp_path, monkeypatch):
         report = tmp_path / "report.html"
         res = CliRunner().invoke(
             app,
-            ["triage", f"{srv.base}/feed.xml", "--allow-private", "--no-grammar", "-q",
-             "--state", str(tmp_path / "s.db"), "--html", str(report), "-f", "json"],
+            [
+                "triage",
+                f"{srv.base}/feed.xml",
+                "--allow-private",
+                "--no-grammar",
+                "-q",
+                "--state",
+                str(tmp_path / "s.db"),
+                "--html",
+                str(report),
+                "-f",
+                "json",
+            ],
             catch_exceptions=False,
-        )  # fmt: skip
+        )
     assert res.exit_code == 0, res.stderr
 
     dom = chromium(tmp_path, "--dump-dom", report.as_uri())

@@ -4,8 +4,8 @@ misspelled "Anthony Blinken" in 003 and 004 is flagged with "Antony Blinken"."""
 
 from __future__ import annotations
 
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from html import escape
 from pathlib import Path
 
@@ -28,7 +28,7 @@ def seed_feed(tmp_path: Path) -> Path:
         paras = [b.strip() for b in body.split("\n\n") if b.strip()]
         html = "".join("<p>" + "<br>".join(escape(ln) for ln in para.split("\n")) + "</p>" for para in paras)
         items.append(
-            f"<item><title>{escape(title.strip())}</title><guid isPermaLink=\"false\">{escape(p.stem[:3])}</guid>"
+            f'<item><title>{escape(title.strip())}</title><guid isPermaLink="false">{escape(p.stem[:3])}</guid>'
             f"<pubDate>{format_datetime(t0 + timedelta(hours=i))}</pubDate>"
             f"<description>{escape(paras[0][:200] if paras else title)}</description>"
             f"<content:encoded>{escape(html)}</content:encoded></item>"
@@ -86,8 +86,45 @@ def test_anthony_blinken_flagged_with_the_batch_spelling(result, seed):
     row = next(r for r in result[0].rows if r.key == seed)
     assert "Anthony Blinken" in row.text
     hits = [
-        f for f in row.findings
+        f
+        for f in row.findings
         if f.family == "name" and row.text[f.start : f.end] in "Anthony Blinken" and f.end > f.start
-    ]  # fmt: skip
+    ]
     assert hits, f"no name finding on 'Anthony Blinken' in {seed}: {[f.code for f in row.findings]}"
+    assert any(f.suggestion and "Antony Blinken" in f.suggestion for f in hits)
+
+
+def test_new_item_scored_alone_still_judged_against_the_known_items(tmp_path):
+    """004 arrives after the others were scored: only 004 is scored, with the four known texts
+    passed as name context, and its "Anthony Blinken" is still flagged."""
+    from detector import api
+    from detector.triage import State, triage
+
+    feed = seed_feed(tmp_path)
+    full = feed.read_text(encoding="utf-8")
+    start = full.index("<item>", full.index('<guid isPermaLink="false">004') - 200)
+    end = full.index("</item>", start) + len("</item>")
+    feed.write_text(full[:start] + full[end:], encoding="utf-8")
+    calls = []
+    real = api.score
+
+    def spy(items, **kw):
+        items = list(items)
+        calls.append((len(items), len(list(kw.get("context", ())))))
+        return real(items, **kw)
+
+    api.score = spy
+    try:
+        with State(tmp_path / "state.sqlite3") as st:
+            first = triage(str(feed), state=st, grammar="off")
+            feed.write_text(full, encoding="utf-8")
+            second = triage(str(feed), state=st, grammar="off")
+    finally:
+        api.score = real
+    assert len(first.rows) == 4 and calls[0] == (4, 0)
+    assert calls[1:] == [(1, 4)]
+    assert sorted(r.status for r in second.rows) == ["cached"] * 4 + ["scored"]
+    row = next(r for r in second.rows if r.key == "004")
+    assert row.status == "scored"
+    hits = [f for f in row.findings if f.family == "name" and row.text[f.start : f.end] in "Anthony Blinken"]
     assert any(f.suggestion and "Antony Blinken" in f.suggestion for f in hits)

@@ -10,8 +10,8 @@ import http.server
 import re
 import threading
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from html import escape
 from pathlib import Path
 
@@ -25,7 +25,7 @@ HARBOUR = (
     "The agreement, reached late on Friday after talks chaired by a retired judge, raises the night "
     "rate by eleven percent and adds a second rest day for crews working the winter timetable.\n\n"
     "Mara Lindqvist, who leads the ferry workers' union, said the deal recognised the risks crews "
-    "take in bad weather. \"Nobody wanted the boats tied up for this long,\" she said.\n\n"
+    'take in bad weather. "Nobody wanted the boats tied up for this long," she said.\n\n'
     "The strike had cut the island of Keel off from the mainland except for one emergency crossing a "
     "day, and shops on the island reported empty shelves by the middle of the week.\n\n"
     "The harbour authority said the full timetable would run again from Sunday morning and that "
@@ -44,7 +44,7 @@ HARBOUR_SPUN = (
     "The agreement, reached late on Friday after talks chaired by a retired judge, increases the night "
     "rate by eleven percent and adds a second rest day for crews working the winter timetable.\n\n"
     "Mara Lindqvist, who heads the ferry workers' union, said the deal recognised the risks crews "
-    "take in bad weather. \"Nobody wanted the boats tied up for this long,\" she said.\n\n"
+    'take in bad weather. "Nobody wanted the boats tied up for this long," she said.\n\n'
     "The strike had cut the island of Keel off from the mainland except for one emergency crossing a "
     "day, and stores on the island reported reported empty shelves by the middle of the week.\n\n"
     "The harbour authority said the full timetable would run again from Sunday morning and that "
@@ -94,11 +94,11 @@ class Story:
         """The article page as a news site would serve it: navigation, body, footer furniture."""
         paras = "".join(f"<p>{escape(p)}</p>\n" for p in self.body.split("\n\n"))
         return (
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             f"<title>{escape(self.title)} | Valley Courier</title></head><body>"
-            "<nav><a href=\"/\">Home</a> <a href=\"/news\">News</a> <a href=\"/sport\">Sport</a></nav>"
+            '<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>'
             f"<main><article><h1>{escape(self.title)}</h1>"
-            "<p class=\"byline\">By Courier staff</p>\n"
+            '<p class="byline">By Courier staff</p>\n'
             f"{paras}</article></main>"
             "<footer><p>Copyright Valley Courier. All rights reserved.</p>"
             "<p>Subscribe to our newsletter.</p></footer></body></html>"
@@ -114,7 +114,12 @@ def default_stories() -> list[Story]:
         Story("harbour", "Ferry strike ends in Port Alder", HARBOUR, t),
         Story("library", "Library opens in old wool mill", LIBRARY, t + timedelta(hours=1)),
         Story("garbled", "Council approves Brennmoor bridge", GARBLED, t + timedelta(hours=2)),
-        Story("harbour-copy", "Ferry strike ends in Port Alder", HARBOUR + HARBOUR_SYNDICATED_EXTRA, t + timedelta(hours=3)),
+        Story(
+            "harbour-copy",
+            "Ferry strike ends in Port Alder",
+            HARBOUR + HARBOUR_SYNDICATED_EXTRA,
+            t + timedelta(hours=3),
+        ),
         Story("harbour-spun", "Ferry walkout ends in Port Alder", HARBOUR_SPUN, t + timedelta(hours=4)),
         Story("orchard", "Frost cuts Sollen apple harvest", ORCHARD, t + timedelta(hours=5)),
     ]
@@ -129,7 +134,7 @@ def rss(base: str, stories: list[Story], extra_items: str = "") -> str:
             "<item>"
             f"<title>{escape(s.title)}</title>"
             f"<link>{escape(base)}/news/{s.slug}.html</link>"
-            f"<guid isPermaLink=\"false\">courier-{s.slug}</guid>"
+            f'<guid isPermaLink="false">courier-{s.slug}</guid>'
             f"<pubDate>{format_datetime(s.published)}</pubDate>"
             f"<description>{escape(summary)}</description>"
             "</item>"
@@ -174,7 +179,14 @@ class Site:
     hits: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, path: str, body: str | bytes, ctype: str = "text/html; charset=utf-8", status: int = 200, **headers):
+    def add(
+        self,
+        path: str,
+        body: str | bytes,
+        ctype: str = "text/html; charset=utf-8",
+        status: int = 200,
+        **headers,
+    ):
         self.routes[path] = (status, ctype, body.encode("utf-8") if isinstance(body, str) else body, headers)
 
     def hit(self, path: str) -> None:

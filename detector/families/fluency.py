@@ -55,10 +55,19 @@ STAT_KEYS = (
     "flu_tortured_per1000w",
     "flu_article_share",
     "flu_ttr_window",
+    "flu_unseen_frequent_bigram_share",
+    "flu_nonascii_word_share",
+    "flu_lower_sentence_start_share",
+    "flu_space_before_punct_per1000w",
+    "flu_sentence_length_cv",
 )
+N_FREQUENT = 1500
 
 _DIGIT_RE = re.compile(r"\d")
 _ARTICLES = frozenset({"the", "a", "an"})
+_LATIN_RE = re.compile(r"^[0-9A-Za-z'’\-]+$")
+_FIRST_ALPHA_RE = re.compile(r"[^\W\d_]")
+_SPACE_PUNCT_RE = re.compile(r"\w \s*[,.;:!?%)](?=\s|$)|\( \w| n't\b| 's\b")
 
 
 def norm_token(word: str) -> str:
@@ -88,18 +97,21 @@ def sentence_tokens(doc: Document) -> list[list[str]]:
 # --------------------------------------------------------------------------------------------
 def build_reference(texts, out: str | os.PathLike = NGRAM_FILE) -> dict[str, int]:
     """Hash the unigrams and within-sentence bigrams of ``texts`` into a compact artifact."""
+    from collections import Counter
+
     import numpy as np
 
-    uni: set[int] = set()
+    uni: Counter[int] = Counter()
     bi: set[int] = set()
     for text in texts:
         for toks in sentence_tokens(Document(text)):
             uni.update(hash32(w) for w in toks)
-            bi.update(hash32(f"{a} {b}") for a, b in zip(toks, toks[1:]))
+            bi.update(hash32(f"{a} {b}") for a, b in zip(toks, toks[1:], strict=False))
     u = np.array(sorted(uni), dtype=np.uint32)
+    f = np.array(sorted(h for h, _ in uni.most_common(N_FREQUENT)), dtype=np.uint32)
     b = np.array(sorted(bi), dtype=np.uint32)
-    np.savez_compressed(out, unigrams=u, bigrams=b)
-    return {"unigrams": int(u.size), "bigrams": int(b.size)}
+    np.savez_compressed(out, unigrams=u, bigrams=b, frequent=f)
+    return {"unigrams": int(u.size), "bigrams": int(b.size), "frequent": int(f.size)}
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +121,7 @@ def _reference():
     if not NGRAM_FILE.exists():
         return None
     with np.load(NGRAM_FILE) as z:
-        return z["unigrams"], z["bigrams"]
+        return z["unigrams"], z["bigrams"], z["frequent"]
 
 
 def _member(sorted_arr, values):
@@ -272,23 +284,42 @@ def stats(text: str | Document) -> dict[str, float]:
     else:
         out["flu_ttr_window"] = len(set(flat)) / n_words
     out["flu_tortured_per1000w"] = 1000.0 * len(_tortured_hits(doc)) / max(n_words, 100)
+    t = doc.text
+    words = [t[s:e] for s, e in doc.words]
+    out["flu_nonascii_word_share"] = sum(1 for w in words if not _LATIN_RE.match(w)) / max(1, len(words))
+    sent_texts = [t[s:e] for s, e in doc.sentences]
+    starts = [m.group() for m in (_FIRST_ALPHA_RE.search(x) for x in sent_texts) if m]
+    if starts:
+        out["flu_lower_sentence_start_share"] = sum(1 for c in starts if c.islower()) / len(starts)
+    out["flu_space_before_punct_per1000w"] = 1000.0 * len(_SPACE_PUNCT_RE.findall(t)) / max(n_words, 100)
+    lens = [len(x) for x in sents if x]
+    if len(lens) >= 2:
+        mean = sum(lens) / len(lens)
+        var = sum((x - mean) ** 2 for x in lens) / len(lens)
+        out["flu_sentence_length_cv"] = (var**0.5) / mean if mean else 0.0
     ref = _reference()
     if ref is None:
         return out
-    uni, bi = ref
-    t = doc.text
+    uni, bi, freq = ref
     lower_words = [norm_token(t[s:e]) for s, e in doc.words if t[s].islower()]
     if lower_words:
         known = _member(uni, [hash32(w) for w in lower_words])
         out["flu_oov_share"] = float(1.0 - known.mean())
-    pairs = [(a, b) for s in sents for a, b in zip(s, s[1:])]
+    pairs = [(a, b) for s in sents for a, b in zip(s, s[1:], strict=False)]
     if pairs:
         seen = _member(bi, [hash32(f"{a} {b}") for a, b in pairs])
         out["flu_unseen_bigram_share"] = float(1.0 - seen.mean())
-        vocab = {w: k for w, k in zip(flat, _member(uni, [hash32(w) for w in flat]))}
+        vocab = {w: k for w, k in zip(flat, _member(uni, [hash32(w) for w in flat]), strict=False)}
         known_pairs = [vocab[a] and vocab[b] for a, b in pairs]
         n_known = sum(known_pairs)
         if n_known:
-            unseen_known = sum(1 for k, s in zip(known_pairs, seen) if k and not s)
+            unseen_known = sum(1 for k, s in zip(known_pairs, seen, strict=False) if k and not s)
             out["flu_unseen_known_bigram_share"] = float(unseen_known / n_known)
+        fr = {w: k for w, k in zip(vocab, _member(freq, [hash32(w) for w in vocab]), strict=False)}
+        freq_pairs = [fr[a] and fr[b] for a, b in pairs]
+        n_freq = sum(freq_pairs)
+        if n_freq:
+            out["flu_unseen_frequent_bigram_share"] = float(
+                sum(1 for k, s in zip(freq_pairs, seen, strict=False) if k and not s) / n_freq
+            )
     return out

@@ -53,9 +53,9 @@ import json
 import os
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..findings import Finding
 
@@ -89,6 +89,7 @@ RATE_KEYS = tuple(f"lt_{c}_per100w" for c in CATEGORIES) + ("lt_OTHER_per100w", 
 # are covered by BRK001/BRK004; whitespace/quote/dash typography is extraction noise.
 DEFAULT_DISABLED_RULES = (
     "WHITESPACE_RULE",
+    "CONSECUTIVE_SPACES",
     "EN_QUOTES",
     "DASH_RULE",
     "HYPHEN_TO_EN",
@@ -277,10 +278,14 @@ def to_result(text: str, matches: list[list]) -> GrammarResult:
         suggestion = " | ".join(r for r in repl if r) or None
         if spelling and word[:1].isupper():
             findings.append(
-                Finding("name", "NAM004", start, end, f"{msg} ('{word}'; LanguageTool {rid})", suggestion, "info")
+                Finding(
+                    "name", "NAM004", start, end, f"{msg} ('{word}'; LanguageTool {rid})", suggestion, "info"
+                )
             )
         else:
-            findings.append(Finding("spelling" if spelling else "grammar", rid, start, end, msg, suggestion, severity))
+            findings.append(
+                Finding("spelling" if spelling else "grammar", rid, start, end, msg, suggestion, severity)
+            )
     words = max(1, sum(1 for _ in _WORD_RE.finditer(text)))
     rates = {f"lt_{c}_per100w": 100.0 * n / words for c, n in counts.items()}
     rates["lt_OTHER_per100w"] = 100.0 * other / words
@@ -422,7 +427,7 @@ class LanguageToolChecker:
         keys = [self.cache_key(t) for t in texts]
         cached = self.cache.get_many(keys)
         todo: list[int] = []
-        for i, (t, k) in enumerate(zip(texts, keys)):
+        for i, (t, k) in enumerate(zip(texts, keys, strict=True)):
             if k in cached:
                 results[i] = to_result(t, cached[k])
                 if self.on_result:
@@ -432,7 +437,10 @@ class LanguageToolChecker:
             else:
                 todo.append(i)
         if todo:
-            self._check_uncached(texts, keys, todo, results)
+            try:
+                self._check_uncached(texts, keys, todo, results)
+            finally:
+                self.close()
         return [r if r is not None else GrammarResult(error="not checked") for r in results]
 
     def _check_uncached(self, texts, keys, todo, results) -> None:
@@ -460,7 +468,11 @@ class LanguageToolChecker:
         remaining = list(jobs)
         with ThreadPoolExecutor(max_workers=self.config.workers, thread_name_prefix="lt-check") as pool:
             while remaining:
-                futs = {pool.submit(self._check_chunk, url, texts[i][s:e]): (i, c) for (i, c) in remaining for s, e in [jobs[(i, c)]]}
+                futs = {
+                    pool.submit(self._check_chunk, url, texts[i][s:e]): (i, c)
+                    for (i, c) in remaining
+                    for s, e in [jobs[(i, c)]]
+                }
                 failed: list[tuple[int, int]] = []
                 last_error = ""
                 not_done = set(futs)
@@ -474,9 +486,10 @@ class LanguageToolChecker:
                             failed.append((i, c))
                             last_error = str(e)
                             continue
-                        except Exception as e:  # noqa: BLE001 - a bad answer for one text
-                            failed.append((i, c))
-                            last_error = f"{type(e).__name__}: {e}"
+                        except Exception as e:  # noqa: BLE001 - a bad answer for this text: not retried
+                            results[i] = GrammarResult(error=f"LanguageTool failed: {type(e).__name__}: {e}")
+                            continue
+                        if results[i] is not None:  # another chunk of this text already failed
                             continue
                         s, e_ = jobs[(i, c)]
                         chunk = texts[i][s:e_]
@@ -490,7 +503,7 @@ class LanguageToolChecker:
                             results[i] = to_result(texts[i], matches)
                             if self.on_result:
                                 self.on_result(i, results[i])
-                remaining = failed
+                remaining = [(i, c) for i, c in failed if results[i] is None]
                 if not remaining:
                     break
                 # Something failed: restart our own server if it died, then retry what is left.
@@ -507,7 +520,7 @@ class LanguageToolChecker:
                 except Exception as e:  # noqa: BLE001
                     last_error = f"restart failed: {e}"
                     break
-        for i, c in remaining:
+        for i, _c in remaining:
             if results[i] is None:
                 results[i] = GrammarResult(error=f"LanguageTool failed: {last_error}")
 

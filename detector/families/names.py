@@ -8,8 +8,10 @@
   unheard of, when the surnames differ).
 - NAM002 two spellings of one name in one article ("Yoav Galant ... Yoav Gallant"): the known
   or majority spelling is suggested for the other.
-- NAM003 minority spelling across a batch (:func:`detect_batch`): a spelling used in at most half
-  as many articles as a similar one seen in at least two, and not itself a known spelling.
+- NAM003 minority spelling across a batch (:func:`detect_batch`): a spelling used in at most
+  two thirds as many articles as a similar person-name spelling seen in at least two (a quarter,
+  and three articles, when both spellings are real names), and not itself a known spelling.
+  Spans already flagged by NAM001/NAM002 are not flagged again.
 
 Attested variants (gazetteer lines, transliteration groups of first names, accents, hyphens,
 particles, middle initials) are never flagged. The gazetteer is :mod:`detector.gazetteer`;
@@ -48,9 +50,7 @@ BATCH_STRONG_DOCS = 3
 BATCH_STRONG_RATIO = 4
 
 # -- tokenising ----------------------------------------------------------------------------------
-_UPPER = "".join(
-    c for c in map(chr, list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))) if c.isupper()
-)
+_UPPER = "".join(c for c in map(chr, list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))) if c.isupper())
 _UP = "[" + re.escape(_UPPER) + "]"
 _LET = r"[^\W\d_]"
 _TOK = (
@@ -61,9 +61,15 @@ _INIT = rf"{_UP}\.(?:[ ]?{_UP}\.)*"
 _PART = r"(?:bin|bint|ibn|al|el|von|van|der|den|de|da|dos|das|du|la|le|di|del|della|ter|ten)"
 _SEP = r"[ \u00a0]"
 _ITEM = rf"(?:{_INIT}|{_TOK})"
-RUN_RE = re.compile(rf"(?<![\w'’\-.]){_ITEM}(?:{_SEP}(?:{_PART}{_SEP})*{_ITEM})+(?!\w)")
+# A run of 2+ capitalised words/initials (particles between): the places a name can be. The
+# first item is written out so the regex engine can skip quickly to upper-case letters.
+RUN_RE = re.compile(
+    rf"{_UP}(?<![\w'’\-.]{_UP})(?:\.(?:[ ]?{_UP}\.)*|{_LET}*(?:['’]{_LET}+)*(?:[-‐]{_LET}+(?:['’]{_LET}+)*)*)"
+    rf"(?:{_SEP}(?:{_PART}{_SEP})*{_ITEM})+(?!\w)"
+)
 TOKEN_RE = re.compile(rf"{_INIT}|{_TOK}|\b{_PART}\b")
 _HYPHEN_RE = re.compile(r"[-‐]")
+_CLITIC_RE = re.compile(r"['’](?:s|S|ll|d|ve|re|m)$")
 
 # Capitalised words that start or sit in name-like runs but are not first names.
 STOP = frozenset(
@@ -137,8 +143,9 @@ def _tokens(text: str, s: int, e: int) -> list[Tok]:
     for m in TOKEN_RE.finditer(text, s, e):
         t = m.group()
         ts, te = m.start(), m.end()
-        if len(t) > 2 and t[-2] in "'’" and t[-1] in "sS":  # possessive
-            t, te = t[:-2], te - 2
+        m2 = _CLITIC_RE.search(t)
+        if m2 and m2.start() > 0:  # possessive or contraction ("Blinken's", "Bollason'll")
+            t, te = t[: m2.start()], te - (len(t) - m2.start())
         particle = t[0].islower() and "-" not in t and "‐" not in t
         out.append(Tok(ts, te, t, _keys(t), particle, te != m.end()))
     return out
@@ -175,12 +182,14 @@ def similar(a: str, b: str) -> bool:
         return False
     short, long_ = (a, b) if la < lb else (b, a)
     if long_.startswith(short) and long_[len(short) :] in _SUFFIXES:
-        return False  # plural, possessive or adjective ("Lanka"/"Lankan")
+        return False  # plural, possessive or derived word ("Lanka"/"Lankan")
+    if la == lb and a[:-2] == b[:-2] and {a[-2:], b[-2:]} == {"re", "er"}:
+        return False  # British/American spelling ("Centre"/"Center")
     d = OSA.distance(a, b, score_cutoff=2)
     return d == 1 or (d == 2 and m >= 8)
 
 
-_SUFFIXES = frozenset(("s", "es", "n", "an", "i", "ns", "is"))
+_SUFFIXES = frozenset(("s", "es", "n", "an", "i", "ns", "is", "er", "ers"))
 
 
 # -- NAM001 ----------------------------------------------------------------------------------------
@@ -194,17 +203,9 @@ class NearMiss:
     target_key: str  # the target's folded token
 
 
-def _person_pairs(g: gz.Gazetteer, pid: int, memo: dict = {}) -> set[str]:  # noqa: B006
-    key = (id(g), pid)
-    pairs = memo.get(key)
-    if pairs is None:
-        pairs = set()
-        for form in g.persons[pid][1]:
-            c = gz.name_core(form)
-            if len(c) >= 2:
-                pairs.add(f"{c[0]} {c[-1]}")
-        memo[key] = pairs
-    return pairs
+def _person_pairs(g: gz.Gazetteer, pid: int) -> set[str]:
+    """Pair keys of all spellings of one target person."""
+    return g.person_pairs(pid)
 
 
 def near_miss(g: gz.Gazetteer, core: list[str]) -> NearMiss | None:
@@ -237,22 +238,76 @@ def near_miss(g: gz.Gazetteer, core: list[str]) -> NearMiss | None:
             return None
     c = cands[0]
     if c.which == "first":
-        if g.last_count(last) > MAX_SURNAME_PEOPLE:
+        if _last_people(g, last) > MAX_SURNAME_PEOPLE:
             return None
     else:
-        limit = MAX_FIRST_PEOPLE_KNOWN_SURNAME if g.last_count(last) else MAX_FIRST_PEOPLE_UNKNOWN
-        if g.first_count(f) > limit:
+        limit = MAX_FIRST_PEOPLE_KNOWN_SURNAME if _last_people(g, last) else MAX_FIRST_PEOPLE_UNKNOWN
+        if _first_people(g, f) > limit:
             return None
     return c
+
+
+# Without the shared legislator lists the gazetteer knows too few people to tell a rare name
+# from a common one; these everyday English-language names then count as common.
+COMMON_FIRST = frozenset(
+    """
+    james john robert michael william david richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george edward
+    ronald timothy jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
+    scott brandon benjamin samuel frank gregory raymond alexander patrick jack dennis jerry
+    tyler aaron henry adam douglas nathan peter zachary kyle walter harold jeremy ethan carl
+    keith roger gerald christian terry sean arthur austin noah lawrence jesse joe bryan billy
+    jordan albert dylan bruce willie gabriel alan logan wayne ralph roy eugene randy vincent
+    russell louis philip bobby johnny bradley mary patricia jennifer linda elizabeth barbara
+    susan jessica sarah karen nancy lisa betty margaret sandra ashley kimberly emily donna
+    michelle dorothy carol amanda melissa deborah stephanie rebecca sharon laura cynthia
+    kathleen amy shirley angela helen anna brenda pamela nicole emma samantha katherine
+    christine debra rachel catherine carolyn janet ruth maria heather diane virginia julie
+    joyce victoria olivia kelly christina lauren joan evelyn judith megan cheryl andrea hannah
+    martha jacqueline frances gloria ann teresa kathryn sara janice jean alice doris julia
+    judy grace denise marilyn danielle theresa sophia marie diana natalie charlotte rose ian
+    tony mike tom jim bob bill dave chris steve tim nick dan ben sam alex matt andy pete ken
+    jon simon neil graham colin martin gordon stuart hugh iain phil harry jamie lee
+    """.split()
+)
+COMMON_LAST = frozenset(
+    """
+    smith johnson williams brown jones miller davis garcia rodriguez wilson martinez anderson
+    taylor thomas hernandez moore martin jackson thompson white lopez lee gonzalez harris clark
+    lewis robinson walker perez hall young allen sanchez wright king scott green baker adams
+    nelson hill ramirez campbell mitchell roberts carter phillips evans turner torres parker
+    collins edwards stewart flores morris nguyen murphy rivera cook rogers morgan peterson
+    cooper reed bailey bell gomez kelly howard ward cox diaz richardson wood watson brooks
+    bennett gray james reyes cruz hughes price myers long foster sanders ross morales powell
+    sullivan russell ortiz jenkins perry butler barnes fisher henderson coleman simmons
+    patterson jordan reynolds hamilton graham kim wallace griffin west cole hayes gibson bryant
+    ellis stevens murray ford marshall owens mcdonald harrison kennedy wells woods webb tucker
+    freeman burns henry snyder simpson crawford porter mason shaw gordon wagner hunter hicks
+    dixon hunt palmer robertson black holmes stone meyer boyd mills warren fox rose rice
+    schmidt patel ferguson nichols ryan weaver daniels stephens gardner payne dunn pierce
+    arnold spencer peters hawkins grant hart elliott cunningham knight bradley wang li zhang
+    liu chen yang huang zhao wu zhou khan ali ahmed hussain singh kumar sharma cohen levi
+    """.split()
+)
+
+
+def _first_people(g: gz.Gazetteer, f: str) -> int:
+    n = g.first_count(f)
+    return n if g.shared or f not in COMMON_FIRST else max(n, 1000)
+
+
+def _last_people(g: gz.Gazetteer, last: str) -> int:
+    n = g.last_count(last)
+    return n if g.shared or last not in COMMON_LAST else max(n, 1000)
 
 
 def _replace(m: Mention, which: str, new_tok: str) -> str:
     """The mention's text with its first or last token replaced."""
     toks = [t.text for t in m.toks]
-    if which == "first":
-        toks[0] = new_tok
-    else:
-        toks[-1] = new_tok
+    k = 0 if which == "first" else -1
+    if toks[k].isupper() and len(toks[k]) > 1:
+        new_tok = new_tok.upper()
+    toks[k] = new_tok
     return " ".join(toks)
 
 
@@ -280,23 +335,73 @@ def _windows(toks: list[Tok]):
             yield i, j
 
 
-def _is_first_token(g: gz.Gazetteer, t: Tok) -> bool:
+def _is_first_token(g: gz.Gazetteer, t: Tok, text: str) -> bool:
+    """Can this token start a person's name? A known first name, or any capitalised word of 3+
+    letters that does not start a sentence or line."""
     if t.particle or not t.keys:
         return False
     k = t.keys[0]
     if k in STOP or len(k) < 2 or t.text.isupper() and len(t.text) > 1 and "." not in t.text:
         return False
-    return g.is_first_name(gz.first_canon(k))
+    if _is_given_name(g, k):
+        return True
+    if len(k) < 3 or not t.text[:1].isupper():
+        return False
+    j = t.start - 1
+    while j >= 0 and text[j] in " \t\u00a0":
+        j -= 1
+    return j >= 0 and text[j] not in ".!?\n\"“”'‘’:;(-–—•*"
+
+
+def _is_given_name(g: gz.Gazetteer, k: str) -> bool:
+    k = gz.first_canon(k)
+    return k in COMMON_FIRST or _memo(g, "f", k, g.is_first_name)
+
+
+def _is_known(g: gz.Gazetteer, key: str) -> bool:
+    return _memo(g, "k", key, g.is_known)
+
+
+_memo_store: dict = {}
+
+
+def _memo(g: gz.Gazetteer, kind: str, key: str, fn) -> bool:
+    """Memoised gazetteer look-ups (per gazetteer object; bounded)."""
+    store = _memo_store.get(id(g))
+    if store is None or store[0] is not g:
+        _memo_store.clear()
+        store = _memo_store[id(g)] = (g, {})
+    d = store[1]
+    mk = (kind, key)
+    v = d.get(mk)
+    if v is None:
+        if len(d) > 200_000:
+            d.clear()
+        v = d[mk] = fn(key)
+    return v
+
+
+def _may_near(g: gz.Gazetteer, toks: list[Tok]) -> bool:
+    """Can any window of this run be a near miss (a token equal to a target's first or last)?"""
+    tf, tl = g.t_by_first, g.t_by_last
+    for t in toks:
+        for k in t.keys:
+            if k in tl or gz.first_canon(k) in tf:
+                return True
+    return False
 
 
 def analyse(text_or_doc: str | Document) -> Analysis:
+    """Name mentions and NAM001/NAM002 findings of one article (cached per Document, so
+    :func:`detect` and :func:`detect_batch` share the work)."""
     doc = as_document(text_or_doc)
-    cached = _cache.get(doc) if isinstance(text_or_doc, Document) else None
-    if cached is not None:
-        return cached
+    if not isinstance(text_or_doc, Document):
+        return _analyse(doc.text)
+    cached = _cache.get(doc)
+    if cached is not None and cached[0] is gz.current():
+        return cached[1]
     res = _analyse(doc.text)
-    if isinstance(text_or_doc, Document):
-        _cache[doc] = res
+    _cache[doc] = (gz.current(), res)
     return res
 
 
@@ -312,7 +417,7 @@ def _analyse(text: str) -> Analysis:
     for toks in (r for run in runs for r in _split_runs(_tokens(text, run.start(), run.end()))):
         taken = [False] * len(toks)
         # NAM001 near misses, leftmost start first
-        for i, j in _windows(toks):
+        for i, j in _windows(toks) if _may_near(g, toks) else ():
             if any(taken[i:j]):
                 continue
             core = _core(toks[i:j])
@@ -343,7 +448,7 @@ def _analyse(text: str) -> Analysis:
         # person-name mentions for NAM002/NAM003: known spellings, else the run from a first name
         i = 0
         while i < len(toks):
-            if taken[i] or not _is_first_token(g, toks[i]):
+            if taken[i] or not _is_first_token(g, toks[i], text):
                 i += 1
                 continue
             found = None
@@ -352,7 +457,7 @@ def _analyse(text: str) -> Analysis:
                     continue
                 core = _core(toks[i:j])
                 if 2 <= len(core) <= _MAX_CORE and (
-                    g.is_known(" ".join(core)) or g.is_known(f"{core[0]} {core[-1]}")
+                    _is_known(g, " ".join(core)) or _is_known(g, f"{core[0]} {core[-1]}")
                 ):
                     found = (j, core, True)
                     break
@@ -426,10 +531,10 @@ def _nam002(g: gz.Gazetteer, text: str, res: Analysis) -> None:
             else:
                 ta = ma[0].toks[0 if which == "first" else -1].text
                 tb = mb[0].toks[0 if which == "first" else -1].text
-                # more mentions wins; then the spelling of a known name; then the longer one
-                # (dropped letters are the commoner slip); then the first used
-                sa = (_count_token(text, ta), len(ma), _popularity(g, which, ma[0]), len(ta), -ma[0].start)
-                sb = (_count_token(text, tb), len(mb), _popularity(g, which, mb[0]), len(tb), -mb[0].start)
+                # more mentions wins; then the longer spelling (dropped letters are the commoner
+                # slip); then the spelling of more known people; then the first used
+                sa = (_count_token(text, ta), len(ma), len(ta), _popularity(g, which, ma[0]), -ma[0].start)
+                sb = (_count_token(text, tb), len(mb), len(tb), _popularity(g, which, mb[0]), -mb[0].start)
                 right, wrong = (ma, mb) if sa > sb else (mb, ma)
             good = right[0].toks[0 if which == "first" else -1].text
             for m in wrong:
@@ -464,7 +569,12 @@ def detect_batch(docs: list[Document]) -> list[list[Finding]]:
             forms.setdefault(m.pair, {}).setdefault(i, []).append(m)
     if len(forms) < 2:
         return out
-    g = None
+    g = gz.get()
+    # spellings that are certainly person names: known, or starting with a known given name
+    person = {
+        k: any(m.known for ms in per_doc.values() for m in ms) or _is_given_name(g, k.split(" ", 1)[0])
+        for k, per_doc in forms.items()
+    }
     by_first: dict[str, list[str]] = {}
     by_last: dict[str, list[str]] = {}
     for k in forms:
@@ -483,6 +593,8 @@ def detect_batch(docs: list[Document]) -> list[list[Finding]]:
             if not ((of == f and similar(last, ol)) or (ol == last and similar(f, of))):
                 continue
             n_maj = len(forms[other])
+            if not person[other]:
+                continue
             if n_maj >= BATCH_MIN_DOCS and n_maj >= BATCH_RATIO * n_min and (best is None or n_maj > best[1]):
                 best = (other, n_maj)
         if best is None:
@@ -490,8 +602,6 @@ def detect_batch(docs: list[Document]) -> list[list[Finding]]:
         mentions = [m for ms in per_doc.values() for m in ms]
         if any(m.known for m in mentions):
             continue
-        if g is None:
-            g = gz.get()
         if _variant_pair(g, k, best[0]):
             continue
         other = best[0]

@@ -5,19 +5,24 @@ Everything here is a cheap, tagger-free heuristic over the shared :class:`Docume
 
 - BRK001: ``word. lowercase`` on one line, unless the dotted token is an abbreviation, initial,
   dotted acronym (``U.S.``, ``p.m.``, ``e.g.``), an ellipsis or a list number.
-- BRK002: a sentence in running prose (a line with two or more sentences) with no word that could
-  be a finite verb. The verb test is deliberately *liberal* (any plausible finite form counts)
-  so that only clear fragments are reported: a hand-written lexicon of verb lemmas with regular
-  morphology (-s/-es/-ies, -ed/-d/-ied, doubled consonants), irregular forms, auxiliaries and
-  modals, plus context: a bare lemma only counts after a subject-like word, an -s/-ed form not
-  right after a determiner or preposition.
+- BRK002: a sentence in running prose (a line with two or more sentences, or a one-sentence
+  paragraph between two prose paragraphs) with no word that could be a finite verb. Headlines,
+  captions, sign-offs, bullets, quotes, lists and short lines (< 5 words) are skipped. The verb
+  test is deliberately *liberal* (any plausible finite form counts) so that only clear fragments
+  are reported: a hand-written lexicon of verb lemmas with regular morphology (-s/-es/-ies,
+  -ed/-d/-ied, doubled consonants), irregular forms, auxiliaries and modals, plus context: a
+  bare lemma counts after a subject-like word, an -s/-ed form unless right after a determiner,
+  preposition or adjective, anything after a subject pronoun.
 - BRK003: two adjacent finite forms of lexicon verbs in the same tense ("passes tops 5,000")
-  followed by an object-like word; never after auxiliaries, reporting or linking verbs.
+  followed by a number or determiner; never after be-auxiliaries, never with linking verbs or
+  noun-like irregulars ("hit", "cut"), reporting verbs only before a determiner.
 - BRK004: a partial quotation (opened mid-sentence in lower case) that breaks into a new short
   capitalised sentence before closing; or a quotation mark left unbalanced in a paragraph
-  (multi-paragraph quotes, whose next paragraph re-opens with a quote mark, are allowed).
+  (multi-paragraph quotes, whose next paragraph re-opens with a quote mark, and the same
+  convention with the paragraphs run together, are allowed).
 - BRK005: a line of prose whose last sentence stops without terminal punctuation after earlier
-  complete sentences, or a document whose last prose paragraph stops mid-sentence.
+  complete sentences, or a document whose last paragraph is an unfinished sentence with a verb
+  (captions and labels have none).
 """
 
 from __future__ import annotations
@@ -145,6 +150,7 @@ _NOMINAL_CONTEXT = frozenset(
     of in on at for with from by into onto over under about after before between among against
     during without within through across around per than as
     one two three four five six seven eight nine ten several many few more most other such
+    another
     """.split()
 )
 
@@ -191,8 +197,6 @@ _SIGNOFF_RE = re.compile(
 _SUFFIX_ADJ_RE = re.compile(r"(?:ing|al|ive|ous|ful|ic|ical|ary|ern|ish|ese|ian|less|able|ible)$")
 _TERMINAL = frozenset(".!?…")
 _CLOSERS = frozenset("\"'”’)]»")
-_OPEN_Q = "“"
-_CLOSE_Q = "”"
 
 # "word." + optional closers + spaces + lower-case word, on one line.
 _DOT_LOWER_RE = re.compile(r"(?<=\w|[)%])()\.([\"'”’)\]]*)[ \t]+([a-z][\w'’\-]*)")
@@ -382,8 +386,11 @@ _PRONOUN_SUBJ = frozenset("i we you they he she it who which that there".split()
 _NOT_S_VERB_RE = re.compile(r"(?:ss|us|is|ous|ics|ness|ies)$")
 
 
-def _has_finite_verb(text: str, words: list[tuple[int, int]], title: bool = False) -> bool:
-    """Liberal: True when any word could plausibly be a finite verb in context."""
+def _has_finite_verb(
+    text: str, words: list[tuple[int, int]], title: bool = False, strict: bool = False
+) -> bool:
+    """Liberal: True when any word could plausibly be a finite verb in context. ``strict`` only
+    trusts lexicon verbs (no guessing from -s/-ed endings, no imperatives)."""
     prev = ""
     prev_raw = ""
     after_pron = False
@@ -409,12 +416,20 @@ def _has_finite_verb(text: str, words: list[tuple[int, int]], title: bool = Fals
                 prev in _SUBJECTLIKE
                 or after_pron
                 or prev.endswith("ly")
-                or (idx > 0 and prev.endswith("s") and not _NOT_S_VERB_RE.search(prev) and prev not in _NOMINAL_CONTEXT)
+                or (
+                    idx > 0
+                    and prev.endswith("s")
+                    and not _NOT_S_VERB_RE.search(prev)
+                    and prev not in _NOMINAL_CONTEXT
+                )
             ):
                 return True
             if idx > 0 and not nominal_prev and prev not in _FUNCTION_WORDS and not prev_raw.islower():
                 return True  # "Arsenal go", "Sohu.com maintain"
-            if idx == 0 and raw[:1].isupper():  # imperative
+            if idx == 0 and not strict and raw[:1].isupper():  # imperative
+                return True
+        elif strict:
+            if f in ("past", "pres3") and idx > 0 and not nominal_prev:
                 return True
         elif raw.islower() or idx == 0:
             if after_pron and w not in _NOMINAL_CONTEXT and not w.endswith("ing"):
@@ -465,9 +480,6 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-_QUOTE_CHARS = frozenset("\"“”«»")
-
-
 def _is_title_case(text: str, words: list[tuple[int, int]]) -> bool:
     small = {"and", "of", "the", "a", "an", "in", "on", "for", "to", "at", "with", "by", "or"}
     caps = 0
@@ -510,10 +522,26 @@ def _brk002_candidate(text: str, s: int, e: int, words: list[tuple[int, int]], n
     return True
 
 
+def _prose_line(text: str, line, sents) -> bool:
+    """A line of running prose: two or more sentences, or one long sentence ending in . ! ?"""
+    return len(sents) >= 2 or (line[1] - line[0] > 80 and _ends_terminal(text, line[0], line[1]))
+
+
 def _brk002(ctx: _Ctx, out: list[Finding]) -> None:
     text = ctx.text
-    for (ls, le), sents in ctx.by_line:
+    by_line = ctx.by_line
+    nlines = len(by_line)
+    for li, (_line, sents) in enumerate(by_line):
         n = len(sents)
+        if n == 1:
+            # a one-sentence paragraph counts as body text only between two prose paragraphs
+            if not (
+                0 < li < nlines - 1
+                and _prose_line(text, *by_line[li - 1])
+                and _prose_line(text, *by_line[li + 1])
+            ):
+                continue
+            n = 2 if not _is_title_case(text, ctx.words_in(*sents[0])) else 1  # headings: boilerplate
         for s, e in sents:
             words = ctx.words_in(s, e)
             if _brk002_candidate(text, s, e, words, n) and not _has_finite_verb(
@@ -541,15 +569,15 @@ _HAVE = frozenset("has have had having 've".split())
 def _brk003(ctx: _Ctx, out: list[Finding]) -> None:
     """Doubled verbs, one pass over the document's words (pairs never cross punctuation)."""
     text = ctx.text
-    words = ctx.words
-    n = len(words)
     prev_f = ""
     prev_w = ""
-    for i in range(n - 1):
-        s2, e2 = words[i]
+    cache = _FORM_CACHE
+    for i, (s2, e2) in enumerate(ctx.words):
         w2 = text[s2:e2]
-        f2 = verb_form(w2) if w2.islower() else ""
-        if f2 in _FINITE and prev_f in _FINITE and i >= 1:
+        f2 = cache.get(w2)
+        if f2 is None:
+            f2 = verb_form(w2) if w2.islower() else ""
+        if f2 in _FINITE and prev_f in _FINITE and i + 1 < len(ctx.words):
             _check_double(ctx, i, prev_w, prev_f, w2, f2, out)
         prev_f = f2
         prev_w = w2
@@ -605,34 +633,35 @@ def _short(s: str, n: int = 60) -> str:
 # BRK004: quotations
 # --------------------------------------------------------------------------------------------
 
-_QUOTE_MARK_RE = re.compile(r"[\"“”]")
+_QUOTE_MARK_RE = re.compile(r"[\"“”„«»]")
+_OPENING_GLYPHS = "“„«"
 
 
 def _quote_spans(text: str, ps: int, pe: int):
-    """Yield (kind, pos) for quote marks in a paragraph: kind 'open'/'close'."""
+    """Yield (kind, pos) for quote marks in a paragraph: kind 'open'/'close'. The direction comes
+    from the position (space before and a word after = opening; a word before and a space or
+    punctuation after = closing), so „German“ and ”Nordic” conventions pair up; the glyph
+    decides only when the position does not."""
     for m in _QUOTE_MARK_RE.finditer(text, ps, pe):
         c = m.group()
         i = m.start()
-        if c == _OPEN_Q:
+        before = text[i - 1] if i > ps else " "
+        after = text[i + 1] if i + 1 < pe else " "
+        if before.isdigit() and c == '"':
+            continue  # 5' 10" (inches)
+        if i > ps and before.isspace() and after.isspace():
+            k = i - 1
+            while k > ps and text[k].isspace():
+                k -= 1
+            yield ("close" if text[k] in ",.!?;:" else "open"), i
+        elif before.isspace() or before in "([—–-" or i == ps:
             yield "open", i
-        elif c == _CLOSE_Q:
+        elif after.isspace() or after in ".,;:!?)]—–-" or i + 1 == pe:
             yield "close", i
+        elif c in _OPENING_GLYPHS or (c == '"' and before in "([{"):
+            yield "open", i
         else:
-            before = text[i - 1] if i > ps else " "
-            after = text[i + 1] if i + 1 < pe else " "
-            if before.isdigit():
-                continue  # 5' 10" (inches)
-            if i > ps and before.isspace() and (after.isspace() or i + 1 == pe):
-                k = i - 1
-                while k > ps and text[k].isspace():
-                    k -= 1
-                yield ("close" if text[k] in ",.!?;:" else "open"), i
-            elif before.isspace() or before in "([—–-" or i == ps:
-                yield "open", i
-            elif after.isspace() or after in ".,;:!?)]—–-" or i + 1 == pe:
-                yield "close", i
-            else:
-                yield "open" if before in "([{" else "close", i
+            yield "close", i
 
 
 def _brk004(ctx: _Ctx, out: list[Finding]) -> None:
@@ -664,7 +693,15 @@ def _brk004(ctx: _Ctx, out: list[Finding]) -> None:
             if pos == ps:
                 continue
             out.append(
-                Finding(FAMILY, "BRK004", pos, pos + 1, "closing quotation mark without an opening one", None, "info")
+                Finding(
+                    FAMILY,
+                    "BRK004",
+                    pos,
+                    pos + 1,
+                    "closing quotation mark without an opening one",
+                    None,
+                    "info",
+                )
             )
 
 
@@ -690,7 +727,7 @@ def _check_unclosed(ctx: _Ctx, paras, pi: int, pos: int, end: int, out: list[Fin
     text = ctx.text
     if not nested and pi + 1 < len(paras):
         ns = paras[pi + 1][0]
-        if text[ns] in "\"“":
+        if text[ns] in '"“„«':
             return  # multi-paragraph quotation
     # opening quote right at the paragraph start that is a heading-like quote? keep: report info
     out.append(
@@ -759,13 +796,6 @@ def _check_split_quote(ctx: _Ctx, qs: int, qe: int, out: list[Finding]) -> None:
 # BRK005: truncation
 # --------------------------------------------------------------------------------------------
 
-_FUNCTION_END = frozenset(
-    """
-    the a an of to in on at for with from by and or but that which who as than its their his her
-    is are was were has have had will would be been into over after before about
-    """.split()
-)
-
 
 def _proseish(text: str, words: list[tuple[int, int]]) -> bool:
     if not words:
@@ -778,7 +808,7 @@ def _brk005(ctx: _Ctx, out: list[Finding]) -> None:
     text = ctx.text
     by_line = ctx.by_line
     flagged_lines = set()
-    for li, ((ls, le), sents) in enumerate(by_line):
+    for li, (_line, sents) in enumerate(by_line):
         if len(sents) < 2:
             continue
         s, e = sents[-1]
@@ -793,7 +823,8 @@ def _brk005(ctx: _Ctx, out: list[Finding]) -> None:
             continue
         if not all(_ends_terminal(text, a, b) for a, b in sents[:-1]):
             continue
-        _report_trunc(ctx, s, e, words, out)
+        cont = li + 1 < len(by_line) and not text[by_line[li + 1][0][0]].isupper()
+        _report_trunc(ctx, s, e, words, out, continued=cont)
         flagged_lines.add(li)
     # the document's last prose paragraph stops mid-sentence
     if not by_line:
@@ -815,27 +846,24 @@ def _brk005(ctx: _Ctx, out: list[Finding]) -> None:
         return
     if text[s].islower() or _SIGNOFF_RE.match(text[s:e]):
         return
+    if not _has_finite_verb(text, words, strict=True):
+        return  # a caption or label ("Rescue workers near the harbour wall on Monday")
     # the document must have prose before it (at least two earlier lines ending a sentence)
-    prose_before = sum(1 for (a, b), ss in by_line[:-1] if b - a > 60 and _ends_terminal(text, a, b))
+    prose_before = sum(1 for (a, b), ss in by_line[:-1] if b - a > 40 and _ends_terminal(text, a, b))
     if prose_before < 1:
         return
     _report_trunc(ctx, s, e, words, out)
 
 
-def _report_trunc(ctx: _Ctx, s: int, e: int, words, out: list[Finding]) -> None:
+def _report_trunc(ctx: _Ctx, s: int, e: int, words, out: list[Finding], continued: bool = False) -> None:
     ws, we = words[-1]
     start = words[-3][0] if len(words) >= 3 else s
-    out.append(
-        Finding(
-            FAMILY,
-            "BRK005",
-            start,
-            e,
-            f"text stops mid-sentence after '{ctx.text[ws:we]}' (truncated)",
-            None,
-            "warning",
-        )
-    )
+    last = ctx.text[ws:we]
+    if continued:  # the next line carries on in lower case: text lost at a line break
+        msg = f"sentence breaks off after '{last}' and resumes on a new line (text missing)"
+    else:
+        msg = f"text stops mid-sentence after '{last}' (truncated)"
+    out.append(Finding(FAMILY, "BRK005", start, e, msg, None, "warning"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -35,7 +35,9 @@ def similarity(a: set[str], b: set[str]) -> float:
     return max(jac, 0.9 * cont)
 
 
-def clusters(texts: list[str], threshold: float = DEFAULT_THRESHOLD, *, num_perm: int = NUM_PERM) -> list[int]:
+def clusters(
+    texts: list[str], threshold: float = DEFAULT_THRESHOLD, *, num_perm: int = NUM_PERM
+) -> list[int]:
     """A group label per text: equal labels = near-duplicates. Labels are the index of the
     first member of each group (a text in no group gets its own index)."""
     n = len(texts)

@@ -178,7 +178,9 @@ class Fetcher:
         return u, addrs
 
     # -- fetching -------------------------------------------------------------------------------
-    def get(self, url: str, *, accept: tuple[str, ...] | None = None, max_bytes: int | None = None) -> FetchResult:
+    def get(
+        self, url: str, *, accept: tuple[str, ...] | None = None, max_bytes: int | None = None
+    ) -> FetchResult:
         """GET ``url`` under the policy. ``accept``: allowed MIME types (None: any)."""
         p = self.policy
         limit = max_bytes or p.max_bytes

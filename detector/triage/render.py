@@ -55,7 +55,9 @@ def render_table(res: TriageResult, *, width: int | None = None, color: bool | N
         if r.title and r.url:
             label.append(f"\n{r.url}", style="dim")
         if r.status == "error":
-            table.add_row(str(r.rank), "-", Text("error", "bold magenta"), "error", "", Text(r.error or ""), label)
+            table.add_row(
+                str(r.rank), "-", Text("error", "bold magenta"), "error", "", Text(r.error or ""), label
+            )
             continue
         table.add_row(
             str(r.rank),
@@ -85,9 +87,22 @@ def render_csv(res: TriageResult) -> str:
     fams = list(FAMILIES)
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(
-        ["rank", "reliability", "verdict", "status", "cluster", "cluster_size", "best_in_cluster",
-         "findings", *fams, "title", "url", "key", "error"]
-    )  # fmt: skip
+        [
+            "rank",
+            "reliability",
+            "verdict",
+            "status",
+            "cluster",
+            "cluster_size",
+            "best_in_cluster",
+            "findings",
+            *fams,
+            "title",
+            "url",
+            "key",
+            "error",
+        ]
+    )
     for r in res.rows:
         counts = (r.report or {}).get("counts", {})
         w.writerow(

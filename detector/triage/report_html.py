@@ -140,7 +140,9 @@ def highlight(text: str, findings: list[Finding]) -> str:
 
     def mark(idx: list[int], inner: str, extra: str = "") -> str:
         fams = {findings[i].family for i in idx}
-        cls = ["f", _fam_class(findings[idx[0]].family)] + (["multi"] if len(fams) > 1 or len(idx) > 1 else [])
+        cls = ["f", _fam_class(findings[idx[0]].family)] + (
+            ["multi"] if len(fams) > 1 or len(idx) > 1 else []
+        )
         if extra:
             cls.append(extra)
         title = "\n".join(finding_label(findings[i]) for i in idx)
@@ -149,7 +151,7 @@ def highlight(text: str, findings: list[Finding]) -> str:
             f'title="{_e(title)}">{inner}</mark>'
         )
 
-    for a, b in zip(bounds, bounds[1:] + [None]):
+    for a, b in zip(bounds, bounds[1:] + [None], strict=False):
         if a in points:
             out.append(mark(points[a], "", "point"))
         if b is None:
@@ -198,7 +200,9 @@ def histogram_svg(rows: list[Row], bins: int = 10, width: int = 640, height: int
                 f'fill="{VERDICT_COLOR[v]}"><title>{b / bins:.1f}\u2013{(b + 1) / bins:.1f}: {c[v]} {v}</title></rect>'
             )
         if total:
-            parts.append(f'<text x="{x + (bw - 4) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">{total}</text>')
+            parts.append(
+                f'<text x="{x + (bw - 4) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">{total}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -268,7 +272,7 @@ def render_html(res: TriageResult) -> str:
                 f'<td class="num">{r.rank}</td><td class="num">&ndash;</td>'
                 f'<td><span class="badge error">error</span></td>'
                 f'<td class="item">{_link(r.url, r.title or r.label)}<div class="meta">{_e(r.error)}</div></td>'
-                f"<td></td><td></td><td class=\"status\">error</td></tr>"
+                f'<td></td><td></td><td class="status">error</td></tr>'
             )
             continue
         o.append(
@@ -287,7 +291,9 @@ def render_html(res: TriageResult) -> str:
     if groups:
         o.append('<section id="clusters"><h2>Near-duplicate groups</h2>')
         for cid, members in sorted(groups.items()):
-            o.append(f'<div class="cluster" id="cluster-{cid}"><h3>Group {cid}: {len(members)} copies</h3><ul>')
+            o.append(
+                f'<div class="cluster" id="cluster-{cid}"><h3>Group {cid}: {len(members)} copies</h3><ul>'
+            )
             for m in sorted(members, key=lambda m: -m.reliability):
                 best = ' <span class="best">best copy</span>' if m.best_in_cluster else ""
                 o.append(
@@ -327,7 +333,7 @@ def render_html(res: TriageResult) -> str:
                 sugg = f' <span class="sugg">\u2192 {_e(f.suggestion)}</span>' if f.suggestion else ""
                 o.append(
                     f'<li data-i="{i}">{f.line}:{f.column} <code>{_e(f.code)}</code> '
-                    f"<span class=\"fam\">[{_e(f.family)}]</span> {_e(f.message)}{sugg}</li>"
+                    f'<span class="fam">[{_e(f.family)}]</span> {_e(f.message)}{sugg}</li>'
                 )
             o.append("</ol>")
         else:

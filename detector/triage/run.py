@@ -148,6 +148,16 @@ def scoring_config(model: str | None, grammar: str, names: list[str] | None = No
             parts.append(f"model {api.load_scorer(None, grammar_available=grammar != 'off').name}")
         except Exception as e:  # a broken default model is reported by scoring itself
             parts.append(f"model ? ({type(e).__name__})")
+        try:  # a retrained default model keeps its name: fingerprint the installed file
+            from .. import model as model_mod
+
+            p = model_mod.default_model_path(grammar != "off")
+            for f in (p.with_suffix(".npz"), p):
+                if f.exists():
+                    parts.append(f"sha256:{hashlib.sha256(f.read_bytes()).hexdigest()[:16]}")
+                    break
+        except Exception:  # no model module / resources: the rule scorer's name says it all
+            pass
     for n in names or []:
         try:
             with open(n, "rb") as f:
@@ -190,6 +200,7 @@ def triage(
     """Triage ``source``; see the module docstring. Raises ``SourceError`` if the source as a
     whole is unreadable. ``progress(phase, done, total)`` reports fetching and scoring."""
     from .. import api
+    from ..families import grammar as grammar_family
 
     policy = policy or FetchPolicy()
     notes: list[str] = []
@@ -296,8 +307,12 @@ def triage(
             if state and s.fingerprint != it.fingerprint:
                 state.touch_fingerprint(source_id, it.key, it.fingerprint)
             continue
-        rows[i].reason = "rescore" if (rescore and s) else "new" if s is None else (
-            "config" if s.config != config else "changed"
+        rows[i].reason = (
+            "rescore"
+            if (rescore and s)
+            else "new"
+            if s is None
+            else ("config" if s.config != config else "changed")
         )
         rows[i].text = art.text
         to_score.append(i)
@@ -315,21 +330,51 @@ def triage(
             kwargs = dict(grammar=grammar, languagetool_url=languagetool_url, model=model)
             if use_context:
                 in_chunk = set(chunk)
-                kwargs["context"] = [t for j, t in {**known_texts, **score_texts}.items() if j not in in_chunk]
-            reports = api.score([articles[i] for i in chunk], **kwargs)
+                kwargs["context"] = [
+                    t for j, t in {**known_texts, **score_texts}.items() if j not in in_chunk
+                ]
+            try:
+                reports = api.score([articles[i] for i in chunk], **kwargs)
+            except grammar_family.GrammarUnavailable:
+                raise
+            except Exception as e:  # a detector bug on one text must not sink the feed
+                reports = []
+                for i in chunk:  # isolate the culprit(s); the rest are scored with the same context
+                    try:
+                        reports.append(api.score([articles[i]], **kwargs)[0])
+                    except grammar_family.GrammarUnavailable:
+                        raise
+                    except Exception as e1:
+                        reports.append(None)
+                        fail(i, f"scoring failed: {type(e1).__name__}: {e1}")
+                if all(r is None for r in reports) and len(chunk) > 1:
+                    note(f"scoring failed for a whole batch ({type(e).__name__}: {e})")
             when = now_iso()
             batch_rows: list[Stored] = []
-            for i, rep in zip(chunk, reports):
+            for i, rep in zip(chunk, reports, strict=True):
+                if rep is None:
+                    continue
                 d = rep.to_dict()
                 r = rows[i]
                 r.status, r.report, r.scored_at = "scored", d, when
                 batch_rows.append(
                     Stored(
-                        source=source_id, key=items[i].key, url=r.url, title=r.title, published=r.published,
-                        fingerprint=items[i].fingerprint, content_hash=_sha(articles[i].text), config=config,
-                        model=rep.model, reliability=rep.reliability, verdict=rep.verdict, report=d,
-                        text=articles[i].text, scored_at=when, run_id=run_id,
-                    )  # fmt: skip
+                        source=source_id,
+                        key=items[i].key,
+                        url=r.url,
+                        title=r.title,
+                        published=r.published,
+                        fingerprint=items[i].fingerprint,
+                        content_hash=_sha(articles[i].text),
+                        config=config,
+                        model=rep.model,
+                        reliability=rep.reliability,
+                        verdict=rep.verdict,
+                        report=d,
+                        text=articles[i].text,
+                        scored_at=when,
+                        run_id=run_id,
+                    )
                 )
             if state:
                 state.upsert_many(batch_rows)
@@ -341,11 +386,9 @@ def triage(
     with_text = [r for r in rows if r.status in ("scored", "cached") and r.text]
     labels = cluster_mod.clusters([r.text for r in with_text], dup_threshold)
     groups: dict[int, list[Row]] = {}
-    for r, lab in zip(with_text, labels):
+    for r, lab in zip(with_text, labels, strict=False):
         groups.setdefault(lab, []).append(r)
-    ok = sorted(
-        (r for r in rows if r.status in ("scored", "cached")), key=lambda r: (r.reliability, r.label)
-    )
+    ok = sorted((r for r in rows if r.status in ("scored", "cached")), key=lambda r: (r.reliability, r.label))
     ranked = ok + [r for r in rows if r.status == "error"]
     for n, r in enumerate(ranked, 1):
         r.rank = n
@@ -355,7 +398,12 @@ def triage(
         # best copy: most reliable; then fewest findings; then earliest published; then rank
         best = min(
             members,
-            key=lambda m: (-m.reliability, len((m.report or {}).get("findings", [])), m.published or "~", m.rank),
+            key=lambda m: (
+                -m.reliability,
+                len((m.report or {}).get("findings", [])),
+                m.published or "~",
+                m.rank,
+            ),
         )
         for m in members:
             m.cluster, m.cluster_size, m.best_in_cluster = cid, len(members), m is best

@@ -123,7 +123,9 @@ class State:
         return Stored(*r[:11], json.loads(r[11]), *r[12:])
 
     def get(self, source: str, key: str) -> Stored | None:
-        r = self.db.execute(f"SELECT {self._COLS} FROM items WHERE source=? AND key=?", (source, key)).fetchone()
+        r = self.db.execute(
+            f"SELECT {self._COLS} FROM items WHERE source=? AND key=?", (source, key)
+        ).fetchone()
         return self._row(r) if r else None
 
     def all(self, source: str | None = None) -> list[Stored]:
@@ -150,10 +152,22 @@ class State:
                   scored_at=excluded.scored_at, run_id=excluded.run_id""",
                 [
                     (
-                        s.source, s.key, s.url, s.title, s.published, s.fingerprint, s.content_hash,
-                        s.config, s.model, s.reliability, s.verdict,
-                        json.dumps(s.report, ensure_ascii=False), s.text, s.scored_at, s.run_id,
-                    )  # fmt: skip
+                        s.source,
+                        s.key,
+                        s.url,
+                        s.title,
+                        s.published,
+                        s.fingerprint,
+                        s.content_hash,
+                        s.config,
+                        s.model,
+                        s.reliability,
+                        s.verdict,
+                        json.dumps(s.report, ensure_ascii=False),
+                        s.text,
+                        s.scored_at,
+                        s.run_id,
+                    )
                     for s in rows
                 ],
             )

@@ -1,0 +1,88 @@
+"""Smoke test for scripts/evaluate_detectors.py on a tiny slice of the BBC test split."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "scripts" / "evaluate_detectors.py"
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("evaluate_detectors", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look the module up
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _data_dir() -> Path:
+    env = os.environ.get("DETECTOR_SHARED_DATA")
+    return Path(env) if env else REPO.parent / "shared" / "data"
+
+
+def test_operators_on_synthetic_article():
+    """The injection operators produce the promised spans (no shared data needed)."""
+    ev = _load()
+    item = ev.Item(
+        "x",
+        "Council backs bridge plan",
+        [
+            "Council leaders said on Tuesday that the new bridge would open in the spring, two years later "
+            "than planned, after a long dispute with the builder over rising costs.",
+            "The project has cost more than £40m and was delayed by flooding. The builder reported a loss of "
+            "£3m last year, and officials said the final bill could rise further.",
+            "Residents have complained about noise from the site at night. A spokesman for the firm said the "
+            "work was needed to meet the deadline and apologised for the disruption to local families.",
+        ],
+    )
+    ctx = {"gazetteer": {"Blair": {"Tony Blair"}}, "counter": __import__("collections").Counter()}
+    rng = random.Random(1)
+    for fam, op in ev.OPERATORS.items():
+        for _ in range(8):
+            inj = op(item, rng, ctx)
+            assert inj is not None and inj.family == fam
+            s, e = inj.span
+            assert 0 <= s <= e <= len(inj.text)
+            assert inj.text != item.body
+            if inj.op not in ("truncate",):
+                assert e > s
+
+
+def test_misspell_is_near_miss():
+    ev = _load()
+    rng = random.Random(3)
+    for name in ("Blinken", "Gallant", "Macron", "Scholz", "Netanyahu"):
+        bad = ev.misspell(name, rng)
+        assert bad != name and bad[0] == name[0] and abs(len(bad) - len(name)) <= 1
+
+
+@pytest.mark.shared
+def test_evaluate_smoke(tmp_path):
+    data = _data_dir()
+    if not (data / "clean" / "bbc_news.jsonl").exists():
+        pytest.skip(f"shared data not available at {data}")
+    ev = _load()
+    out = tmp_path / "eval.json"
+    rc = ev.main(["--data", str(data), "--limit", "6", "--json", str(out)])
+    assert rc == 0
+    res = json.loads(out.read_text(encoding="utf-8"))
+    assert res["n_articles"] == 6
+    assert set(res["recall"]) == set(ev.INJECTED_FAMILIES)
+    for r in res["recall"].values():
+        assert r["n"] > 0
+        assert 0.0 <= r["recall"] <= 1.0
+    assert "broken-sentence" in res["false_per_1k"]
+
+
+def test_missing_data_is_an_error(tmp_path, capsys):
+    ev = _load()
+    assert ev.main(["--data", str(tmp_path), "--limit", "1"]) == 2
+    assert "not found" in capsys.readouterr().err

@@ -1,0 +1,72 @@
+"""The named feature vector and its scikit-learn transformers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detector import features
+from detector.findings import Finding
+from detector.scoring import Evidence
+
+
+def _f(family, code, severity="warning"):
+    return Finding(family=family, code=code, start=0, end=1, message="x", severity=severity)
+
+
+def test_feature_names_unique_and_variant_specific():
+    ng = features.feature_names(grammar=False)
+    g = features.feature_names(grammar=True)
+    assert len(ng) == len(set(ng)) and len(g) == len(set(g))
+    assert not any(n.startswith("lt:") for n in ng)
+    assert "fam:grammar_per1kw" not in ng and "code:NAM004_per1kw" not in ng
+    assert "fam:grammar_per1kw" in g and "lt:GRAMMAR" in g and "code:NAM004_per1kw" in g
+    assert "stat:dup_10gram_char_frac" in ng and "stat:flu_unseen_bigram_share" in ng
+    assert "stat:flesch_reading_ease" in ng and "code:FLU001_per1kw" in ng
+
+
+def test_evidence_matrix_densities_and_grammar_filter():
+    names = features.feature_names(grammar=False)
+    ev = Evidence(
+        findings=[_f("repetition", "REP001"), _f("repetition", "REP002", "error"), _f("grammar", "GRAMMAR")],
+        stats={"words": 500.0, "dup_para_char_frac": 0.25, "lt_GRAMMAR_per100w": 3.0},
+    )
+    tiny = Evidence(findings=[_f("repetition", "REP001")], stats={"words": 20.0})
+    X = features.evidence_matrix([ev, tiny], names)
+    col = {n: j for j, n in enumerate(names)}
+    assert X[0, col["fam:repetition_per1kw"]] == pytest.approx(4.0)  # 2 per 500 words
+    assert X[0, col["code:REP002_per1kw"]] == pytest.approx(2.0)
+    assert X[0, col["sev:error_per1kw"]] == pytest.approx(2.0)
+    assert X[0, col["any:repetition"]] == 1.0
+    assert X[0, col["stat:dup_para_char_frac"]] == 0.25
+    assert X[1, col["fam:repetition_per1kw"]] == pytest.approx(10.0)  # words floored at 100
+    # the grammar finding and LanguageTool rate are invisible to the no-grammar variant
+    assert X[0].sum() == pytest.approx(4.0 + 2.0 + 2.0 + 2.0 + 2.0 + 1.0 + 0.25)
+    gnames = features.feature_names(grammar=True)
+    Xg = features.evidence_matrix([ev], gnames)
+    assert Xg[0, gnames.index("lt:GRAMMAR")] == 3.0
+    assert Xg[0, gnames.index("fam:grammar_per1kw")] == pytest.approx(2.0)
+
+
+def test_transformers_are_sklearn_estimators():
+    from sklearn.base import clone
+
+    vec = features.EvidenceVectorizer(grammar=True)
+    evs = [Evidence(findings=[], stats={"words": 100.0, "lt_NEWCAT_per100w": 1.5})]
+    vec.fit(evs)
+    out = vec.get_feature_names_out()
+    assert "lt:NEWCAT" in out  # categories seen in training get a column
+    assert vec.transform(evs).shape == (1, len(out))
+    assert clone(vec).get_params() == {"grammar": True}
+    assert features.EvidenceVectorizer.__module__ == "detector.features"
+    log = features.SignedLog1p().fit(np.zeros((1, 2)))
+    np.testing.assert_allclose(log.transform(np.array([[-1.0, np.e - 1]])), [[-np.log(2), 1.0]])
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = "import sys, detector.features; print('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
