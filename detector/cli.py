@@ -131,11 +131,18 @@ def _run(
     if not files:
         _err("error: no input given (pass files, directories, globs or '-')")
         raise typer.Exit(EXIT_USAGE)
-    if names:
-        from .families import names as names_family
+    if names or os.environ.get("DETECTOR_NAMES"):
+        from . import gazetteer
 
         try:
-            names_family.set_user_gazetteer(names)
+            for p in gazetteer._env_paths():
+                gazetteer.check_user_file(p)
+        except (OSError, ValueError) as e:
+            _err(f"error: $DETECTOR_NAMES: {e}")
+            raise typer.Exit(EXIT_USAGE) from None
+        try:
+            if names:
+                gazetteer.set_user_gazetteer(names)
         except (OSError, ValueError) as e:
             _err(f"error: --names: {e}")
             raise typer.Exit(EXIT_USAGE) from None

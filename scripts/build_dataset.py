@@ -19,7 +19,8 @@ Recipe (details and counts in data/README.md):
   (word/phrase loops), ``duplicate`` (paragraphs duplicated or the article pasted twice),
   ``names`` (a recurring name misspelt), ``broken`` (broken sentence boundaries, dropped words,
   split quotes, truncation), ``boilerplate`` (page furniture inserted), ``spin`` (thesaurus
-  synonym spinning), ``tortured`` (tortured-phrase lexicon reverse-applied + light spinning).
+  synonym spinning), ``tortured`` (tortured-phrase lexicon reverse-applied + light spinning),
+  ``mixed`` (2-3 of names/broken/light spin/boilerplate/repeat at once).
   Plus real MT vs human English from the training WMT sets (see MT_TRAIN).
 - ``--split test``: the same operators on BBC ``split == "test"`` articles, plus the held-out
   WMT sets (MT_HELDOUT), which are never used for training.
@@ -47,7 +48,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 THESAURUS = Path("/usr/share/mythes/th_en_US_v2.dat")
 
-OPERATORS = ("repeat", "duplicate", "names", "broken", "boilerplate", "spin", "tortured")
+OPERATORS = ("repeat", "duplicate", "names", "broken", "boilerplate", "spin", "tortured", "mixed")
 CLEAN_SHARE = 0.4
 DA_THRESHOLD = 50.0
 LOW_WMT17 = frozenset({"apertium-unconstrained", "PJATK", "online-F", "jhu-pbmt", "JAIST"})
@@ -64,7 +65,7 @@ MT_HELDOUT = (
     ("wmt21_isen_jaen_ruen.jsonl", "is-en"),
 )
 MIN_WORDS = 50
-MAX_SYS_PER_DOC_TRAIN = 3
+MAX_SYS_PER_DOC_TRAIN = 2
 
 
 def shared_dir(arg: str | None) -> Path:
@@ -341,6 +342,17 @@ def op_tortured(text: str, rng: random.Random, lexicon=(), thesaurus: Thesaurus 
     return _spin(text, rng, thesaurus, 0.06 if hits >= 3 else 0.12)
 
 
+def op_mixed(text: str, rng: random.Random, **kw) -> str:
+    """Syndicated copy that went through several hands: 2-3 light artifacts at once."""
+    ops = rng.sample(["names", "broken", "spin_light", "boilerplate", "repeat"], rng.randint(2, 3))
+    for op in ops:
+        if op == "spin_light":
+            text = _spin(text, rng, kw["thesaurus"], rng.uniform(0.05, 0.15))
+        else:
+            text = OPS[op](text, rng, **kw)
+    return text
+
+
 OPS = {
     "repeat": op_repeat,
     "duplicate": op_duplicate,
@@ -349,6 +361,7 @@ OPS = {
     "boilerplate": op_boilerplate,
     "spin": op_spin,
     "tortured": op_tortured,
+    "mixed": op_mixed,
 }
 
 
@@ -377,8 +390,26 @@ def synthetic_rows(bbc: list[dict], rng: random.Random, shared: Path, thesaurus_
 # --------------------------------------------------------------------------------------------
 # MT
 # --------------------------------------------------------------------------------------------
-def mt_rows(shared: Path, sets, rng: random.Random, cap: int | None):
+def mt_layout(text: str, group: str) -> str:
+    """Lay a WMT document out like a news article: first segment = headline, then paragraphs of
+    1-3 segments separated by blank lines (seeded by the group, so every record of one source
+    document gets the same layout)."""
+    segs = [x.strip() for x in text.split("\n") if x.strip()]
+    r = random.Random(group)
+    paras, i = [], 1
+    while i < len(segs):
+        k = r.randint(1, 3)
+        paras.append(" ".join(segs[i : i + k]))
+        i += k
+    return "\n\n".join(segs[:1] + paras)
+
+
+def mt_rows(shared: Path, sets, rng: random.Random, cap: int | None, corrupt_refs: dict | None = None):
+    """MT rows. ``corrupt_refs`` (training only): operator kwargs; then a third of the reference
+    documents get one synthetic corruption (label 1) instead of staying clean, so the synthetic
+    artifacts are not tied to the BBC domain."""
     rows = []
+    n_ref = 0
     for fname, lp in sets:
         by_doc: dict[tuple, list[dict]] = {}
         with open(shared / "mt" / fname, encoding="utf-8") as fh:
@@ -396,8 +427,17 @@ def mt_rows(shared: Path, sets, rng: random.Random, cap: int | None):
             tag = f"{recs[0]['corpus'].split('-')[0]}-{key[1]}"
             pos = []
             for r in recs:
+                text = mt_layout(r["text"], group)
                 if r["kind"] == "reference":
-                    rows.append({"text": r["text"], "label": 0, "source": f"{tag}/ref", "group": group})
+                    n_ref += 1
+                    if corrupt_refs is not None and n_ref % 3 == 0:
+                        op = OPERATORS[(n_ref // 3) % len(OPERATORS)]
+                        bad = OPS[op](text, rng, **corrupt_refs)
+                        if bad == text:
+                            op, bad = "broken", op_broken(text, rng)
+                        rows.append({"text": bad, "label": 1, "source": f"{tag}/ref+{op}", "group": group})
+                    else:
+                        rows.append({"text": text, "label": 0, "source": f"{tag}/ref", "group": group})
                 elif r["year"] == 2017:
                     if r["system"] in LOW_WMT17:
                         pos.append(r)
@@ -406,7 +446,7 @@ def mt_rows(shared: Path, sets, rng: random.Random, cap: int | None):
             if cap is not None and len(pos) > cap:
                 pos = rng.sample(pos, cap)
             for r in pos:
-                rows.append({"text": r["text"], "label": 1, "source": f"{tag}/mt", "group": group})
+                rows.append({"text": mt_layout(r["text"], group), "label": 1, "source": f"{tag}/mt", "group": group})
     return rows
 
 
@@ -427,8 +467,13 @@ def main(argv=None) -> int:
         bbc = load_bbc(shared, args.split, part="model" if args.split == "train" else None)
         rows += synthetic_rows(bbc, rng, shared, Path(args.thesaurus), f"bbc-{args.split}")
     if args.only in ("all", "mt"):
-        sets = MT_TRAIN if args.split == "train" else MT_HELDOUT
-        rows += mt_rows(shared, sets, rng, MAX_SYS_PER_DOC_TRAIN if args.split == "train" else None)
+        if args.split == "train":
+            bbc_titles = [r["title"].strip() for r in load_bbc(shared, "train", part="model")]
+            kw = {"thesaurus": Thesaurus(Path(args.thesaurus)), "lexicon": load_lexicon(shared),
+                  "other_titles": bbc_titles}
+            rows += mt_rows(shared, MT_TRAIN, rng, MAX_SYS_PER_DOC_TRAIN, corrupt_refs=kw)
+        else:
+            rows += mt_rows(shared, MT_HELDOUT, rng, None)
     if args.limit and len(rows) > args.limit:
         rows = rng.sample(rows, args.limit)
     suffix = "" if args.only == "all" else f"-{args.only}"

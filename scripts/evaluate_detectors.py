@@ -12,6 +12,7 @@ the data into the repository. Usage::
 
     .venv/bin/python scripts/evaluate_detectors.py                  # all test articles
     .venv/bin/python scripts/evaluate_detectors.py --limit 100 --json out/eval.json
+    .venv/bin/python scripts/evaluate_detectors.py --split train    # tune here, report on test
     DETECTOR_SHARED_DATA=/path/to/shared/data .venv/bin/python scripts/evaluate_detectors.py
 
 Targets (from the issue): recall >= 0.90 per family; <= 0.5 false name, repetition and
@@ -945,7 +946,7 @@ def evaluate(
 
 def print_table(res: dict, out=sys.stdout) -> None:
     w = out.write
-    w(f"articles: {res['n_articles']} (BBC test split), words: {res['words']}, seed: {res['seed']}\n\n")
+    w(f"articles: {res['n_articles']} (BBC {res.get('split', 'test')} split), words: {res['words']}, seed: {res['seed']}\n\n")
     w(f"{'family':<18}{'recall':>8}{'n':>6}   {'false/1k words':>15}  {'target':<24}  per operator\n")
     w("-" * 110 + "\n")
     for fam in FAMILIES:
@@ -985,7 +986,13 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="shared data dir (default ../shared/data or $DETECTOR_SHARED_DATA)",
     )
-    ap.add_argument("--limit", type=int, default=None, help="use only the first N test articles")
+    ap.add_argument(
+        "--split",
+        choices=("train", "test"),
+        default="test",
+        help="BBC split to evaluate on (default test; tune on train, report on test)",
+    )
+    ap.add_argument("--limit", type=int, default=None, help="use only the first N articles of the split")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--json", type=Path, default=None, help="write the full result (with miss examples) here")
     ap.add_argument(
@@ -1004,8 +1011,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"error: no injection operator for {unknown}", file=sys.stderr)
         return 2
-    items = load_bbc(data_dir, "test", args.limit)
+    items = load_bbc(data_dir, args.split, args.limit)
     res = evaluate(items, data_dir, seed=args.seed, families=fams)
+    res["split"] = args.split
     print_table(res)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -40,6 +40,26 @@ def log(s: str) -> None:
     print(s, flush=True)
 
 
+def cached_evidence(ds, dataset_path: str):
+    """No-grammar evidence for the dataset, cached in build/ by (dataset, detector source) hash."""
+    import hashlib
+    import pickle
+
+    h = hashlib.sha256(Path(dataset_path).read_bytes())
+    for p in sorted((REPO / "detector").rglob("*.py")):
+        h.update(p.read_bytes())
+    cache = REPO / "build" / f"evidence-{h.hexdigest()[:16]}.pkl"
+    if cache.exists():
+        log(f"evidence from cache {cache.name}")
+        return pickle.loads(cache.read_bytes())
+    t = time.time()
+    evidence = M.compute_evidence(ds.texts, grammar="off")
+    cache.parent.mkdir(exist_ok=True)
+    cache.write_bytes(pickle.dumps(evidence))
+    log(f"evidence for {len(evidence)} articles in {time.time() - t:.0f}s")
+    return evidence
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared")
@@ -68,12 +88,13 @@ def main(argv=None) -> int:
         build_dataset.main(["--split", "train", "--shared", str(shared), "--seed", str(args.seed),
                             "--out", args.dataset])
     ds = M.read_dataset(args.dataset)
+    evidence = cached_evidence(ds, args.dataset)
 
     if not args.grammar_only:
         t = time.time()
         out = res / f"{M.DEFAULT_NOGRAMMAR}.skops"
         card = M.train(ds, out, grammar=False, estimator=args.estimator, seed=args.seed,
-                       name=M.DEFAULT_NOGRAMMAR, log=log)
+                       name=M.DEFAULT_NOGRAMMAR, log=log, evidence=evidence)
         ok = M.compile_bundle(card["_bundle"], out.with_suffix(".npz"))
         if not ok:
             out.with_suffix(".npz").unlink(missing_ok=True)

@@ -22,6 +22,7 @@ from test_triage_support import (
     default_stories,
     ensure_repetition_detector,
     publish,
+    use_rule_scorer,
 )
 from typer.testing import CliRunner
 
@@ -31,8 +32,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def _repetition(monkeypatch):
+def _deterministic_scoring(monkeypatch):
     ensure_repetition_detector(monkeypatch)
+    use_rule_scorer(monkeypatch)
 
 
 @pytest.fixture

@@ -13,7 +13,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from test_triage_support import LocalServer, Site, default_stories, ensure_repetition_detector, publish
+from test_triage_support import (
+    LocalServer,
+    Site,
+    default_stories,
+    ensure_repetition_detector,
+    publish,
+    use_rule_scorer,
+)
 from typer.testing import CliRunner
 
 from detector.cli import app
@@ -83,6 +90,7 @@ class DomScan(HTMLParser):
 
 def test_report_in_headless_chromium(tmp_path, monkeypatch):
     ensure_repetition_detector(monkeypatch)
+    use_rule_scorer(monkeypatch)
     site = Site()
     with LocalServer(site) as srv:
         publish(site, srv.base, default_stories())

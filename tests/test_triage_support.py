@@ -291,6 +291,22 @@ def ensure_repetition_detector(monkeypatch=None) -> bool:
     return True
 
 
+def use_rule_scorer(monkeypatch=None) -> None:
+    """Score with the transparent rule (detector.scoring.RuleScorer) instead of the trained model,
+    which is being trained concurrently: the triage tests check the pipeline (ranking follows the
+    scores, state, grouping), not the classifier, and need scores that do not move under them."""
+    from detector import api
+    from detector.scoring import RuleScorer
+
+    def load(model=None, *, grammar_available=True):
+        return RuleScorer()
+
+    if monkeypatch is not None:
+        monkeypatch.setattr(api, "load_scorer", load)
+    else:
+        api.load_scorer = load
+
+
 def cli_main_wrapper(slow_seconds: float = 0.0) -> str:
     """Python source for ``python -c``: run the detector CLI with the stand-in detector (if needed)
     and, optionally, each api.score call slowed down so a test can kill the run midway."""
@@ -300,6 +316,7 @@ def cli_main_wrapper(slow_seconds: float = 0.0) -> str:
         f"sys.path.insert(0, {tests_dir!r})\n"
         "import test_triage_support as s\n"
         "s.ensure_repetition_detector()\n"
+        "s.use_rule_scorer()\n"
         "from detector import api\n"
         "_orig = api.score\n"
         "def _slow(*a, **k):\n"

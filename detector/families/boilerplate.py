@@ -59,11 +59,15 @@ PROMPT_LINE_RE = re.compile(
           (?:\s+(?:this|the|our)\s+(?:post|article|story|page|video|photo|gallery|item|report))?
           (?:\s+(?:on|via|to|with|by)\s+[\w.+]+(?:\s+[\w.+]+)?)?
       | (?:share|follow|like|find|join)\s+(?:us|this|it)\s+on\b.*
+      | (?:share|post|follow\s+\S+(?:\s+\S+)?)\s+on\s+(?:x|twitter|facebook|instagram|linkedin|telegram|whatsapp
+          |youtube|tiktok|threads|bluesky|reddit|pinterest|mastodon)\b.*
+      | (?:download|get|install)\s+(?:our|the)\s+(?:free\s+)?(?:\S+\s+){0,3}?apps?\b.*
       | (?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:reply|comment|response)\b.*
       | (?:\d+\s+)?comments?(?:\s*\(\d+\))?
       | (?:view|show|read|load|see)\s+(?:all\s+)?(?:\d+\s+)?(?:comments|replies)\b.*
       | (?:subscribe|sign\s+up|register|log\s*in|sign\s+in)\b.{0,60}?\b
-          (?:newsletter|updates|to\s+comment|to\s+continue|alerts|for\s+free|now|today|account)\b.*
+          (?:newsletters?|updates|to\s+comment|to\s+continue|alerts|for\s+free|now|today|account
+          |briefings?|digest|bulletin|e-?mails?|inbox)\b.*
       | reply | report | cancel\s+reply | click\s+here\b.*
       | join\s+the\s+(?:conversation|discussion)\b.*
     )[\s:.!*]*""",
@@ -84,6 +88,9 @@ DISCLAIMER_RE = re.compile(
       | not\s+(?:been\s+)?edited\s+by\s+\S+(?:\s+\S+)?\s+staff
       | (?:published|generated|taken|sourced)\s+from\s+a\s+syndicated\s+feed
       | auto-?generated\s+from
+      | ^\(?\s*(?:this|the)\s+(?:story|article|report|content|copy|piece|post)\s+(?:was|has\s+been|is)\s+
+          (?:automatically|auto-?(?:generated|published))
+      | (?:from|via|through|off)\s+(?:an?\s+|the\s+)?(?:wire|agency|syndicated|rss)\s+(?:news\s+)?feed
       | \bsyndicated\s+(?:feed|content|news\s+feed)\b
       | ^\(?\s*(?:this\s+(?:story|article|piece|post|report|column|content)\s+(?:was\s+|has\s+been\s+)?
           (?:originally\s+|first\s+)?(?:appeared|published|posted|produced)|originally\s+(?:appeared|published|posted))
@@ -116,6 +123,9 @@ TEASER_HEADER_RE = re.compile(
       | most\s+(?:read|popular|viewed|shared|watched|commented)
       | editors?'?s?\s+picks? | what\s+to\s+read\s+next | elsewhere\s+on\b.* | (?:from\s+)?around\s+the\s+web
       | in\s+other\s+news | don'?t\s+miss | must\s+reads? | recommended\s+for\s+you
+      | (?:latest|trending|popular|most\s+read|top\s+stories|more\s+stories|recommended|editor'?s\s+picks?)
+          \s+(?:from|on|in|at)\s+\S.* | trending(?:\s+now|\s+stories|\s+news)? | popular\s+now
+      | recommended | more\s+to\s+(?:read|explore|watch) | (?:read|watch)\s+more\s+from\b.*
       | (?:promoted|sponsored|partner)\s+(?:stories|content|links)
     )[\s:.»>]*""",
     re.I | re.X,
@@ -134,7 +144,22 @@ NAV_LINE_RE = re.compile(
       | open\s+in\s+(?:a\s+)?new\s+(?:window|tab) | next | previous | prev | (?:next|previous)\s+(?:article|story|post)
       | cookie\s+(?:settings|policy|preferences) | accept(?:\s+all)?(?:\s+cookies)? | (?:-\s*)?youtube
       | (?:image|media)\s+(?:source|caption)\b.* | getty\s+images | (?:\d+\s+)?min(?:ute)?s?\s+read
+      | scroll\s+(?:down\s+)?(?:to|for)\s+(?:continue|more|the\s+next\s+(?:article|story))(?:\s+reading)?
+      | (?:story|article|text)\s+continues\s+(?:below|after\s+(?:the\s+)?(?:advert(?:isement)?|ad))(?:\s+advert(?:isement)?)?
+      | media\s+playback\s+is\s+(?:unsupported|not\s+supported)\s+on\s+your\s+device
+      | (?:this\s+)?(?:video|content|media)\s+(?:is\s+)?(?:unavailable|not\s+available)\b.*
+      | your\s+browser\s+(?:does\s+not|doesn'?t)\s+support\b.* | please\s+enable\s+javascript\b.*
+      | (?:manage|cookie|privacy)\s+(?:cookies|preferences|settings|consent|choices)
     )[\s:.]*""",
+    re.I | re.X,
+)
+
+# Cookie and consent notices: furniture wherever they sit in a line.
+COOKIE_RE = re.compile(
+    r"""\b(?:we|this\s+(?:site|website)|our\s+(?:site|website|partners))\s+uses?\s+cookies\b
+      | by\s+(?:continuing\s+to\s+(?:use|browse)|using)\s+(?:this|our)\s+(?:site|website)\b.{0,40}\b(?:agree|accept|consent)
+      | \b(?:accept|reject|manage)\s+(?:all\s+)?cookies\b
+      | \byour\s+(?:cookie|privacy)\s+(?:choices|preferences|settings)\b""",
     re.I | re.X,
 )
 
@@ -173,6 +198,7 @@ _SMALL = frozenset(
 _BULLET_START_RE = re.compile(r"^(?:[•*·▪►»>]|\d+[.)]\s)")
 _QUOTED_RE = re.compile(r"""^["'“‘].+["'”’]$""")
 _DASHED_RE = re.compile(r"^[-–—]\s+.+\s+[-–—]$")
+_ONE_WORD_HEADING_RE = re.compile(r"[A-Z][a-z]{3,}")
 
 MAX_HEADING_WORDS = 8
 BODY_MIN_WORDS = 12
@@ -199,7 +225,10 @@ def _is_heading_style(line: str, words: list[str]) -> bool:
         return True
     if line.isupper() and len(words) >= 1:
         return True
-    return len(words) >= 2 and _title_case(words, min_caps=1)
+    if len(words) == 1:
+        # a lone capitalised word ("Background", "Analysis", "Timeline") on a line of its own
+        return bool(_ONE_WORD_HEADING_RE.fullmatch(line))
+    return _title_case(words, min_caps=1)
 
 
 def detect(text: str | Document) -> list[Finding]:
@@ -282,6 +311,8 @@ def _classify(line: str, nw: int, k: int) -> tuple[str, str, str] | None:
         if nw <= 14 and CREDIT_RE.match(line) and not line.endswith((". ", "!", "?")):
             if not (nw > 6 and line.endswith(".") and not line.endswith((".COM", ".com"))):
                 return ("BOI006", f"photo credit line: “{_q(line)}”", "info")
+    if COOKIE_RE.search(line):
+        return ("BOI006", f"cookie/consent notice: “{_q(line)}”", "warning")
     if PROMPT_ANY_RE.search(line):
         return ("BOI002", f"comment-form text: “{_q(line)}”", "warning")
     if DISCLAIMER_RE.search(line):

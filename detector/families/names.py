@@ -575,18 +575,20 @@ def detect_batch(docs: list[Document]) -> list[list[Finding]]:
         k: any(m.known for ms in per_doc.values() for m in ms) or _is_given_name(g, k.split(" ", 1)[0])
         for k, per_doc in forms.items()
     }
-    by_first: dict[str, list[str]] = {}
-    by_last: dict[str, list[str]] = {}
+    # spellings sharing the first name (last name) and the initial of the other: the only ones
+    # that can be similar (keeps large batches fast)
+    by_first: dict[tuple[str, str], list[str]] = {}
+    by_last: dict[tuple[str, str], list[str]] = {}
     for k in forms:
         f, last = k.split(" ", 1)
-        by_first.setdefault(f, []).append(k)
-        by_last.setdefault(last, []).append(k)
+        by_first.setdefault((f, last[:1]), []).append(k)
+        by_last.setdefault((last, f[:1]), []).append(k)
     flagged: set[tuple[int, int]] = set()
     for k, per_doc in forms.items():
         f, last = k.split(" ", 1)
         n_min = len(per_doc)
         best = None
-        for other in by_first.get(f, ()) + by_last.get(last, ()):
+        for other in by_first.get((f, last[:1]), []) + by_last.get((last, f[:1]), []):
             if other == k:
                 continue
             of, ol = other.split(" ", 1)

@@ -132,7 +132,9 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def scoring_config(model: str | None, grammar: str, names: list[str] | None = None) -> str:
+def scoring_config(
+    model: str | None, grammar: str, names: list[str] | None = None, *, scorer_name: str | None = None
+) -> str:
     """A string that changes whenever a stored score would no longer be comparable."""
     from .. import api
 
@@ -145,7 +147,8 @@ def scoring_config(model: str | None, grammar: str, names: list[str] | None = No
             parts.append(f"model {model}")
     else:
         try:
-            parts.append(f"model {api.load_scorer(None, grammar_available=grammar != 'off').name}")
+            name = scorer_name or api.load_scorer(None, grammar_available=grammar != "off").name
+            parts.append(f"model {name}")
         except Exception as e:  # a broken default model is reported by scoring itself
             parts.append(f"model ? ({type(e).__name__})")
         try:  # a retrained default model keeps its name: fingerprint the installed file
@@ -235,7 +238,10 @@ def triage(
             note(f"--max-items: {len(items)} items in the source; triaging the first {max_items}")
             items = items[:max_items]
 
-        config = scoring_config(model, grammar, names)
+        # Without grammar the scorer does not depend on the batch: load it once, not per chunk.
+        # (With grammar, api.score picks the model variant by whether LanguageTool ran.)
+        scorer = api.load_scorer(model, grammar_available=False) if grammar == "off" else None
+        config = scoring_config(model, grammar, names, scorer_name=scorer.name if scorer else None)
         run_id = state.start_run(source_id) if state else None
         rows: list[Row] = [
             Row(
@@ -328,6 +334,8 @@ def triage(
         for start in range(0, len(to_score), max(1, batch_size)):
             chunk = to_score[start : start + max(1, batch_size)]
             kwargs = dict(grammar=grammar, languagetool_url=languagetool_url, model=model)
+            if scorer is not None:
+                kwargs["scorer"] = scorer
             if use_context:
                 in_chunk = set(chunk)
                 kwargs["context"] = [
