@@ -82,14 +82,23 @@ def render_table(res: dict, title: str) -> None:
     con.print(c)
     if res.get("per_source"):
         s = Table(title="per source", show_header=True)
-        for col in ("source", "n", "unreliable", "mean reliability", "ok", "review", "reject", "ROC-AUC"):
-            s.add_column(col, justify="right" if col != "source" else "left")
+        s.add_column("source", no_wrap=True)
+        for col in ("n", "unreliable", "mean reliability", "ok", "review", "reject", "ROC-AUC"):
+            s.add_column(col, justify="right")
         for name, r in res["per_source"].items():
             s.add_row(
                 name, str(r["n"]), f"{r['unreliable_share']:.0%}", f"{r['mean_reliability']:.3f}",
                 str(r["ok"]), str(r["review"]), str(r["reject"]), fmt(r["roc_auc"]),
             )
         con.print(s)
+    if res.get("per_corpus"):
+        pc = Table(title="ROC-AUC per corpus (source prefix before '/')", show_header=True)
+        pc.add_column("corpus", no_wrap=True)
+        pc.add_column("n", justify="right")
+        pc.add_column("ROC-AUC", justify="right")
+        for name, r in res["per_corpus"].items():
+            pc.add_row(name, str(r["n"]), fmt(r["roc_auc"]))
+        con.print(pc)
     if res.get("top_features"):
         f = Table(title="top features", show_header=True)
         f.add_column("feature")

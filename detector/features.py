@@ -11,6 +11,7 @@ the model cannot learn article length or layout as a shortcut. Names and meaning
                               ``findings.CODES``; NAM004 only in the grammar variant)
 ``sev:<severity>_per1kw``     findings of severity info / warning / error per 1,000 words
 ``any:<family>``              1 when the family has at least one finding, else 0
+``count:families``            number of families with at least one finding (breadth of evidence)
 ``stat:<key>``                a document statistic from ``families.STATS``: readability
                               (Flesch, FK grade, Fog, SMOG, Coleman-Liau, ARI, Dale-Chall, words per
                               sentence, syllables/letters per word, polysyllable and difficult-word
@@ -91,6 +92,7 @@ def feature_names(grammar: bool = False, lt_categories: Sequence[str] = LT_CATEG
     names += [f"code:{c}_per1kw" for c in codes_for(grammar)]
     names += [f"sev:{s}_per1kw" for s in SEVERITIES]
     names += [f"any:{f}" for f in fams]
+    names += ["count:families"]
     names += [f"stat:{k}" for k in STAT_KEYS]
     if grammar:
         names += [f"lt:{c}" for c in lt_categories]
@@ -121,6 +123,9 @@ def evidence_matrix(evidence: Sequence[Evidence], names: Sequence[str]):
             j = index.get(f"any:{f.family}")
             if j is not None:
                 row[j] = 1.0
+        j = index.get("count:families")
+        if j is not None:
+            row[j] = float(sum(row[index[f"any:{fam}"]] for fam in FAMILIES if f"any:{fam}" in index))
         for j, n in enumerate(names):
             if n.startswith("stat:"):
                 row[j] = float(stats.get(n[5:], 0.0) or 0.0)

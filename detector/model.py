@@ -41,7 +41,7 @@ DEFAULT_GRAMMAR = "default-grammar-v1"
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "detector.features.")
 # precision targets used to place the verdict thresholds on out-of-fold predictions
 REJECT_PRECISION = 0.90  # among articles called "reject", >= 90% unreliable
-OK_PRECISION = 0.90  # among articles called "ok", >= 90% reliable
+OK_RELIABLE_PASS = 0.80  # at least 80% of reliable articles get "ok"
 LABELS = {"0": 0, "1": 1, "reliable": 0, "unreliable": 1}
 
 
@@ -432,7 +432,7 @@ def compute_evidence(
 ESTIMATORS = ("logreg", "hgb")
 
 
-def _base_estimator(kind: str, seed: int):
+def _base_estimator(kind: str, seed: int, names=None):  # names: reserved for per-feature options
     if kind == "logreg":
         from sklearn.linear_model import LogisticRegression
 
@@ -472,24 +472,24 @@ def _splits(y, groups, n_splits: int, seed: int):
     return list(StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y, groups))
 
 
-def _calibrated(kind: str, y, groups, seed: int, method: str, folds: int = 5):
+def _calibrated(kind: str, y, groups, seed: int, method: str, folds: int = 5, names=None):
     from sklearn.calibration import CalibratedClassifierCV
 
     cv = _splits(y, groups, folds, seed)
-    return CalibratedClassifierCV(_base_estimator(kind, seed), method=method, cv=cv, ensemble=True)
+    return CalibratedClassifierCV(_base_estimator(kind, seed, names), method=method, cv=cv, ensemble=True)
 
 
-def _fit_matrix_model(kind: str, X, y, groups, seed: int, method: str, folds: int = 5):
+def _fit_matrix_model(kind: str, X, y, groups, seed: int, method: str, folds: int = 5, names=None):
     """Fit [pre-steps ->] calibrated classifier on a feature matrix; returns the fitted steps."""
     from sklearn.pipeline import Pipeline
 
-    steps = _pre_steps(kind) + [("clf", _calibrated(kind, y, groups, seed, method, folds))]
+    steps = _pre_steps(kind) + [("clf", _calibrated(kind, y, groups, seed, method, folds, names))]
     pipe = Pipeline(steps)
     pipe.fit(X, y)
     return pipe
 
 
-def cross_validate(kind: str, X, y, groups, seed: int, method: str, calibrated: bool = True):
+def cross_validate(kind: str, X, y, groups, seed: int, method: str, calibrated: bool = True, names=None):
     """Out-of-fold P(unreliable), group-aware (StratifiedGroupKFold)."""
     import numpy as np
     from sklearn.pipeline import Pipeline
@@ -499,9 +499,9 @@ def cross_validate(kind: str, X, y, groups, seed: int, method: str, calibrated: 
     oof = np.zeros(len(y))
     for tr, te in _splits(y, list(groups), 5, seed):
         if calibrated:
-            pipe = _fit_matrix_model(kind, X[tr], y[tr], list(groups[tr]), seed, method, folds=3)
+            pipe = _fit_matrix_model(kind, X[tr], y[tr], list(groups[tr]), seed, method, folds=3, names=names)
         else:
-            pipe = Pipeline(_pre_steps(kind) + [("clf", _base_estimator(kind, seed))]).fit(X[tr], y[tr])
+            pipe = Pipeline(_pre_steps(kind) + [("clf", _base_estimator(kind, seed, names))]).fit(X[tr], y[tr])
         oof[te] = pipe.predict_proba(X[te])[:, 1]
     return oof
 
@@ -509,9 +509,10 @@ def cross_validate(kind: str, X, y, groups, seed: int, method: str, calibrated: 
 def choose_thresholds(y, p_unreliable) -> Thresholds:
     """Verdict thresholds on reliability r = 1 - p from out-of-fold predictions.
 
-    ``reject``: the largest r-cut such that at least ``REJECT_PRECISION`` of the articles with
-    r < cut are unreliable. ``ok``: the smallest cut such that at least ``OK_PRECISION`` of the
-    articles with r >= cut are reliable. Both are clamped to [0.05, 0.95] and ``reject <= ok``.
+    ``reject``: the largest cut (0.05 steps of 0.01) such that at least ``REJECT_PRECISION`` of
+    the articles with r < cut are unreliable. ``ok``: the ``1 - OK_RELIABLE_PASS`` quantile of
+    the reliable articles' r (so ``OK_RELIABLE_PASS`` of clean copy passes without review), but
+    never below ``reject``. Both within [0.05, 0.95].
     """
     import numpy as np
 
@@ -523,13 +524,9 @@ def choose_thresholds(y, p_unreliable) -> Thresholds:
         sel = r < c
         if sel.sum() >= 5 and y[sel].mean() >= REJECT_PRECISION:
             reject = float(c)
-    ok = 0.95
-    for c in cuts[::-1]:
-        sel = r >= c
-        if sel.sum() >= 5 and (1 - y[sel]).mean() >= OK_PRECISION:
-            ok = float(c)
-    if reject > ok:
-        reject = ok
+    clean = r[y == 0]
+    ok = float(np.floor(np.quantile(clean, 1.0 - OK_RELIABLE_PASS) * 100) / 100) if clean.size else 0.6
+    ok = min(0.95, max(ok, reject, 0.05))
     return Thresholds(ok=round(ok, 2), reject=round(reject, 2))
 
 
@@ -574,6 +571,13 @@ def metrics(y, p_unreliable, thresholds: Thresholds, sources: Sequence[str] | No
                 "roc_auc": float(roc_auc_score(ys, ps)) if len(set(ys.tolist())) == 2 else None,
             }
         out["per_source"] = per
+        corpus = np.array([x.split("/", 1)[0] for x in src.tolist()])
+        per_corpus = {}
+        for c in sorted(set(corpus.tolist())):
+            m = corpus == c
+            if len(set(y[m].tolist())) == 2 and len(set(src[m].tolist())) > 1:
+                per_corpus[c] = {"n": int(m.sum()), "roc_auc": float(roc_auc_score(y[m], p[m]))}
+        out["per_corpus"] = per_corpus
     return out
 
 
@@ -671,6 +675,7 @@ def train(
     groups = list(ds.groups)
     vec = EvidenceVectorizer(grammar=grammar).fit(evidence)
     X = vec.transform(evidence)
+    names = [str(n) for n in vec.get_feature_names_out()]
     log(f"features: {X.shape[1]} for {X.shape[0]} articles ({time.time() - t0:.1f}s)")
 
     kinds = list(ESTIMATORS) if estimator == "auto" else [estimator]
@@ -678,7 +683,7 @@ def train(
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
     for kind in kinds:
-        oof_raw = cross_validate(kind, X, y, groups, seed, calibration, calibrated=False)
+        oof_raw = cross_validate(kind, X, y, groups, seed, calibration, calibrated=False, names=names)
         candidates[kind] = {
             "cv_roc_auc": float(roc_auc_score(y, oof_raw)),
             "cv_brier_uncalibrated": float(brier_score_loss(y, oof_raw)),
@@ -686,12 +691,12 @@ def train(
         log(f"cv {kind}: ROC-AUC {candidates[kind]['cv_roc_auc']:.4f}")
     # prefer the simpler, faster-loading logistic model unless boosting is clearly better
     best = max(kinds, key=lambda k: candidates[k]["cv_roc_auc"] - (0.005 if k == "hgb" else 0.0))
-    oof = cross_validate(best, X, y, groups, seed, calibration, calibrated=True)
+    oof = cross_validate(best, X, y, groups, seed, calibration, calibrated=True, names=names)
     thresholds = choose_thresholds(y, oof)
     cv_metrics = metrics(y, oof, thresholds, ds.sources)
     log(f"chose {best}; calibrated out-of-fold ROC-AUC {cv_metrics['roc_auc']:.4f}; thresholds {thresholds}")
 
-    final = _fit_matrix_model(best, X, y, groups, seed, calibration)
+    final = _fit_matrix_model(best, X, y, groups, seed, calibration, names=names)
     pipe = Pipeline([("features", vec)] + list(final.steps))
     out = Path(out)
     model_name = name or out.stem
@@ -716,7 +721,7 @@ def train(
         "task": "P(unreliable) for a news article's text; reliability = 1 - P(unreliable)",
         "estimator": {
             "chosen": best,
-            "params": {k: repr(v) for k, v in _base_estimator(best, seed).get_params().items()},
+            "params": {k: repr(v) for k, v in _base_estimator(best, seed, names).get_params().items()},
             "calibration": f"CalibratedClassifierCV(method={calibration!r}, ensemble=True, "
             "cv=StratifiedGroupKFold(5) by group)",
             "preprocessing": [s for s, _ in final.steps if s != "clf"],
@@ -730,8 +735,8 @@ def train(
             "ok": thresholds.ok,
             "reject": thresholds.reject,
             "rule": f"on out-of-fold calibrated predictions: reject = largest cut with >= {REJECT_PRECISION:.0%} "
-            f"of articles below it unreliable; ok = smallest cut with >= {OK_PRECISION:.0%} of articles "
-            "at or above it reliable",
+            f"of articles below it unreliable; ok = cut that {OK_RELIABLE_PASS:.0%} of reliable articles "
+            "reach (not below reject)",
         },
         "data": {
             "path": str(ds.path),

@@ -20,7 +20,7 @@ Recipe (details and counts in data/README.md):
   ``names`` (a recurring name misspelt), ``broken`` (broken sentence boundaries, dropped words,
   split quotes, truncation), ``boilerplate`` (page furniture inserted), ``spin`` (thesaurus
   synonym spinning), ``tortured`` (tortured-phrase lexicon reverse-applied + light spinning),
-  ``mixed`` (2-3 of names/broken/light spin/boilerplate/repeat at once).
+  ``mixed`` (light spinning + 2-3 of names/broken/boilerplate/repeat at once).
   Plus real MT vs human English from the training WMT sets (see MT_TRAIN).
 - ``--split test``: the same operators on BBC ``split == "test"`` articles, plus the held-out
   WMT sets (MT_HELDOUT), which are never used for training.
@@ -145,7 +145,7 @@ def op_duplicate(text: str, rng: random.Random, **_) -> str:
     if r < 0.55 and len(paras) > 4:  # second half repeated
         k = rng.randint(len(paras) // 3, len(paras) - 1)
         return "\n\n".join(paras + paras[k:])
-    for _ in range(rng.randint(1, 3)):
+    for _ in range(rng.randint(2, 3)):
         i = rng.randrange(1, len(paras)) if len(paras) > 1 else 0
         j = rng.randint(i + 1, len(paras))
         paras.insert(j, paras[i])
@@ -169,24 +169,44 @@ def _misspell(name: str, rng: random.Random) -> str:
     return name[:i] + repl + name[i + 1 :]
 
 
+_NOT_FIRST = STOP | {"mr", "mrs", "ms", "dr", "sir", "lord", "the", "prime", "president", "new", "north", "south",
+                     "east", "west", "united", "european", "british", "labour", "but", "in", "on", "at"}
+
+
 def op_names(text: str, rng: random.Random, **_) -> str:
-    # capitalised words that recur and never appear sentence-initially: likely names
-    counts = Counter(m.group() for m in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]{3,}", text))
-    cands = [w for w, c in counts.items() if c >= 2 and w.lower() not in STOP]
-    if not cands:
-        cands = [w for w, _ in counts.most_common(3)]
-    if not cands:
+    """Misspell person names: in 1-2 full-name mentions ("Jack Straw" -> "Jack Sraw") of 1-2
+    people, and sometimes in a later surname-only mention ("Mr Straw" -> "Mr Sraw")."""
+    full = Counter(
+        m.group(0)
+        for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,}) ([A-Z][a-z]{3,})\b", text, re.M)
+        if m.group(1).lower() not in _NOT_FIRST and m.group(2).lower() not in STOP
+    )
+    if not full:
         return op_broken(text, rng)
     out = text
-    for name in rng.sample(cands, min(len(cands), rng.randint(1, 2))):
-        bad = _misspell(name, rng)
-        occ = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", out)]
+    for name in rng.sample(sorted(full), min(len(full), rng.randint(1, 2))):
+        first, last = name.split(" ")
+        bad_last = _misspell(last, rng)
+        bad = f"{first} {bad_last}" if rng.random() < 0.75 else f"{_misspell(first, rng)} {last}"
+        occ = [m.start() for m in re.finditer(re.escape(name), out)]
         if not occ:
             continue
-        chosen = set(rng.sample(occ, max(1, min(len(occ), rng.randint(1, 3)))))
-        for pos in sorted(chosen, reverse=True):
+        for pos in sorted(rng.sample(occ, min(len(occ), rng.randint(1, 2))), reverse=True):
             out = out[:pos] + bad + out[pos + len(name) :]
+        if bad.endswith(bad_last) and rng.random() < 0.5:
+            solo = [m.start(1) for m in re.finditer(rf"(?:Mr|Mrs|Ms|Dr) ({re.escape(last)})\b", out)]
+            if solo:
+                pos = rng.choice(solo)
+                out = out[:pos] + bad_last + out[pos + len(last) :]
     return out
+
+
+def op_mixed(text: str, rng: random.Random, **kw) -> str:
+    """Syndicated copy that went through several hands: 3-4 artifacts at once, spinning always."""
+    text = _spin(text, rng, kw["thesaurus"], rng.uniform(0.05, 0.2))
+    for op in rng.sample(["names", "broken", "boilerplate", "repeat"], rng.randint(2, 3)):
+        text = OPS[op](text, rng, **kw)
+    return text
 
 
 def op_broken(text: str, rng: random.Random, **_) -> str:
@@ -340,17 +360,6 @@ def op_tortured(text: str, rng: random.Random, lexicon=(), thesaurus: Thesaurus 
             body = pat.sub(repl, body)
     text = lines[0] + "\n" + body
     return _spin(text, rng, thesaurus, 0.06 if hits >= 3 else 0.12)
-
-
-def op_mixed(text: str, rng: random.Random, **kw) -> str:
-    """Syndicated copy that went through several hands: 2-3 light artifacts at once."""
-    ops = rng.sample(["names", "broken", "spin_light", "boilerplate", "repeat"], rng.randint(2, 3))
-    for op in ops:
-        if op == "spin_light":
-            text = _spin(text, rng, kw["thesaurus"], rng.uniform(0.05, 0.15))
-        else:
-            text = OPS[op](text, rng, **kw)
-    return text
 
 
 OPS = {

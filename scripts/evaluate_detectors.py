@@ -946,7 +946,9 @@ def evaluate(
 
 def print_table(res: dict, out=sys.stdout) -> None:
     w = out.write
-    w(f"articles: {res['n_articles']} (BBC {res.get('split', 'test')} split), words: {res['words']}, seed: {res['seed']}\n\n")
+    w(
+        f"articles: {res['n_articles']} (BBC {res.get('split', 'test')} split), words: {res['words']}, seed: {res['seed']}\n\n"
+    )
     w(f"{'family':<18}{'recall':>8}{'n':>6}   {'false/1k words':>15}  {'target':<24}  per operator\n")
     w("-" * 110 + "\n")
     for fam in FAMILIES:

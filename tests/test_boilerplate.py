@@ -194,6 +194,90 @@ def test_accepts_document():
     assert boilerplate.detect(Document(text)) == boilerplate.detect(text)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Scroll to continue",
+        "Scroll down to continue reading",
+        "Story continues below advertisement",
+        "Media playback is unsupported on your device",
+        "This video is unavailable",
+        "We use cookies to give you the best experience on our website.",
+        "By continuing to use this site you agree to our use of cookies.",
+        "Manage cookies",
+    ],
+)
+def test_more_navigation_and_consent_furniture(line):
+    text = article(line)
+    assert [c for c, _ in codes(text)] == ["BOI006"]
+    assert codes(text)[0][1] == line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sign up for our morning briefing",
+        "Subscribe to our weekly digest",
+        "Share on X (Twitter)",
+        "Follow The Harbour Times on Instagram",
+        "Download our free news app",
+    ],
+)
+def test_more_prompts(line):
+    text = article(tail=(line,))
+    assert codes(text) == [("BOI002", line)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This report was automatically generated from an agency feed and has not been reviewed.",
+        "This story has been auto-published from a syndicated feed.",
+        "(Published via a wire feed; headline edited by our desk.)",
+    ],
+)
+def test_more_syndication_notes(line):
+    text = article(tail=(line,))
+    assert codes(text) == [("BOI003", line)]
+
+
+@pytest.mark.parametrize(
+    "header", ["Trending on Harbour News", "Latest from Harbour News", "Popular in Business"]
+)
+def test_more_teaser_headers(header):
+    block = [header, "Airline orders 40 new jets", "Shares slide after weak forecast"]
+    text = "\n\n".join([HEAD, B1, B2, B3, *block])
+    assert codes(text) == [("BOI005", "\n\n".join(block))]
+
+
+@pytest.mark.parametrize("heading", ["Background", "Analysis", "Timeline"])
+def test_single_word_heading_between_body_paragraphs(heading):
+    text = "\n\n".join([HEAD, B1, B2, heading, B3, B4])
+    (f,) = boilerplate.detect(text)
+    assert (f.code, f.severity, text[f.start : f.end]) == ("BOI004", "info", heading)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # single words that are not headings: not capitalised, too short, or not between paragraphs
+        "\n\n".join([HEAD, B1, "background", B2, B3]),
+        "\n\n".join([HEAD, B1, "Yes", B2, B3]),
+        "\n\n".join([HEAD, B1, B2, "Background"]),
+        # prose that merely mentions cookies, feeds, trends
+        "\n\n".join([HEAD, B1, "The regulator said websites that use cookies must ask visitors first.", B2]),
+        "\n\n".join(
+            [HEAD, B1, "The platform changed its news feed in March, the company said on Monday.", B2]
+        ),
+        "\n\n".join([HEAD, B1, "Trending topics on the site included the strike and the pay deal.", B2]),
+        # an agency dateline is copy, not furniture
+        "\n\n".join([HEAD, "LONDON (Reuters) - " + B1, B2]),
+    ],
+)
+def test_more_normal_text_not_flagged(text):
+    assert codes(text) == []
+
+
 # --- shared data ----------------------------------------------------------------------------
 
 

@@ -41,7 +41,8 @@ def test_evidence_matrix_densities_and_grammar_filter():
     assert X[0, col["stat:dup_para_char_frac"]] == 0.25
     assert X[1, col["fam:repetition_per1kw"]] == pytest.approx(10.0)  # words floored at 100
     # the grammar finding and LanguageTool rate are invisible to the no-grammar variant
-    assert X[0].sum() == pytest.approx(4.0 + 2.0 + 2.0 + 2.0 + 2.0 + 1.0 + 0.25)
+    assert X[0].sum() == pytest.approx(4.0 + 2.0 + 2.0 + 2.0 + 2.0 + 1.0 + 1.0 + 0.25)  # + count:families
+    assert X[0, col["count:families"]] == 1.0
     gnames = features.feature_names(grammar=True)
     Xg = features.evidence_matrix([ev], gnames)
     assert Xg[0, gnames.index("lt:GRAMMAR")] == 3.0

@@ -156,6 +156,110 @@ def test_accepts_document_and_string_alike():
     assert spans(text, "REP002") == ["the map, the route, the map"]
 
 
+@pytest.mark.parametrize(
+    "text,target",
+    [
+        # a double that is grammatical elsewhere but not here
+        ("Officials said the bridge is is closed until spring.", "is is"),
+        ("She told reporters that that the deal had collapsed.", "that that"),
+        ("The club had had been warned twice before the hearing.", "had had"),
+        ("Investors had had expected more from the sale.", "had had"),
+        ("Rates stayed low as there there was little demand.", "there there"),
+    ],
+)
+def test_grammatical_doubles_flagged_where_they_are_slips(text, target):
+    assert spans(text, "REP001") == [target]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What the council does does not change the budget.",
+        "There, there, she said, it will be fine.",
+        "The firm had had a difficult year.",
+        "The scheme had had limited success so far.",
+        "He argued that that decision was wrong.",
+    ],
+)
+def test_grammatical_doubles_still_allowed(text):
+    assert found(text, "REP001") == []
+
+
+@pytest.mark.parametrize(
+    "text,target",
+    [
+        # a phrase spliced back into running text a few words later (MT / spinner loops)
+        (
+            "The mayor has denied charges of bribery and fraud, charges of bribery. The trial opens today.",
+            "charges of bribery and fraud, charges of bribery",
+        ),
+        (
+            "The bank said it had revised down the, said it had forecasts for March.",
+            "said it had revised down the, said it had",
+        ),
+        (
+            "The storm struck 30 miles south of the port, south of the port before dawn.",
+            "south of the port, south of the port",
+        ),
+        (
+            "Ferry services were cut to the northern islands in the, to the northern islands on Monday.",
+            "to the northern islands in the, to the northern islands",
+        ),
+        (
+            "Critics of the housing plan, Critics of the say it favours developers.",
+            "Critics of the housing plan, Critics of the",
+        ),
+    ],
+)
+def test_loop_spliced_into_running_text(text, target):
+    assert spans(text, "REP002") == [target]
+
+
+@pytest.mark.parametrize(
+    "text,target",
+    [
+        ("The plant is a major a major employer in the valley.", "a major a major"),
+        ("Sales rose by a third a third in the year to June.", "a third a third"),
+        ("Prices fell in the UK, in the UK and in Ireland last year.", "in the UK, in the UK"),
+        ("The team was beaten in the in the final minute.", "in the in the"),
+        (
+            "Shares in Northwind Traders Northwind Traders rose sharply.",
+            "Northwind Traders Northwind Traders",
+        ),
+        ("Northwind said, Northwind said it would appeal.", "Northwind said, Northwind said"),
+    ],
+)
+def test_immediate_repeats_of_short_phrases(text, target):
+    assert spans(text, "REP002") == [target]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # parallel clauses and list items repeat an opening on purpose
+        "He met the mayor of Leeds, the mayor of York and the mayor of Hull.",
+        "I love the city, I love the people and I love the food.",
+        "The scheme is good for savers, good for borrowers and good for the economy.",
+        "Families face very low wages, very low savings and rising rents.",
+        "We will keep the station open, we will keep the line running.",
+        "I love the old town, I love the harbour.",
+        "Judge a computer on what it is, not what it is not.",
+        "She has starred in Carry On at Sea, Carry On Dancing and other films.",
+        "The argument goes on and on and on.",
+        "He shouted no no no no until the crowd fell silent.",
+    ],
+)
+def test_parallelism_and_reduplication_not_loops(text):
+    assert found(text, "REP002") == []
+
+
+def test_long_text_is_linear():
+    # a loop at the end of a long text is still found; no pairwise comparison of the document
+    filler = " ".join(f"Paragraph {k} reports ordinary news about item number {k}." for k in range(3000))
+    text = filler + " The court heard charges of theft and fraud, charges of theft on Monday."
+    assert spans(text, "REP002") == ["charges of theft and fraud, charges of theft"]
+
+
 # --- shared data ----------------------------------------------------------------------------
 
 

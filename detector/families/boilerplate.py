@@ -6,18 +6,22 @@ line (a prompt verb plus a page object, an agency credit after a slash, a teaser
 than literal strings.
 
 - BOI001 "See also" / "Read more" / "Related:" link lines.
-- BOI002 share / comment / reply / subscribe prompts and comment-form text.
-- BOI003 syndication and editing disclaimers, republication and copyright notes.
+- BOI002 share / comment / reply / subscribe / newsletter / "follow us" / "download our app"
+  prompts and comment-form text.
+- BOI003 syndication and editing disclaimers (incl. "automatically generated from a wire feed"),
+  republication and copyright notes. Agency datelines ("LONDON (Reuters) -") are copy, not notes.
 - BOI004 (info) a stray short heading between body paragraphs: a short line without final
   punctuation in Title Case, quotes or dashes ("US Defense", "‘Hard Questions’",
   "- Strong message -"), or a Title-Case fragment glued to the end of a paragraph
   ("... the region. Hostages and the Humanitarian Crisis."). Sentence-case subheadings and
-  the headline (first line) are left alone.
-- BOI005 a teaser block of other stories: a header such as "More from ..." or "Related
-  stories" and the items after it, as one finding; the block ends at three body paragraphs in
-  a row or at other furniture (prompts, disclaimers).
-- BOI006 navigation and media furniture ("Skip to main content", "Thumbnail", "Advertisement";
-  warning), photo credit lines ("AFP / Name", "Photo by Name/AGENCY", "Name/Sipa, via
+  the headline (first line) are left alone. A lone capitalised word ("Background",
+  "Analysis", "Timeline") between body paragraphs counts as a heading too.
+- BOI005 a teaser block of other stories: a header such as "More from ...", "Latest from ...",
+  "Trending on ...", "Most read" or "Related stories" and the items after it, as one finding;
+  the block ends at three body paragraphs in a row or at other furniture (prompts, disclaimers).
+- BOI006 navigation and media furniture ("Skip to main content", "Thumbnail", "Advertisement",
+  "Scroll to continue", "Media playback is unsupported on your device") and cookie/consent
+  notices (warning), photo credit lines ("AFP / Name", "Photo by Name/AGENCY", "Name/Sipa, via
   Reuters"; info) and timestamp lines ("Published 3 hours ago"; info).
 """
 
@@ -59,7 +63,7 @@ PROMPT_LINE_RE = re.compile(
           (?:\s+(?:this|the|our)\s+(?:post|article|story|page|video|photo|gallery|item|report))?
           (?:\s+(?:on|via|to|with|by)\s+[\w.+]+(?:\s+[\w.+]+)?)?
       | (?:share|follow|like|find|join)\s+(?:us|this|it)\s+on\b.*
-      | (?:share|post|follow\s+\S+(?:\s+\S+)?)\s+on\s+(?:x|twitter|facebook|instagram|linkedin|telegram|whatsapp
+      | (?:share|post|follow\s+\S+(?:\s+\S+){0,3}?)\s+on\s+(?:x|twitter|facebook|instagram|linkedin|telegram|whatsapp
           |youtube|tiktok|threads|bluesky|reddit|pinterest|mastodon)\b.*
       | (?:download|get|install)\s+(?:our|the)\s+(?:free\s+)?(?:\S+\s+){0,3}?apps?\b.*
       | (?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:reply|comment|response)\b.*
@@ -203,6 +207,7 @@ _ONE_WORD_HEADING_RE = re.compile(r"[A-Z][a-z]{3,}")
 MAX_HEADING_WORDS = 8
 BODY_MIN_WORDS = 12
 MAX_FURNITURE_WORDS = 30
+MAX_COOKIE_WORDS = 45  # a consent banner is a sentence or two, not a paragraph about cookies
 
 
 def _q(text: str) -> str:
@@ -311,7 +316,7 @@ def _classify(line: str, nw: int, k: int) -> tuple[str, str, str] | None:
         if nw <= 14 and CREDIT_RE.match(line) and not line.endswith((". ", "!", "?")):
             if not (nw > 6 and line.endswith(".") and not line.endswith((".COM", ".com"))):
                 return ("BOI006", f"photo credit line: “{_q(line)}”", "info")
-    if COOKIE_RE.search(line):
+    if nw <= MAX_COOKIE_WORDS and COOKIE_RE.search(line):
         return ("BOI006", f"cookie/consent notice: “{_q(line)}”", "warning")
     if PROMPT_ANY_RE.search(line):
         return ("BOI002", f"comment-form text: “{_q(line)}”", "warning")

@@ -29,6 +29,12 @@ look artificially familiar), shipped as sorted ``uint32`` hashes in ``resources/
 - ``flu_article_share``: share of words that are "the"/"a"/"an" (MT from article-less
   languages drops or misplaces them).
 - ``flu_ttr_window``: mean type/token ratio over windows of 100 words (lexical variety).
+- ``flu_unseen_frequent_bigram_share``: unseen bigrams among those of two of the 1,500 most
+  frequent reference words.
+- ``flu_nonascii_word_share``: lower-case words with letters outside ASCII (untranslated words).
+- ``flu_lower_sentence_start_share``: sentences starting with a lower-case letter.
+- ``flu_space_before_punct_per1000w``: tokenised-MT spacing (" ,", " .", "do n't", "( x").
+- ``flu_sentence_length_cv``: coefficient of variation of sentence length in words.
 """
 
 from __future__ import annotations
@@ -286,7 +292,10 @@ def stats(text: str | Document) -> dict[str, float]:
     out["flu_tortured_per1000w"] = 1000.0 * len(_tortured_hits(doc)) / max(n_words, 100)
     t = doc.text
     words = [t[s:e] for s, e in doc.words]
-    out["flu_nonascii_word_share"] = sum(1 for w in words if not _LATIN_RE.match(w)) / max(1, len(words))
+    # lower-case words with non-English letters: untranslated words ("kórónuveiran"), not names
+    out["flu_nonascii_word_share"] = sum(
+        1 for w in words if w[0].islower() and not _LATIN_RE.match(w)
+    ) / max(1, len(words))
     sent_texts = [t[s:e] for s, e in doc.sentences]
     starts = [m.group() for m in (_FIRST_ALPHA_RE.search(x) for x in sent_texts) if m]
     if starts:

@@ -1,24 +1,35 @@
 """repetition family: duplicated words (REP001) and repeated phrases / loops (REP002).
 
 REP001 -- the same word twice in a row ("the the"), compared case-insensitively, separated only by
-spaces. Not flagged: grammatical doubles ("had had", "that that", "what it is is"), emphatic
-reduplication ("very very", "no no"), numbers and scores ("6-4 6-4", "505 505"), and doubled
-capitalised names or titles ("Duran Duran", "Bora Bora"; "lord Lord Bingham").
+spaces. Not flagged: grammatical doubles ("had had a year", "that that decision", "what it is is"),
+emphatic reduplication ("very very", "no no"), numbers and scores ("6-4 6-4", "505 505"), and
+doubled capitalised names or titles ("Duran Duran", "Bora Bora"; "lord Lord Bingham"). A
+grammatical double still counts where the context rules the grammatical reading out: "that that
+the ...", "had had been / had had reported", "as there there was", "is is" outside a pseudo-cleft.
 
-REP002 -- a phrase of two or more words, at least one of them a content word, that recurs within
-one sentence (or a whole sentence/clause that recurs in the next one or two). Machine spinning
-and MT produce loops such as "their intentions, their strategy, their intentions" or "70 km
-from the city, 70 km from the city". Normal prose repeats phrases too (parallelism: "firms want
-to maximise profit, governments want to maximise votes"; lists: "more than 1,000 ... more than
-2,000"), so a repeat only counts when it is:
+REP002 -- a phrase of two or more words that recurs within one sentence (or a whole
+sentence/clause that recurs in the next one or two). Machine spinning and MT produce loops such as
+"their intentions, their strategy, their intentions", "70 km from the city, 70 km from the city"
+or "pleaded not guilty to fraud and theft, guilty to fraud". Normal prose repeats phrases too
+(parallelism: "firms want to maximise profit, governments want to maximise votes"; lists: "the
+mayor of Leeds, the mayor of York"), so a repeat only counts when it is:
 
-- an immediate repeat ("to fall to fall"), not a reduplication idiom ("stronger and stronger",
-  "back to back", "Measure for Measure");
+- an immediate repeat ("to fall to fall", "in the in the", "a major a major"), with both copies
+  punctuated alike, not a reduplication idiom ("stronger and stronger", "back to back"), a
+  definition ("makes a gadget a gadget") or an "X for X" title ("for Measure for Measure");
 - a list item repeated: the first copy is closed by punctuation, the second is set off by
   punctuation on both sides ("X, Y, X,"), outside parentheses;
+- a loop spliced into running text, "P Q, P ..." with Q one to five plain words (P at least
+  three words, or two with a content word), when something says the text is broken rather than
+  parallel: the first copy does not open a clause and the repeat is long (two content words) or
+  does not open with a word parallel items open with; the comma cuts a phrase ("revised down
+  the, said it had"); or the repeat is left hanging before punctuation. A repeat followed by a
+  completion as long as Q and a further list item ("good for savers, good for borrowers and")
+  is parallelism;
 - or (across sentences) most of a sentence repeated in one of the next two sentences.
 
-Candidates come from a hash of word bigrams -> last position, so the cost is linear in words.
+Candidates come from a hash of word bigrams -> last position, so the cost is linear in words
+(each candidate is extended to the longest common run; no pairwise comparison of sentences).
 The finding spans the first copy through the last repeat; the suggestion is that text with the
 repeat removed.
 """
@@ -95,6 +106,7 @@ DANGLING = frozenset(
     would should will shall may might must can very such
     """.split()
 )
+_I_FORMS = frozenset("i i'm i've i'd i'll".split())  # capitalised anywhere in a sentence
 # Contractions that end in 's but are not possessives.
 _S_CONTRACTIONS = frozenset("it's that's he's she's there's here's what's who's let's".split())
 # Copula/auxiliary doubles that are grammatical only in a pseudo-cleft ("what it is is ...").
@@ -171,8 +183,13 @@ def _slipped_double(text: str, toks: list[str], words: list[tuple[int, int]], k:
         nxt = ""  # punctuation follows: "There, there." / "had had." say nothing
     if t == "that":  # "that that decision" is fine, "said that that the" is not
         return nxt in _AFTER_THAT
-    if t == "had":  # "had had a year" is fine, "had had been" / "had had reported" is not
-        return nxt in _PARTICIPLES or (len(nxt) >= 5 and nxt.endswith("ed") and not nxt.endswith("eed"))
+    if t == "had":  # "had had a year" / "had had limited success" are fine, "had had been" is not
+        if nxt in _PARTICIPLES:
+            return True
+        if len(nxt) >= 5 and nxt.endswith("ed") and not nxt.endswith("eed") and k + 3 < len(toks):
+            # a verb, not an adjective, when a function word follows ("had had expected more")
+            return toks[k + 3] in STOPWORDS
+        return False
     if t == "there":  # "There, there" consoles; "as there there was" is a slip
         return bool(nxt)
     if t in CLEFT_DOUBLES:  # "what it is is" is a pseudo-cleft; "the web is is" is a slip
@@ -226,7 +243,10 @@ def _immediate_ok(text: str, words, toks: list[str], i: int, j: int, n: int, nco
         return False  # "no no no no", "very, very, very": a chain of one word (REP001's business)
     # both copies must read the same, inner punctuation included ("what it is, not what it is not")
     for m in range(n - 1):
-        if text[words[i + m][1] : words[i + m + 1][0]].strip() != text[words[j + m][1] : words[j + m + 1][0]].strip():
+        if (
+            text[words[i + m][1] : words[i + m + 1][0]].strip()
+            != text[words[j + m][1] : words[j + m + 1][0]].strip()
+        ):
             return False
     if n >= 3:
         return True
@@ -235,8 +255,10 @@ def _immediate_ok(text: str, words, toks: list[str], i: int, j: int, n: int, nco
     if not between:
         if toks[i] in ARTICLES and i > 0 and toks[i - 1] in DEFINING_VERBS:
             return False  # "what makes a gadget a gadget"
-        if toks[i] in IDIOM_LINKS and ncontent and all(
-            text[words[k][0]].isupper() for k in range(j, j + n) if toks[k] not in STOPWORDS
+        if (
+            toks[i] in IDIOM_LINKS
+            and ncontent
+            and all(text[words[k][0]].isupper() for k in range(j, j + n) if toks[k] not in STOPWORDS)
         ):
             return False  # "for Measure for Measure": a title of the form "X for X"
     return True
@@ -248,7 +270,9 @@ def _clause_start(text: str, words, toks: list[str], sidx: list[int], i: int) ->
     return bool(_CLAUSE_PUNCT_BEFORE_RE.search(text, max(0, words[i][0] - 3), words[i][0]))
 
 
-def _loop_ok(text: str, words, toks: list[str], sidx: list[int], i: int, j: int, n: int, ncontent: int) -> bool:
+def _loop_ok(
+    text: str, words, toks: list[str], sidx: list[int], i: int, j: int, n: int, ncontent: int
+) -> bool:
     """A phrase spliced back into running text a few words later: "P Q, P ..." in one sentence.
 
     Parallel clauses and lists have the same shape ("the president of France, the president of
@@ -267,8 +291,22 @@ def _loop_ok(text: str, words, toks: list[str], sidx: list[int], i: int, j: int,
     q = toks[j - 1]
     dangling = q in DANGLING or (q.endswith("'s") and q not in _S_CONTRACTIONS)
     hanging = bool(_PUNCT_AFTER_RE.match(text, words[j + n - 1][1]))
+    if (
+        (i == 0 or sidx[i - 1] != sidx[i])
+        and text[s2].isupper()
+        and text[words[i][0]].isupper()
+        and toks[i] not in _I_FORMS
+        and n >= 3
+    ):
+        # the opening of the sentence comes back mid-sentence with its capital ("Critics of the
+        # plan, Critics of the ..."): the copy was spliced in, not written as a parallel clause
+        return True
     content_words = [k for k in range(j, j + n) if _is_content(text, words, toks, k)]
-    if content_words and all(text[words[k][0]].isupper() for k in content_words) and not (dangling or hanging):
+    if (
+        content_words
+        and all(text[words[k][0]].isupper() for k in content_words)
+        and not (dangling or hanging)
+    ):
         return False  # names and titles listed ("Carry On at your Convenience, Carry On Matron")
     if not _clause_start(text, words, toks, sidx, i):
         if dangling or hanging:
@@ -363,11 +401,7 @@ def _phrase_repeats(doc: Document, toks: list[str]) -> list[tuple[int, int, int,
             longer = max(sent_len[sidx[i]], sent_len[sidx[j]])
             starts_sentence = sidx[j - 1] != sidx[j]
             ok = (
-                starts_sentence
-                and n >= 4
-                and ncontent >= 2
-                and n >= 0.8 * longer
-                and "\n" not in text[e1:s2]
+                starts_sentence and n >= 4 and ncontent >= 2 and n >= 0.8 * longer and "\n" not in text[e1:s2]
             )
         if not ok and ncontent and accepted and accepted[-1][1] == i and accepted[-1][2] == n and ds == 0:
             ok = gap <= MAX_GAP  # the chain goes on: "the storm, the storm, the storm"
