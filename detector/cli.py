@@ -256,8 +256,7 @@ def score(
 ) -> None:
     """Score articles: reliability (0-1, higher = more trustworthy), verdict, findings per family.
 
-    All files of one call form one batch, so a name spelled one way in most files and another
-    way in a few is flagged in the few.
+    All files of one call form one batch, so a name spelled one way in most files and another way in a few is flagged in the few.
     """
     from .output import RENDERERS
 

@@ -172,7 +172,7 @@ def register(app: typer.Typer) -> None:
         prog, cb = _progress(len(ds.texts), "features", quiet)
         try:
             res = M.evaluate(ds, model, grammar=grammar, progress=cb)
-        except (M.UntrustedModelError, M.ModelFormatError, FileNotFoundError, RuntimeError) as e:
+        except (M.ModelError, RuntimeError) as e:
             _err(f"error: {e}")
             raise typer.Exit(EXIT_USAGE) from None
         finally:

@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from hashlib import blake2b, sha1
 from pathlib import Path
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CURATED_PATHS = (
@@ -55,6 +55,11 @@ PARTICLES = frozenset(
     "al el ad ash as at az ar bin bint ibn ben von van der den de da dos das du la le di del della ter ten y e".split()
 )
 SUFFIXES = frozenset("jr sr ii iii iv".split())
+# Prominence of target people: curated and user entries and the US executive get PROMINENT;
+# members of Congress US_CONGRESS; legislators their number of labels in non-Latin scripts
+# (3 to about 35: a head of government has 15+).
+PROMINENT = 100
+US_CONGRESS = 8
 # Words stripped from the start of gazetteer entries ("Mr. KAMAGATE MAMADOU").
 TITLES = frozenset(
     """mr mrs ms miss dr prof sir dame lord lady hon honourable honorable rev sheikh shaikh sayyed
@@ -287,6 +292,9 @@ class Gazetteer:
         self.t_by_first: dict[str, list[tuple[str, int, str]]] = {}  # first -> [(last, pid, form)]
         self.t_by_last: dict[str, list[tuple[str, int, str]]] = {}  # last -> [(first, pid, form)]
         self.pair_pids: dict[str, set[int]] = {}  # pair key -> target person ids
+        # target person id -> prominence (PROMINENT for curated/user/US executive entries,
+        # labels in non-Latin scripts for legislators): how widely the person is written about
+        self.prominence: dict[int, int] = {}
         self.sources: list[str] = []
         self.shared = False  # built with the shared legislator lists
 
@@ -300,7 +308,9 @@ class Gazetteer:
         self.fl.setdefault(f, set()).add(last)
         self.lf.setdefault(last, set()).add(f)
 
-    def add_person(self, forms: list[str], *, target: bool, source: str, known_only=()) -> None:
+    def add_person(
+        self, forms: list[str], *, target: bool, source: str, known_only=(), prominence: int = 0
+    ) -> None:
         """Add one person: display spellings (the first is canonical) and extra known spellings."""
         cores = []
         for form in forms:
@@ -315,6 +325,7 @@ class Gazetteer:
             return
         pid = len(self.persons)
         self.persons.append((cores[0][0], tuple(f for f, _ in cores), source))
+        self.prominence[pid] = prominence
         seen = set()
         for form, core in cores:
             f, last = core[0], core[-1]
@@ -336,7 +347,7 @@ class Gazetteer:
                     continue
                 forms = [p.strip() for p in line.split("|") if p.strip()]
                 if forms:
-                    self.add_person(forms, target=True, source=source)
+                    self.add_person(forms, target=True, source=source, prominence=PROMINENT)
                     n += 1
         return n
 
@@ -347,6 +358,10 @@ class Gazetteer:
         self.s_fl = SortedLines(sorted(f"{f} {last}" for f, ls in self.fl.items() for last in ls))
         self.s_lf = SortedLines(sorted(f"{last} {f}" for last, fs in self.lf.items() for f in fs))
         self.known, self.fl, self.lf = set(), {}, {}
+
+    def prominent(self, pid: int, level: int) -> bool:
+        """Is target person ``pid`` at least this prominent (see :data:`PROMINENT`)?"""
+        return self.__dict__.get("prominence", {}).get(pid, 0) >= level
 
     def person_pairs(self, pid: int) -> set[str]:
         """Pair keys of every spelling of target person ``pid`` (memoised)."""
@@ -503,6 +518,7 @@ def build(names_dir: Path | None, curated: Path | None) -> Gazetteer:
                             target=_prominent(rec) and bool(forms),
                             source="everypolitician",
                             known_only=extra,
+                            prominence=rec.get("n_nonlatin_variants", 0) or 0,
                         )
             g.sources.append(str(ep))
         us = names_dir / SHARED_FILES[1]
@@ -512,7 +528,10 @@ def build(names_dir: Path | None, curated: Path | None) -> Gazetteer:
                     rec = json.loads(line)
                     forms = _us_forms(rec)
                     if forms:
-                        g.add_person(forms, target=True, source="us-congress")
+                        prom = (
+                            PROMINENT if str(rec.get("source", "")).startswith("executive") else US_CONGRESS
+                        )
+                        g.add_person(forms, target=True, source="us-congress", prominence=prom)
             g.sources.append(str(us))
     g.freeze()
     return g

@@ -45,11 +45,15 @@ OK_RELIABLE_PASS = 0.80  # at least 80% of reliable articles get "ok"
 LABELS = {"0": 0, "1": 1, "reliable": 0, "unreliable": 1}
 
 
-class UntrustedModelError(ValueError):
+class ModelError(ValueError):
+    """A model file cannot be used (missing, not a model, or untrusted)."""
+
+
+class UntrustedModelError(ModelError):
     """A model file contains types outside the trusted allow-list."""
 
 
-class ModelFormatError(ValueError):
+class ModelFormatError(ModelError):
     """A file is not a detector model."""
 
 
@@ -69,7 +73,7 @@ def load_model(path: str | os.PathLike) -> dict:
 
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"model file not found: {path}")
+        raise ModelError(f"model file not found: {path}")
     try:
         all_untrusted = sio.get_untrusted_types(file=str(path))
     except Exception as e:  # not a zip / not skops
@@ -126,6 +130,14 @@ class ModelScorer:
     def reliability(self, evidence: list[Evidence]) -> list[float]:
         if not evidence:
             return []
+        if self.grammar and any(ev.grammar != "ok" for ev in evidence):
+            import warnings
+
+            warnings.warn(
+                f"model {self.name} was trained with LanguageTool features but grammar did not run; "
+                "its scores are biased towards 'reliable' (train a --no-grammar model for this case)",
+                stacklevel=2,
+            )
         return [round(1.0 - float(p), 4) for p in self.p_unreliable(evidence)]
 
 

@@ -113,6 +113,80 @@ def test_unknown_people_not_corrected_to_known_ones(mode):
     assert ("Peter Hegseth", None) not in [(s, None) for s, _ in spans(text, found)]
 
 
+def _shared_only(mode):
+    if mode != "shared":
+        pytest.skip("slips of unknown names need the shared name lists")
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "suggestion"),
+    [
+        ("On Monday Daid Cameron visited a school in Leeds.", "Daid Cameron", "David Cameron"),
+        ("Davyd Cameron was asked about the figures.", "Davyd Cameron", "David Cameron"),
+        ("The deal was praised by Bris Johnson at a rally.", "Bris Johnson", "Boris Johnson"),
+        ("Talks between John Krery and his counterpart ended.", "John Krery", "John Kerry"),
+        ("The report was welcomed by John Prescot yesterday.", "John Prescot", "John Prescott"),
+        ("A note from Antony Blinke reached the embassy.", "Antony Blinke", "Antony Blinken"),
+        ("Aides to Gordon Brow said the budget was final.", "Gordon Brow", "Gordon Brown"),
+        ("Reporters waited for Joe Bide outside.", "Joe Bide", "Joe Biden"),
+        ("Voters met Benjami Netanyahu in Haifa.", "Benjami Netanyahu", "Benjamin Netanyahu"),
+    ],
+)
+def test_slip_in_prominent_name(mode, text, span, suggestion):
+    _shared_only(mode)
+    found = names.detect(text)
+    assert spans(text, found) == [(span, suggestion)]
+    assert found[0].code == "NAM001"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "John Kerr, a farmer from Fife, said the harvest was late.",  # a real surname
+        "Kamal Harris opened a bakery in Leicester.",  # a real first name
+        "Members of the Tory Blair project were mocked in the pamphlet.",
+        "Edward Balls and Ed Markey spoke; Gordon Browne replied.",
+    ],
+)
+def test_real_names_near_prominent_ones_not_flagged(mode, text):
+    _shared_only(mode)
+    assert names.detect(text) == []
+
+
+def test_lone_surname_slip_after_full_mention(mode):
+    _shared_only(mode)
+    text = (
+        "Former deputy prime minister Michael Heseltine spoke at the launch.\n\n"
+        "Hseeltine said the plan would cost less than expected. Later Mr Heseltine left.\n\n"
+        "Tony Blair also came; aides to Mr Blari declined to comment."
+    )
+    got = spans(text, names.detect(text))
+    assert ("Hseeltine", "Heseltine") in got
+    assert ("Blari", "Blair") in got
+    assert all(f.code == "NAM002" for f in names.detect(text))
+
+
+def test_lone_word_near_surname_not_flagged(mode):
+    _shared_only(mode)
+    text = (
+        "David Cameron flew to Yaounde, as Cameroon has long ties with France. "
+        "Jack Straw visited a farm. Stray dogs roamed the lanes."
+    )
+    assert names.detect(text) == []
+
+
+def test_slips_need_shared_lists():
+    gz.reset()
+    try:
+        import unittest.mock as um
+
+        with um.patch.object(gz, "shared_names_dir", lambda: None):
+            gz.reset()
+            assert names.detect("Aides to John Krery and Mr Blari met.") == []
+    finally:
+        gz.reset()
+
+
 def test_plurals_and_demonyms_are_not_spelling_variants():
     for a, b in [("lanka", "lankan"), ("arabia", "arabian"), ("owen", "owens"), ("blinken", "blinkens")]:
         assert not names.similar(a, b)

@@ -5,9 +5,14 @@
   target's and the other is one or two edits away (same initial letter), the match is
   unambiguous among *all* known spellings, and the name is unlikely to be some other person (the
   surname is rare when the first names differ; the first name is rare, or the observed surname
-  unheard of, when the surnames differ).
+  unheard of, when the surnames differ). A *slip* in a prominent target's name
+  (gazetteer prominence >= SLIP_PROMINENCE) is flagged whatever the other token when the
+  differing token is nobody's name in the shared lists ("Daid Cameron", "John Krery", "Gordon
+  Brow", "Joe Bide"); a real name ("John Kerr", "Kamal Harris") is left alone.
 - NAM002 two spellings of one name in one article ("Yoav Galant ... Yoav Gallant"): the known
-  or majority spelling is suggested for the other.
+  or majority spelling is suggested for the other. Also a lone surname that is nobody's name and
+  one slip from the surname of someone named in full in the article ("Michael Heseltine ...
+  Mr Hseeltine"), after a title, a first name, or before a reporting verb.
 - NAM003 minority spelling across a batch (:func:`detect_batch`): a spelling used in at most
   two thirds as many articles as a similar person-name spelling seen in at least two (a quarter,
   and three articles, when both spellings are real names), and not itself a known spelling.
@@ -41,6 +46,14 @@ MAX_SURNAME_PEOPLE = 3
 # known surname, and at most MAX_FIRST_PEOPLE_UNKNOWN when it is not.
 MAX_FIRST_PEOPLE_KNOWN_SURNAME = 8
 MAX_FIRST_PEOPLE_UNKNOWN = 40
+# NAM001 slips: an observed first name (surname) shared by at most this many known people is
+# "no name", and a slip of one letter in a target's name this prominent is flagged whatever the
+# other token (see gazetteer.PROMINENT).
+MAX_SLIP_FIRST_PEOPLE = 2
+MAX_SLIP_LAST_PEOPLE = 1
+SLIP_PROMINENCE = 5
+# A lone surname slip at the start of a sentence (no title before it) needs this many letters.
+MIN_SLIP_SENTENCE_START = 6
 # NAM003: the majority spelling must be in at least this many articles, and this many times as
 # many as the minority spelling.
 BATCH_MIN_DOCS = 2
@@ -85,7 +98,7 @@ STOP = frozenset(
     north south east west new old great united national international royal federal republic
     democratic republican labour conservative liberal saint st monday tuesday wednesday thursday
     friday saturday sunday january february march april may june july august september october
-    november december us uk un eu nato my your our real
+    november december us uk un eu nato my your our real tory tories lib dem
     """.split()
 )
 
@@ -201,6 +214,7 @@ class NearMiss:
     pid: int
     form: str  # target display spelling
     target_key: str  # the target's folded token
+    slip: bool = False  # the observed token is no known name and the target is prominent
 
 
 def _person_pairs(g: gz.Gazetteer, pid: int) -> set[str]:
@@ -208,16 +222,59 @@ def _person_pairs(g: gz.Gazetteer, pid: int) -> set[str]:
     return g.person_pairs(pid)
 
 
+def slip(a: str, b: str, min_len: int) -> bool:
+    """Looser than :func:`similar`, for an observed token ``a`` that is nobody's name: a slip
+    of one letter (two in 8+ letters) in ``b``, dropped or doubled last letters included
+    ("Bide", "Bidenn"), but not a plural or possessive ending."""
+    if a == b or not a or not b or a[0] != b[0]:
+        return False
+    la, lb = len(a), len(b)
+    m = min(la, lb)
+    if m < min_len or abs(la - lb) > 2:
+        return False
+    if la > lb and a.startswith(b) and a[lb:] in ("s", "es"):
+        return False
+    d = OSA.distance(a, b, score_cutoff=2)
+    return d == 1 or (d == 2 and m >= 8)
+
+
+def _raw_first(form: str) -> str:
+    """The folded first token of a display form, before transliteration grouping."""
+    k = _keys(form.split(" ", 1)[0])
+    return k[0] if k else ""
+
+
+def _unknown_first(g: gz.Gazetteer, f: str) -> bool:
+    """Is ``f`` no (known, common) first name: "Daid", "Bris", "Hillari"? Only the shared
+    legislator lists know enough names to tell."""
+    return g.shared and f not in COMMON_FIRST and len(f) >= 3 and g.first_count(f) <= MAX_SLIP_FIRST_PEOPLE
+
+
+def _unknown_last(g: gz.Gazetteer, last: str) -> bool:
+    """Is ``last`` nobody's surname: "Krery", "Prescot", "Blinke"?"""
+    return (
+        g.shared and last not in COMMON_LAST and len(last) >= 4 and g.last_count(last) <= MAX_SLIP_LAST_PEOPLE
+    )
+
+
 def near_miss(g: gz.Gazetteer, core: list[str]) -> NearMiss | None:
     """The known person this (unknown) name is a near miss of, or None."""
     f, last = core[0], core[-1]
     cands: list[NearMiss] = []
-    for tf, pid, form in g.t_by_last.get(last, ()):
-        if similar(f, tf):
-            cands.append(NearMiss("first", pid, form, tf))
-    for tl, pid, form in g.t_by_first.get(f, ()):
-        if similar(last, tl):
-            cands.append(NearMiss("last", pid, form, tl))
+    by_last = g.t_by_last.get(last, ())
+    by_first = g.t_by_first.get(f, ())
+    f_slip = bool(by_last) and _unknown_first(g, f)
+    l_slip = bool(by_first) and _unknown_last(g, last)
+    if f in STOP:
+        return None
+    for tf, pid, form in by_last:
+        s = f_slip and g.prominent(pid, SLIP_PROMINENCE) and (slip(f, tf, 2) or slip(f, _raw_first(form), 2))
+        if s or similar(f, tf):
+            cands.append(NearMiss("first", pid, form, tf, s))
+    for tl, pid, form in by_first:
+        s = l_slip and g.prominent(pid, SLIP_PROMINENCE) and slip(last, tl, 4)
+        if s or similar(last, tl):
+            cands.append(NearMiss("last", pid, form, tl, s))
     if not cands:
         return None
     if g.is_known(" ".join(core)) or g.is_known(f"{f} {last}"):
@@ -229,13 +286,19 @@ def near_miss(g: gz.Gazetteer, core: list[str]) -> NearMiss | None:
         if c.pid != pid and not (_person_pairs(g, c.pid) & pairs):
             return None
         pairs = pairs | _person_pairs(g, c.pid)
-    # no other known spelling (of anyone) equally near
+    # no other known spelling (of anyone) equally near; for a slip, spellings one letter from
+    # the target's own are taken for variants of it ("Ed Milibrand" for Ed Miliband)
+    sl = next((x for x in cands if x.slip), None)
     for tl in g.lasts_of(f):
-        if similar(last, tl) and f"{f} {tl}" not in pairs:
-            return None
+        if (similar(last, tl) or l_slip and slip(last, tl, 4)) and f"{f} {tl}" not in pairs:
+            if sl is None or sl.which != "last" or not slip(tl, sl.target_key, 4):
+                return None
     for tf in g.firsts_of(last):
-        if similar(f, tf) and f"{tf} {last}" not in pairs:
-            return None
+        if (similar(f, tf) or f_slip and slip(f, tf, 3)) and f"{tf} {last}" not in pairs:
+            if sl is None or sl.which != "first" or not slip(tf, sl.target_key, 3):
+                return None
+    if sl is not None:
+        return sl
     c = cands[0]
     if c.which == "first":
         if _last_people(g, last) > MAX_SURNAME_PEOPLE:
@@ -480,7 +543,86 @@ def _analyse(text: str) -> Analysis:
             i = j
     res.mentions.sort(key=lambda m: m.start)
     _nam002(g, text, res)
+    _surname_slips(g, text, res)
     return res
+
+
+# A capitalised word standing alone (not next to another capitalised word): a surname mention.
+_WORD_RE = re.compile(rf"(?<![\w'’\-.]){_UP}[a-zà-ÿ]+(?:['’][a-z]+)?(?![\w\-‐])")
+TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady president minister chancellor senator".split())
+_SAID_RE = re.compile(
+    r"(?:['’]s)?,?[ \u00a0]+(?:has |had |also |then |later )?"
+    r"(?:said|says|told|added|argued|insisted|warned|claimed|replied|wrote|stressed|admitted)\b"
+)
+_SENT_END = ".!?\n\"“”'‘’:;(-–—•*"
+
+
+def _surname_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
+    """NAM002 for a lone surname one letter from the surname of someone named in full in this
+    article ("Mr Blari" after "Tony Blair"), when the word is nobody's name."""
+    surnames: dict[str, str] = {}
+    for m in res.mentions:
+        if m.known and len(m.core[-1]) >= 4 and m.toks[-1].text[:1].isupper():
+            surnames.setdefault(m.core[-1], m.toks[-1].text)
+    if not surnames:
+        return
+    initials = {k[0] for k in surnames}
+    # not inside a known name or a finding; an unknown name's last word may be a slip ("Cherie Blari")
+    spans = [(m.start, m.end if m.known else m.toks[-1].start) for m in res.mentions]
+    spans += [(f.start, f.end) for f in res.findings]
+    seen: dict[str, int] = {}
+    for w in _WORD_RE.finditer(text):
+        tok = w.group()
+        m2 = _CLITIC_RE.search(tok)
+        if m2 and m2.start() > 0:
+            tok = tok[: m2.start()]
+        k = gz.fold(tok)
+        if k[:1] not in initials or k in surnames or len(k) < 4:
+            continue
+        near = [s for s in surnames if slip(k, s, 4)]
+        if len(near) != 1:
+            continue
+        s0, e0 = w.start(), w.start() + len(tok)
+        if any(a < e0 and s0 < b for a, b in spans):
+            continue
+        if k in COMMON_LAST or k in COMMON_FIRST or g.last_count(k) or _is_given_name(g, k) or not g.shared:
+            continue
+        # a title before it, or a word inside a sentence used once and never in lower case
+        j = s0 - 1
+        while j >= 0 and text[j] in " \t\u00a0":
+            j -= 1
+        prev = re.search(r"(\w+)\.?$", text[max(0, j - 20) : j + 1]) if j >= 0 else None
+        titled = prev is not None and prev.group(1).lower() in TITLES
+        # a title before it ("Mr Blari"), a first name ("Cherie Blari"), or a reporting verb
+        # after it ("..., Blari said"); used once and never in lower case
+        if not titled:
+            after = _SAID_RE.match(text, e0)
+            named = any(m.start < s0 and m.toks[-1].start == s0 and not m.known for m in res.mentions)
+            if not (after or named):
+                continue
+            if (j < 0 or text[j] in _SENT_END) and len(k) < MIN_SLIP_SENTENCE_START:
+                continue
+            n = seen.get(k)
+            if n is None:
+                n = seen[k] = _count_token(text, tok) + len(
+                    re.findall(rf"\b{re.escape(tok.lower())}\b", text)
+                )
+            if n > 1:
+                continue
+        good = surnames[near[0]]
+        if _count_token(text, good) < 1:
+            continue
+        spans.append((s0, e0))
+        res.findings.append(
+            Finding(
+                FAMILY,
+                "NAM002",
+                s0,
+                e0,
+                f"'{tok}' looks like a misspelling of '{good}', named in full in this article",
+                suggestion=good,
+            )
+        )
 
 
 def _variant_pair(g: gz.Gazetteer, a: str, b: str) -> bool:
