@@ -332,6 +332,7 @@ class Dataset:
     groups: list[str]
     problems: list[str]
     path: str = ""
+    weights: list[float] | None = None  # optional per-row sample weights ('weight' field)
 
 
 def parse_label(value) -> int | None:
@@ -346,13 +347,14 @@ def parse_label(value) -> int | None:
 
 def read_dataset(path: str | os.PathLike) -> Dataset:
     """Read labelled JSONL or CSV: ``text`` (or ``path``, relative to the data file) and
-    ``label`` in {reliable, unreliable, 0, 1}; optional ``source`` and ``group``. Malformed rows
+    ``label`` in {reliable, unreliable, 0, 1}; optional ``source``, ``group`` and ``weight``
+    (a positive sample weight; e.g. a soft label is two rows of one text with weights p, 1-p). Malformed rows
     are skipped and reported with their line numbers in ``Dataset.problems``."""
     import csv
 
     path = Path(path)
     base = path.parent
-    texts, labels, sources, groups, problems = [], [], [], [], []
+    texts, labels, sources, groups, problems, weights = [], [], [], [], [], []
 
     def add(lineno: int, row) -> None:
         if not isinstance(row, dict):
@@ -374,6 +376,17 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
         if not isinstance(text, str) or not text.strip():
             problems.append(f"line {lineno}: no 'text' (or readable 'path')")
             return
+        weight = row.get("weight")
+        if weight in (None, ""):
+            weight = 1.0
+        try:
+            weight = float(weight)
+            if not weight > 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.append(f"line {lineno}: weight {row.get('weight')!r} is not a positive number")
+            return
+        weights.append(weight)
         texts.append(text)
         labels.append(label)
         sources.append(str(row.get("source") or "user"))
@@ -396,7 +409,8 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
                     problems.append(f"line {lineno}: invalid JSON ({e.msg})")
                     continue
                 add(lineno, row)
-    return Dataset(texts, labels, sources, groups, problems, str(path))
+    has_w = any(w != 1.0 for w in weights)
+    return Dataset(texts, labels, sources, groups, problems, str(path), weights if has_w else None)
 
 
 def data_warnings(ds: Dataset) -> list[str]:
@@ -491,17 +505,22 @@ def _calibrated(kind: str, y, groups, seed: int, method: str, folds: int = 5, na
     return CalibratedClassifierCV(_base_estimator(kind, seed, names), method=method, cv=cv, ensemble=True)
 
 
-def _fit_matrix_model(kind: str, X, y, groups, seed: int, method: str, folds: int = 5, names=None):
+def _fit_matrix_model(kind: str, X, y, groups, seed: int, method: str, folds: int = 5, names=None, w=None):
     """Fit [pre-steps ->] calibrated classifier on a feature matrix; returns the fitted steps."""
     from sklearn.pipeline import Pipeline
 
     steps = _pre_steps(kind) + [("clf", _calibrated(kind, y, groups, seed, method, folds, names))]
     pipe = Pipeline(steps)
-    pipe.fit(X, y)
+    if w is None:
+        pipe.fit(X, y)
+    else:
+        pipe.fit(X, y, clf__sample_weight=w)
     return pipe
 
 
-def cross_validate(kind: str, X, y, groups, seed: int, method: str, calibrated: bool = True, names=None):
+def cross_validate(
+    kind: str, X, y, groups, seed: int, method: str, calibrated: bool = True, names=None, w=None
+):
     """Out-of-fold P(unreliable), group-aware (StratifiedGroupKFold)."""
     import numpy as np
     from sklearn.pipeline import Pipeline
@@ -510,10 +529,12 @@ def cross_validate(kind: str, X, y, groups, seed: int, method: str, calibrated: 
     groups = np.asarray(groups)
     oof = np.zeros(len(y))
     for tr, te in _splits(y, list(groups), 5, seed):
+        wt = None if w is None else w[tr]
         if calibrated:
-            pipe = _fit_matrix_model(kind, X[tr], y[tr], list(groups[tr]), seed, method, folds=3, names=names)
+            pipe = _fit_matrix_model(kind, X[tr], y[tr], list(groups[tr]), seed, method, folds=3, names=names, w=wt)
         else:
-            pipe = Pipeline(_pre_steps(kind) + [("clf", _base_estimator(kind, seed, names))]).fit(X[tr], y[tr])
+            pipe = Pipeline(_pre_steps(kind) + [("clf", _base_estimator(kind, seed, names))])
+            pipe.fit(X[tr], y[tr], **({} if wt is None else {"clf__sample_weight": wt}))
         oof[te] = pipe.predict_proba(X[te])[:, 1]
     return oof
 
@@ -614,17 +635,25 @@ def top_features(bundle: dict, k: int = 12) -> list[dict]:
     return [{"feature": names[i], "weight": float(c[i])} for i in order]
 
 
-def permutation_top_features(bundle: dict, evidence, y, k: int = 12, seed: int = 0) -> list[dict]:
+def permutation_top_features(bundle: dict, evidence=None, y=None, k: int = 12, seed: int = 0, X=None,
+                             max_rows: int = 800) -> list[dict]:
+    """Permutation importance (ROC-AUC drop) on at most ``max_rows`` rows (seeded subsample)."""
     import numpy as np
     from sklearn.inspection import permutation_importance
 
     pipe = bundle["pipeline"]
     feat = pipe.named_steps["features"]
-    X = feat.transform(evidence)
-    rest = pipe[1:]
-    if len(set(np.asarray(y).tolist())) < 2:
+    if X is None:
+        X = feat.transform(evidence)
+    y = np.asarray(y)
+    if len(set(y.tolist())) < 2:
         return []
-    res = permutation_importance(rest, X, y, scoring="roc_auc", n_repeats=3, random_state=seed, n_jobs=1)
+    if len(y) > max_rows:
+        idx = np.random.default_rng(seed).choice(len(y), max_rows, replace=False)
+        X, y = X[idx], y[idx]
+        if len(set(y.tolist())) < 2:
+            return []
+    res = permutation_importance(pipe[1:], X, y, scoring="roc_auc", n_repeats=3, random_state=seed, n_jobs=1)
     names = [str(n) for n in feat.get_feature_names_out()]
     order = np.argsort(-res.importances_mean)[:k]
     return [{"feature": names[i], "auc_drop": float(res.importances_mean[i])} for i in order]
@@ -685,6 +714,7 @@ def train(
         evidence = compute_evidence(ds.texts, grammar="auto" if grammar else "off", progress=progress)
     y = np.asarray(ds.labels, dtype=int)
     groups = list(ds.groups)
+    w = None if ds.weights is None else np.asarray(ds.weights, dtype=float)
     vec = EvidenceVectorizer(grammar=grammar).fit(evidence)
     X = vec.transform(evidence)
     names = [str(n) for n in vec.get_feature_names_out()]
@@ -695,7 +725,7 @@ def train(
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
     for kind in kinds:
-        oof_raw = cross_validate(kind, X, y, groups, seed, calibration, calibrated=False, names=names)
+        oof_raw = cross_validate(kind, X, y, groups, seed, calibration, calibrated=False, names=names, w=w)
         candidates[kind] = {
             "cv_roc_auc": float(roc_auc_score(y, oof_raw)),
             "cv_brier_uncalibrated": float(brier_score_loss(y, oof_raw)),
@@ -703,12 +733,12 @@ def train(
         log(f"cv {kind}: ROC-AUC {candidates[kind]['cv_roc_auc']:.4f}")
     # prefer the simpler, faster-loading logistic model unless boosting is clearly better
     best = max(kinds, key=lambda k: candidates[k]["cv_roc_auc"] - (0.005 if k == "hgb" else 0.0))
-    oof = cross_validate(best, X, y, groups, seed, calibration, calibrated=True, names=names)
+    oof = cross_validate(best, X, y, groups, seed, calibration, calibrated=True, names=names, w=w)
     thresholds = choose_thresholds(y, oof)
     cv_metrics = metrics(y, oof, thresholds, ds.sources)
     log(f"chose {best}; calibrated out-of-fold ROC-AUC {cv_metrics['roc_auc']:.4f}; thresholds {thresholds}")
 
-    final = _fit_matrix_model(best, X, y, groups, seed, calibration, names=names)
+    final = _fit_matrix_model(best, X, y, groups, seed, calibration, names=names, w=w)
     pipe = Pipeline([("features", vec)] + list(final.steps))
     out = Path(out)
     model_name = name or out.stem
@@ -759,7 +789,7 @@ def train(
             "per_source": counts,
         },
         "cv": cv_metrics,
-        "top_features": top_features(bundle),
+        "top_features": top_features(bundle) or permutation_top_features(bundle, y=y, X=X, seed=seed),
         "seed": seed,
         "versions": _versions(),
         "train_seconds": round(time.time() - t0, 1),

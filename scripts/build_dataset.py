@@ -65,6 +65,9 @@ MT_HELDOUT = (
     ("wmt21_isen_jaen_ruen.jsonl", "is-en"),
 )
 MIN_WORDS = 50
+# Training split: an article pasted twice keeps its text intact, so it is a soft label: two rows
+# of the same text, label 1 with weight PASTED_TWICE_P and label 0 with weight 1 - PASTED_TWICE_P.
+PASTED_TWICE_P = 0.7
 MAX_SYS_PER_DOC_TRAIN = 2
 
 
@@ -173,9 +176,27 @@ _NOT_FIRST = STOP | {"mr", "mrs", "ms", "dr", "sir", "lord", "the", "prime", "pr
                      "east", "west", "united", "european", "british", "labour", "but", "in", "on", "at"}
 
 
-def op_names(text: str, rng: random.Random, **_) -> str:
+def op_names(text: str, rng: random.Random, prefer_detectable: bool = False, **_) -> str:
     """Misspell person names: in 1-2 full-name mentions ("Jack Straw" -> "Jack Sraw") of 1-2
-    people, and sometimes in a later surname-only mention ("Mr Straw" -> "Mr Sraw")."""
+    people, and sometimes in a later surname-only mention ("Mr Straw" -> "Mr Sraw").
+
+    ``prefer_detectable`` (training split only): up to 4 attempts, keeping the first one the
+    name family can see (e.g. a known politician), so the model learns what name findings are
+    worth; most BBC names are not in the gazetteer and their misspellings leave no evidence."""
+    if not prefer_detectable:
+        return _names_once(text, rng)
+    from detector.families import names as names_family
+
+    base = len(names_family.detect(text))
+    out = text
+    for _ in range(4):
+        out = _names_once(text, rng)
+        if len(names_family.detect(out)) > base:
+            break
+    return out
+
+
+def _names_once(text: str, rng: random.Random) -> str:
     full = Counter(
         m.group(0)
         for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,}) ([A-Z][a-z]{3,})\b", text, re.M)
@@ -202,10 +223,17 @@ def op_names(text: str, rng: random.Random, **_) -> str:
 
 
 def op_mixed(text: str, rng: random.Random, **kw) -> str:
-    """Syndicated copy that went through several hands: 3-4 artifacts at once, spinning always."""
+    """Syndicated copy that went through several hands: light spinning plus 3-4 of names, broken,
+    boilerplate, repeat and a repeated caption paragraph."""
     text = _spin(text, rng, kw["thesaurus"], rng.uniform(0.05, 0.2))
-    for op in rng.sample(["names", "broken", "boilerplate", "repeat"], rng.randint(2, 3)):
-        text = OPS[op](text, rng, **kw)
+    for op in rng.sample(["names", "broken", "boilerplate", "repeat", "caption"], rng.randint(3, 4)):
+        if op == "caption":  # one short paragraph (a caption) repeated
+            paras = _paras(text)
+            i = rng.randrange(1, len(paras)) if len(paras) > 1 else 0
+            paras.insert(min(len(paras), i + 1), paras[i])
+            text = "\n\n".join(paras)
+        else:
+            text = OPS[op](text, rng, **kw)
     return text
 
 
@@ -374,7 +402,22 @@ OPS = {
 }
 
 
-def synthetic_rows(bbc: list[dict], rng: random.Random, shared: Path, thesaurus_path: Path, tag: str):
+def pasted_twice(orig: str, bad: str) -> bool:
+    return len(bad) >= 2 * len(orig) and bad.startswith(orig) and bad.endswith(orig)
+
+
+def bad_rows(orig: str, bad: str, source: str, group: str, soft: bool) -> list[dict]:
+    if soft and pasted_twice(orig, bad):
+        src = source.rsplit("/", 1)[0] + "/" + source.rsplit("/", 1)[1].replace("duplicate", "pasted-twice")
+        return [
+            {"text": bad, "label": 1, "source": src, "group": group, "weight": PASTED_TWICE_P},
+            {"text": bad, "label": 0, "source": src, "group": group, "weight": round(1 - PASTED_TWICE_P, 3)},
+        ]
+    return [{"text": bad, "label": 1, "source": source, "group": group}]
+
+
+def synthetic_rows(bbc: list[dict], rng: random.Random, shared: Path, thesaurus_path: Path, tag: str,
+                   prefer_detectable: bool = False):
     thesaurus = Thesaurus(thesaurus_path)
     lexicon = load_lexicon(shared)
     titles = [r["title"].strip() for r in bbc]
@@ -389,10 +432,11 @@ def synthetic_rows(bbc: list[dict], rng: random.Random, shared: Path, thesaurus_
             rows.append({"text": text, "label": 0, "source": f"{tag}/clean", "group": group})
             continue
         op = OPERATORS[(k - n_clean) % len(OPERATORS)]
-        bad = OPS[op](text, rng, thesaurus=thesaurus, lexicon=lexicon, other_titles=titles)
+        bad = OPS[op](text, rng, thesaurus=thesaurus, lexicon=lexicon, other_titles=titles,
+                      prefer_detectable=prefer_detectable)
         if bad == text:  # operator found nothing to change: fall back to broken sentences
             op, bad = "broken", op_broken(text, rng)
-        rows.append({"text": bad, "label": 1, "source": f"{tag}/{op}", "group": group})
+        rows.extend(bad_rows(text, bad, f"{tag}/{op}", group, soft=prefer_detectable))
     return rows
 
 
@@ -444,7 +488,7 @@ def mt_rows(shared: Path, sets, rng: random.Random, cap: int | None, corrupt_ref
                         bad = OPS[op](text, rng, **corrupt_refs)
                         if bad == text:
                             op, bad = "broken", op_broken(text, rng)
-                        rows.append({"text": bad, "label": 1, "source": f"{tag}/ref+{op}", "group": group})
+                        rows.extend(bad_rows(text, bad, f"{tag}/ref+{op}", group, soft=True))
                     else:
                         rows.append({"text": text, "label": 0, "source": f"{tag}/ref", "group": group})
                 elif r["year"] == 2017:
@@ -474,12 +518,13 @@ def main(argv=None) -> int:
     rows = []
     if args.only in ("all", "synthetic"):
         bbc = load_bbc(shared, args.split, part="model" if args.split == "train" else None)
-        rows += synthetic_rows(bbc, rng, shared, Path(args.thesaurus), f"bbc-{args.split}")
+        rows += synthetic_rows(bbc, rng, shared, Path(args.thesaurus), f"bbc-{args.split}",
+                               prefer_detectable=args.split == "train")
     if args.only in ("all", "mt"):
         if args.split == "train":
             bbc_titles = [r["title"].strip() for r in load_bbc(shared, "train", part="model")]
             kw = {"thesaurus": Thesaurus(Path(args.thesaurus)), "lexicon": load_lexicon(shared),
-                  "other_titles": bbc_titles}
+                  "other_titles": bbc_titles, "prefer_detectable": True}
             rows += mt_rows(shared, MT_TRAIN, rng, MAX_SYS_PER_DOC_TRAIN, corrupt_refs=kw)
         else:
             rows += mt_rows(shared, MT_HELDOUT, rng, None)

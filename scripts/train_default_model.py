@@ -69,7 +69,7 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-dataset", action="store_true", help="reuse an existing --dataset file")
     ap.add_argument("--no-grammar-variant", action="store_true")
     ap.add_argument("--grammar-only", action="store_true", help="train only the grammar variant")
-    ap.add_argument("--grammar-max", type=int, default=2500)
+    ap.add_argument("--grammar-max", type=int, default=5000)
     ap.add_argument("--estimator", default="auto")
     args = ap.parse_args(argv)
     shared = build_dataset.shared_dir(args.shared)
@@ -112,7 +112,8 @@ def main(argv=None) -> int:
         if len(idx) > args.grammar_max:
             idx = sorted(rng.sample(idx, args.grammar_max))
         sub = M.Dataset([ds.texts[i] for i in idx], [ds.labels[i] for i in idx],
-                        [ds.sources[i] for i in idx], [ds.groups[i] for i in idx], [], ds.path)
+                        [ds.sources[i] for i in idx], [ds.groups[i] for i in idx], [], ds.path,
+                        None if ds.weights is None else [ds.weights[i] for i in idx])
         t = time.time()
         out = res / f"{M.DEFAULT_GRAMMAR}.skops"
         card = M.train(sub, out, grammar=True, estimator=args.estimator, seed=args.seed,

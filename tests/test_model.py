@@ -87,14 +87,16 @@ def test_read_dataset_reports_malformed_rows(tmp_path):
         "\n"
         '{"path": "a.txt", "label": 1}\n'
         '{"label": 0}\n'
-        '{"text": "x", "label": "UNRELIABLE", "group": "G"}\n',
+        '{"text": "x", "label": "UNRELIABLE", "group": "G", "weight": 0.7}\n'
+        '{"text": "y", "label": 0, "weight": "heavy"}\n',
         encoding="utf-8",
     )
     ds = M.read_dataset(p)
     assert ds.labels == [0, 1, 1]
+    assert ds.weights == [1.0, 1.0, 0.7]
     assert ds.texts[1] == "Text from a file."
     assert ds.groups[2] == "G"
-    assert [x.split(":")[0] for x in ds.problems] == ["line 2", "line 3", "line 6"]
+    assert [x.split(":")[0] for x in ds.problems] == ["line 2", "line 3", "line 6", "line 8"]
     assert any("tiny" in w or "only 3" in w for w in M.data_warnings(ds))
 
 
@@ -114,6 +116,17 @@ def test_train_writes_model_and_card(toy):
     assert saved["features"] and saved["versions"]["scikit-learn"]
     assert card["cv"]["roc_auc"] > 0.9
     assert 0.0 < saved["thresholds"]["reject"] <= saved["thresholds"]["ok"] < 1.0
+
+
+def test_train_with_sample_weights(tmp_path):
+    rows = make_rows(40, seed=7)
+    soft = dict(rows[1], label=0, weight=0.3)
+    rows[1]["weight"] = 0.7
+    data = write_jsonl(tmp_path / "w.jsonl", rows + [soft])
+    ds = M.read_dataset(data)
+    assert ds.weights is not None and sorted(set(ds.weights)) == [0.3, 0.7, 1.0]
+    card = M.train(ds, tmp_path / "w.skops", estimator="logreg", seed=0)
+    assert card["data"]["n"] == 41
 
 
 def test_model_scorer_interface(toy):
@@ -167,6 +180,8 @@ def test_untrusted_types_are_refused(toy, tmp_path):
     notzip.write_text("hello")
     with pytest.raises(M.ModelFormatError):
         M.load_model(notzip)
+    with pytest.raises(M.ModelError, match="not found"):
+        M.load_model(tmp_path / "missing.skops")
 
 
 def test_cli_train_and_evaluate(toy, tmp_path):
@@ -224,19 +239,37 @@ def seed_reliability():
 
 
 @pytest.mark.shared
-def test_seed_001_most_reliable_and_004_below_it(seed_reliability):
+def test_seed_ranking_001_highest_003_lowest(seed_reliability):
     rel = seed_reliability
-    assert rel["001"] == max(rel.values())
-    assert rel["004"] < rel["001"]
+    assert rel["001"] == max(rel.values()), rel
+    assert rel["003"] == min(rel.values()), rel
+    assert rel["004"] < rel["001"], rel
 
 
 @pytest.mark.shared
 @pytest.mark.xfail(
-    reason="known gap of default-nogrammar-v1: the pasted-twice 000 scores below 003, and the repeated "
-    "caption in 002 below 004 (duplicate-block evidence is the most certain synthetic corruption)",
+    reason="known gap of default-nogrammar-v1: the repeated caption paragraph in 002 (DUP001) weighs "
+    "more than 004's misspelt name + truncated sentence, which the synthetic data rarely shows",
     strict=False,
 )
-def test_seed_full_ordering(seed_reliability):
-    rel = seed_reliability
-    assert rel["003"] == min(rel.values())
-    assert rel["004"] < rel["002"]
+def test_seed_004_below_002(seed_reliability):
+    assert seed_reliability["004"] < seed_reliability["002"], seed_reliability
+
+
+GRAMMAR = M.RESOURCES / f"{M.DEFAULT_GRAMMAR}.skops"
+
+
+@pytest.mark.skipif(not GRAMMAR.exists(), reason="grammar variant not built")
+def test_grammar_variant_compiled_copy_matches():
+    from detector.scoring import Evidence
+
+    bundle = M.load_model(GRAMMAR)
+    assert bundle["grammar"] is True and bundle["name"] == M.DEFAULT_GRAMMAR
+    rows = make_rows(6, seed=11)
+    from detector import api
+
+    _, ev = api.analyse([r["text"] for r in rows], grammar="off")
+    ev = [Evidence(e.findings, dict(e.stats, lt_GRAMMAR_per100w=1.0 * i), "ok") for i, e in enumerate(ev)]
+    full = M.ModelScorer(bundle).p_unreliable(ev)
+    np.testing.assert_allclose(M.CompiledScorer(GRAMMAR.with_suffix(".npz")).p_unreliable(ev), full, atol=1e-9)
+    assert M.load_scorer(None, grammar_available=True).name == M.DEFAULT_GRAMMAR
