@@ -50,23 +50,34 @@ def _dup_elements(items: list[str]) -> tuple[int, int]:
     return n_dup, chars
 
 
-def _top_ngram_chars(words: list[str], n: int) -> int:
-    if len(words) < n:
+def _top_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
+    """Characters covered by the most frequent n-gram (first one on ties), if it repeats.
+
+    Word n-grams are compared as tuples of word ids (words never contain spaces, so this is the
+    same as comparing the space-joined strings); an n-gram's length in characters is the sum of
+    its word lengths plus n - 1 spaces.
+    """
+    if len(ids) < n:
         return 0
-    counts = Counter(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
-    gram, count = counts.most_common(1)[0]
-    return len(gram) * count if count > 1 else 0
+    counts = Counter(zip(*(ids[k:] for k in range(n))))
+    gram, count = max(counts.items(), key=lambda kv: kv[1])  # first maximal, as most_common(1)
+    if count <= 1:
+        return 0
+    return (sum(lens[w] for w in gram) + n - 1) * count
 
 
-def _dup_ngram_chars(words: list[str], n: int) -> int:
-    seen: set[str] = set()
+def _dup_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
+    grams = list(zip(*(ids[k:] for k in range(n))))
+    if len(set(grams)) == len(grams):  # no n-gram occurs twice: nothing to scan
+        return 0
+    seen: set[tuple[int, ...]] = set()
     chars = 0
     i = 0
-    last = len(words) - n + 1
+    last = len(grams)
     while i < last:
-        gram = " ".join(words[i : i + n])
+        gram = grams[i]
         if gram in seen:
-            chars += len(gram)
+            chars += sum(lens[w] for w in gram) + n - 1
             i += n
         else:
             seen.add(gram)
@@ -89,9 +100,11 @@ def stats(text: str | Document) -> dict[str, float]:
         n, c = _dup_elements(paras)
         out["dup_para_frac"] = n / len(paras)
         out["dup_para_char_frac"] = c / total
-    words = [t[s:e].lower() for s, e in doc.words]
+    vocab: dict[str, int] = {}
+    ids = [vocab.setdefault(t[s:e].lower(), len(vocab)) for s, e in doc.words]
+    lens = [len(w) for w in vocab]  # vocab preserves insertion order: lens[id] = len(word)
     for n in (2, 3, 4):
-        out[f"top_{n}gram_char_frac"] = _top_ngram_chars(words, n) / total
+        out[f"top_{n}gram_char_frac"] = _top_ngram_chars(ids, lens, n) / total
     for n in range(5, 11):
-        out[f"dup_{n}gram_char_frac"] = _dup_ngram_chars(words, n) / total
+        out[f"dup_{n}gram_char_frac"] = _dup_ngram_chars(ids, lens, n) / total
     return {k: float(min(1.0, v)) for k, v in out.items()}

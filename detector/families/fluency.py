@@ -76,15 +76,20 @@ _FIRST_ALPHA_RE = re.compile(r"[^\W\d_]")
 _SPACE_PUNCT_RE = re.compile(r"\w \s*[,.;:!?%)](?=\s|$)|\( \w| n't\b| 's\b")
 
 
+# Tokens, words and bigrams recur across articles: memoising the normalisation and the hashes
+# makes the per-article cost a dictionary look-up for most of them.
+@lru_cache(maxsize=1 << 18)
 def norm_token(word: str) -> str:
     w = word.lower().replace("’", "'")
     return "0" if _DIGIT_RE.search(w) else w
 
 
+@lru_cache(maxsize=1 << 19)
 def hash32(s: str) -> int:
     return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(), "little")
 
 
+@lru_cache(maxsize=1 << 18)
 def hash64(s: str) -> int:
     return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
 
@@ -154,7 +159,7 @@ def build_tortured_lexicon(jsonl_path: str | os.PathLike, out: str | os.PathLike
 
     import numpy as np
 
-    ph, ntok, req_ptr, req, exc_ptr, exc = [], [], [0], [], [0], []
+    ph, first, ntok, req_ptr, req, exc_ptr, exc = [], [], [], [0], [], [0], []
     with open(jsonl_path, encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
@@ -168,6 +173,7 @@ def build_tortured_lexicon(jsonl_path: str | os.PathLike, out: str | os.PathLike
             if n == 0 or n > 12 or (n == 1 and not requires):
                 continue
             ph.append(hash64(key))
+            first.append(hash64(key.split()[0]))
             ntok.append(n)
             req.extend(hash64(t) for t in requires)
             req_ptr.append(len(req))
@@ -176,6 +182,7 @@ def build_tortured_lexicon(jsonl_path: str | os.PathLike, out: str | os.PathLike
     np.savez_compressed(
         out,
         phrase=np.array(ph, dtype=np.uint64),
+        first=np.array(sorted(set(first)), dtype=np.uint64),
         ntok=np.array(ntok, dtype=np.uint8),
         req_ptr=np.array(req_ptr, dtype=np.int32),
         req=np.array(req, dtype=np.uint64),
@@ -187,7 +194,8 @@ def build_tortured_lexicon(jsonl_path: str | os.PathLike, out: str | os.PathLike
 
 @lru_cache(maxsize=1)
 def _lexicon():
-    """(phrase hash -> list of (requires, excludes)), n-gram lengths needed; None if absent."""
+    """(phrase hash -> list of (requires, excludes)), n-gram lengths needed, hashes of the phrases'
+    first tokens (a match can only start at such a token); None if absent."""
     import numpy as np
 
     if not TORTURED_FILE.exists():
@@ -196,6 +204,7 @@ def _lexicon():
         phrase = z["phrase"].tolist()
         ntok = z["ntok"].tolist()
         rp, rq, ep, ex = z["req_ptr"], z["req"].tolist(), z["exc_ptr"], z["exc"].tolist()
+        first = frozenset(z["first"].tolist()) if "first" in z.files else None
     table: dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
     lengths = set(ntok)
     ctx_lengths = set()
@@ -205,7 +214,7 @@ def _lexicon():
         table.setdefault(h, []).append((reqs, excs))
     # context terms may be of any length up to the longest phrase
     ctx_lengths = set(range(1, max(lengths) + 1)) if lengths else set()
-    return table, sorted(lengths), sorted(ctx_lengths)
+    return table, sorted(lengths), sorted(ctx_lengths), first
 
 
 def _tortured_hits(doc: Document) -> list[tuple[int, int]]:
@@ -219,14 +228,18 @@ def _compute_tortured_hits(doc: Document) -> list[tuple[int, int]]:
     lex = _lexicon()
     if lex is None:
         return []
-    table, lengths, _ = lex
+    table, lengths, _, first = lex
     t = doc.text
     words = doc.words
     toks = [norm_token(t[s:e]) for s, e in words]
     cand = []
     all_hashes: set[int] | None = None
+    starts = range(len(toks)) if first is None else [i for i, w in enumerate(toks) if hash64(w) in first]
     for n in lengths:
-        for i in range(len(toks) - n + 1):
+        last = len(toks) - n
+        for i in starts:
+            if i > last:
+                continue
             h = hash64(" ".join(toks[i : i + n]))
             entries = table.get(h)
             if entries:
