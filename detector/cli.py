@@ -146,6 +146,15 @@ def _run(
         except (OSError, ValueError) as e:
             _err(f"error: --names: {e}")
             raise typer.Exit(EXIT_USAGE) from None
+    scorer = None
+    if model is not None:  # a user model: refuse a bad file before any work is done
+        from .model import ModelError, load_scorer
+
+        try:
+            scorer = load_scorer(model)
+        except (ModelError, OSError, ValueError) as e:
+            _err(f"error: --model: {e}")
+            raise typer.Exit(EXIT_USAGE) from None
     articles, errors = _load(files, max_bytes, quiet)
     reports = []
     if articles:
@@ -173,6 +182,7 @@ def _run(
                 grammar=_grammar_mode(grammar, require_grammar),
                 languagetool_url=languagetool_url,
                 model=model,
+                scorer=scorer,
                 progress=progress_cb,
             )
         except grammar_family.GrammarUnavailable as e:

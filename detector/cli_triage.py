@@ -158,6 +158,14 @@ def register(app: typer.Typer) -> None:
             except (OSError, ValueError) as e:
                 c._err(f"error: --names: {e}")
                 raise typer.Exit(c.EXIT_USAGE) from None
+        if model is not None:  # refuse a bad model file before fetching anything
+            from .model import ModelError, load_scorer
+
+            try:
+                load_scorer(model)
+            except (ModelError, OSError, ValueError) as e:
+                c._err(f"error: --model: {e}")
+                raise typer.Exit(c.EXIT_USAGE) from None
         st = None
         if not no_state:
             path = state or str(default_state_path())

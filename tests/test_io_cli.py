@@ -285,3 +285,16 @@ def test_library_api_check_and_score():
     assert reports[1].path == "g"
     assert reports[0].reliability > reports[1].reliability
     assert reports[0].to_dict()["stats"]["words"] > 20
+
+
+def test_cli_bad_model_file_is_a_usage_error(files, tmp_path):
+    good, _ = files
+    junk = tmp_path / "junk.skops"
+    junk.write_bytes(b"not a zip at all")
+    for args in (["score", str(good)], ["triage", str(good.parent), "--no-state"]):
+        r = run_cli(*args, "--model", str(junk), "--no-grammar")
+        assert r.returncode == 2, (args, r.stderr)
+        err = r.stderr.decode().strip().splitlines()
+        assert len(err) == 1 and "--model" in err[0] and "Traceback" not in r.stderr.decode()
+    r = run_cli("score", str(good), "--model", str(tmp_path / "missing.skops"), "--no-grammar")
+    assert r.returncode == 2 and "not found" in r.stderr.decode()
