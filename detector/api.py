@@ -9,8 +9,8 @@ The CLI is a thin layer over these two functions.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
 
 from . import families
 from .article import Article, as_article
@@ -206,5 +206,5 @@ def score(
             grammar=ev.grammar,
             model=scorer.name,
         )
-        for a, ev, r in zip(articles, evidence, rel)
+        for a, ev, r in zip(articles, evidence, rel, strict=True)
     ]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
-from typing import Annotated, Optional
+from enum import StrEnum
+from typing import Annotated
 
 import typer
 
@@ -31,14 +31,14 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     reject = "reject"
     review = "review"
     never = "never"
@@ -66,7 +66,7 @@ RequireGrammarOpt = Annotated[
     typer.Option("--require-grammar", help="Fail with exit code 4 if LanguageTool cannot be used."),
 ]
 LtUrlOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--languagetool-url",
         envvar="DETECTOR_LT_URL",
@@ -78,11 +78,11 @@ MaxBytesOpt = Annotated[
     int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.", show_default=True)
 ]
 OutputOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--output", "-o", help="Write the result to this file (atomically) instead of stdout."),
 ]
 NamesOpt = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option(
         "--names",
         help="Extra gazetteer file(s) of correct person-name spellings (one name per line; "
@@ -161,9 +161,8 @@ def _run(
         show_progress = not quiet and sys.stdout.isatty() and sys.stderr.isatty() and len(articles) > 1
         progress_cb, progress_ctx = None, None
         if show_progress:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
             from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             progress_ctx = Progress(
                 TextColumn("scoring"),
@@ -254,7 +253,7 @@ def score(
         FailOn, typer.Option("--fail-on", help="Exit 1 if any article gets this verdict (or worse).")
     ] = FailOn.never,
     model: Annotated[
-        Optional[str], typer.Option("--model", "-m", help="A model file from `detector train` (.skops).")
+        str | None, typer.Option("--model", "-m", help="A model file from `detector train` (.skops).")
     ] = None,
     grammar: GrammarOpt = True,
     require_grammar: RequireGrammarOpt = False,

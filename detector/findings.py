@@ -8,8 +8,8 @@ article text exactly as the user sees it. ``line``/``column`` (1-based) are fill
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
-from typing import Iterable
 
 SEVERITIES = ("info", "warning", "error")
 

@@ -3,15 +3,11 @@ false-positive checks on ../shared (skipped when absent)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from shared_data import bbc_texts, seed_text
 
 from detector.families import boilerplate
 from detector.text import Document
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 HEAD = "Port strike ends after pay deal"
 B1 = "Dock workers at the country's three largest ports returned to work on Monday after unions accepted a new pay offer."
@@ -281,23 +277,17 @@ def test_more_normal_text_not_flagged(text):
 # --- shared data ----------------------------------------------------------------------------
 
 
-def _seed(prefix: str) -> str:
-    seeds = SHARED / "seeds"
-    if not seeds.is_dir():
-        pytest.skip(f"seed articles not found at {seeds}")
-    (path,) = seeds.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
 
 
 def test_seed_003_furniture():
-    text = _seed("003")
+    text = seed_text("003")
     found = {(f.code, text[f.start : f.end].split()[0]) for f in boilerplate.detect(text)}
     assert {c for c, _ in found} >= {"BOI001", "BOI002", "BOI003", "BOI004"}
 
 
 @pytest.mark.parametrize("seed", ["002", "004"])
 def test_seed_teaser_blocks_run_to_the_end(seed):
-    text = _seed(seed)
+    text = seed_text(seed)
     blocks = [f for f in boilerplate.detect(text) if f.code == "BOI005"]
     assert len(blocks) == 1
     assert text[blocks[0].start :].startswith("More from")
@@ -305,23 +295,16 @@ def test_seed_teaser_blocks_run_to_the_end(seed):
 
 
 def test_seed_000_navigation_and_prompts():
-    text = _seed("000")
+    text = seed_text("000")
     found = {(f.code, text[f.start : f.end]) for f in boilerplate.detect(text)}
     assert ("BOI006", "Skip to main content") in found
     assert ("BOI002", "Share this post") in found
 
 
 def test_false_positive_rate_on_bbc_test_split():
-    path = SHARED / "data" / "clean" / "bbc_news.jsonl"
-    if not path.is_file():
-        pytest.skip(f"BBC clean news not found at {path}")
     words = hits = 0
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            if row["split"] != "test":
-                continue
-            doc = Document(row["title"] + "\n\n" + "\n\n".join(row["paragraphs"]))
-            words += doc.word_count
-            hits += len(boilerplate.detect(doc))
+    for text in bbc_texts("test"):
+        doc = Document(text)
+        words += doc.word_count
+        hits += len(boilerplate.detect(doc))
     assert hits * 1000 / words <= 0.2, (hits, words)

@@ -4,15 +4,11 @@ absent)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from shared_data import bbc_texts, seed_text
 
 from detector.families import duplicates
 from detector.text import Document
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 PARAS = [
     "Storm brings floods to coastal towns",
@@ -160,16 +156,10 @@ def test_accepts_document():
 # --- shared data ----------------------------------------------------------------------------
 
 
-def _seed(prefix: str) -> str:
-    seeds = SHARED / "seeds"
-    if not seeds.is_dir():
-        pytest.skip(f"seed articles not found at {seeds}")
-    (path,) = seeds.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
 
 
 def test_seed_000_second_copy_is_one_dup002():
-    text = _seed("000")
+    text = seed_text("000")
     found = [f for f in duplicates.detect(text) if f.code == "DUP002"]
     assert len(found) == 1
     (f,) = found
@@ -181,20 +171,13 @@ def test_seed_000_second_copy_is_one_dup002():
 
 
 def test_seed_001_clean_copy_has_no_duplicates():
-    assert duplicates.detect(_seed("001")) == []
+    assert duplicates.detect(seed_text("001")) == []
 
 
 def test_false_positive_rate_on_bbc_test_split():
-    path = SHARED / "data" / "clean" / "bbc_news.jsonl"
-    if not path.is_file():
-        pytest.skip(f"BBC clean news not found at {path}")
     words = hits = 0
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            if row["split"] != "test":
-                continue
-            doc = Document(row["title"] + "\n\n" + "\n\n".join(row["paragraphs"]))
-            words += doc.word_count
-            hits += len(duplicates.detect(doc))
+    for text in bbc_texts("test"):
+        doc = Document(text)
+        words += doc.word_count
+        hits += len(duplicates.detect(doc))
     assert hits * 1000 / words <= 0.2, (hits, words)

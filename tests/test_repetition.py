@@ -3,15 +3,11 @@ plus seed and false-positive checks on ../shared (skipped when absent)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from shared_data import bbc_texts, seed_text
 
 from detector.families import repetition
 from detector.text import Document
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 def found(text: str, code: str | None = None):
@@ -263,40 +259,23 @@ def test_long_text_is_linear():
 # --- shared data ----------------------------------------------------------------------------
 
 
-def _seed(prefix: str) -> str:
-    seeds = SHARED / "seeds"
-    if not seeds.is_dir():
-        pytest.skip(f"seed articles not found at {seeds}")
-    (path,) = seeds.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
 
 
 def test_seed_003_loop_is_covered():
-    text = _seed("003")
+    text = seed_text("003")
     target = "their intentions, their strategy, their intentions"
     pos = text.index(target)
     assert any(f.start <= pos and f.end >= pos + len(target) for f in found(text, "REP002"))
 
 
 def test_seed_001_clean_copy_has_no_repetition():
-    assert found(_seed("001")) == []
+    assert found(seed_text("001")) == []
 
 
-def _bbc(split: str, limit: int | None = None) -> list[str]:
-    path = SHARED / "data" / "clean" / "bbc_news.jsonl"
-    if not path.is_file():
-        pytest.skip(f"BBC clean news not found at {path}")
-    out = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            if row["split"] == split:
-                out.append(row["title"] + "\n\n" + "\n\n".join(row["paragraphs"]))
-    return out[:limit]
 
 
 def test_false_positive_rate_on_bbc_test_split():
-    texts = _bbc("test")
+    texts = bbc_texts("test")
     words = 0
     hits = 0
     for text in texts:

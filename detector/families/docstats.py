@@ -59,7 +59,7 @@ def _top_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
     """
     if len(ids) < n:
         return 0
-    counts = Counter(zip(*(ids[k:] for k in range(n))))
+    counts = Counter(zip(*(ids[k:] for k in range(n)), strict=False))
     gram, count = max(counts.items(), key=lambda kv: kv[1])  # first maximal, as most_common(1)
     if count <= 1:
         return 0
@@ -67,7 +67,7 @@ def _top_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
 
 
 def _dup_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
-    grams = list(zip(*(ids[k:] for k in range(n))))
+    grams = list(zip(*(ids[k:] for k in range(n)), strict=False))
     if len(set(grams)) == len(grams):  # no n-gram occurs twice: nothing to scan
         return 0
     seen: set[tuple[int, ...]] = set()

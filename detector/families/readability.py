@@ -102,7 +102,7 @@ def stats(text: str | Document) -> dict[str, float]:
     n_syl = sum(syl)
     n_poly = sum(1 for s in syl if s >= 3)
     letters = sum(len(w) for w in words)
-    difficult = sum(1 for w, s in zip(words, syl) if s >= 2 and w not in easy)
+    difficult = sum(1 for w, s in zip(words, syl, strict=True) if s >= 2 and w not in easy)
     wps = n_words / n_sent
     spw = n_syl / n_words
     lpw = letters / n_words
