@@ -279,7 +279,13 @@ def to_result(text: str, matches: list[list]) -> GrammarResult:
         if spelling and word[:1].isupper():
             findings.append(
                 Finding(
-                    "name", "NAM004", start, end, f"{msg} ('{word}'; LanguageTool {rid})", suggestion, "info"
+                    "name",
+                    "NAM004",
+                    start,
+                    end,
+                    f"'{word}' is not in LanguageTool's dictionary: if it is a name, check the spelling ({rid})",
+                    suggestion,
+                    "info",
                 )
             )
         else:
