@@ -10,8 +10,14 @@ the model cannot learn article length or layout as a shortcut. Names and meaning
 ``code:<CODE>_per1kw``        findings with that code per 1,000 words (every code in
                               ``findings.CODES``; NAM004 only in the grammar variant)
 ``sev:<severity>_per1kw``     findings of severity info / warning / error per 1,000 words
-``any:<family>``              1 when the family has at least one finding, else 0
-``count:families``            number of families with at least one finding (breadth of evidence)
+``any:<family>``              1 when the family has at least one finding, else 0 (text families
+                              only: not duplicate-block or boilerplate, see below)
+``count:text_families``       number of *text* families (all but duplicate-block and boilerplate)
+                              with at least one finding (breadth of evidence about the wording)
+``frac:<family>``             share of the article's characters covered by that family's findings
+                              (union of spans / ``chars``) for the page-level families
+                              duplicate-block and boilerplate, and for repetition. A caption
+                              repeated once covers ~1%; an article pasted twice ~50%.
 ``stat:<key>``                a document statistic from ``families.STATS``: readability
                               (Flesch, FK grade, Fog, SMOG, Coleman-Liau, ARI, Dale-Chall, words per
                               sentence, syllables/letters per word, polysyllable and difficult-word
@@ -21,6 +27,14 @@ the model cannot learn article length or layout as a shortcut. Names and meaning
 ``lt:<CATEGORY>``             LanguageTool matches of that category per 100 words
                               (``lt_<CATEGORY>_per100w`` stats; grammar variant only)
 ============================  =================================================================
+
+Duplicate-block findings enter ONLY as ``frac:duplicate-block`` (no counts, no presence flag, and
+not in the ``sev:`` rates, since a finding whose ``fam:`` column a model lacks is skipped):
+one repeated caption is one DUP001 finding, exactly like a whole article pasted twice (DUP002),
+so a count or flag made the two equally damning. Boilerplate has its count rate and fraction
+but no presence flag (light page furniture is normal on clean pages). The older names
+(``any:duplicate-block``, ``count:families``, ``code:DUP00x_per1kw``, ...) are still computed by
+:func:`evidence_matrix` so models trained with them keep working.
 
 Words are floored at 100 in the denominators so that one hit in a three-line snippet does not
 look like a flood. Missing statistics are 0.
@@ -48,6 +62,9 @@ if TYPE_CHECKING:  # pragma: no cover
 GRAMMAR_FAMILIES = ("grammar", "spelling")
 GRAMMAR_CODES = ("NAM004",)
 SEVERITIES = ("info", "warning", "error")
+# page-level families: evidence about the page (furniture, repeated blocks), not the wording
+PAGE_FAMILIES = ("duplicate-block", "boilerplate")
+FRAC_FAMILIES = ("duplicate-block", "boilerplate", "repetition")
 
 READABILITY_KEYS = tuple(_readability.CLIP)
 DOCSTAT_KEYS = _docstats.KEYS
@@ -88,11 +105,12 @@ def codes_for(grammar: bool) -> list[str]:
 
 def feature_names(grammar: bool = False, lt_categories: Sequence[str] = LT_CATEGORIES) -> list[str]:
     fams = families_for(grammar)
-    names = [f"fam:{f}_per1kw" for f in fams]
-    names += [f"code:{c}_per1kw" for c in codes_for(grammar)]
+    names = [f"fam:{f}_per1kw" for f in fams if f != "duplicate-block"]
+    names += [f"code:{c}_per1kw" for c in codes_for(grammar) if CODES[c][0] != "duplicate-block"]
     names += [f"sev:{s}_per1kw" for s in SEVERITIES]
-    names += [f"any:{f}" for f in fams]
-    names += ["count:families"]
+    names += [f"any:{f}" for f in fams if f not in PAGE_FAMILIES]
+    names += ["count:text_families"]
+    names += [f"frac:{f}" for f in FRAC_FAMILIES]
     names += [f"stat:{k}" for k in STAT_KEYS]
     if grammar:
         names += [f"lt:{c}" for c in lt_categories]
@@ -123,9 +141,19 @@ def evidence_matrix(evidence: Sequence[Evidence], names: Sequence[str]):
             j = index.get(f"any:{f.family}")
             if j is not None:
                 row[j] = 1.0
+        present = {f.family for f in ev.findings}
         j = index.get("count:families")
         if j is not None:
             row[j] = float(sum(row[index[f"any:{fam}"]] for fam in FAMILIES if f"any:{fam}" in index))
+        j = index.get("count:text_families")
+        if j is not None:
+            allowed = {n[4:] for n in names if n.startswith("any:")} | {
+                n[4:-7] for n in names if n.startswith("fam:") and n.endswith("_per1kw")}
+            row[j] = float(len((present & allowed) - set(PAGE_FAMILIES)))
+        for fam in FRAC_FAMILIES:
+            j = index.get(f"frac:{fam}")
+            if j is not None:
+                row[j] = span_fraction(ev, fam)
         for j, n in enumerate(names):
             if n.startswith("stat:"):
                 row[j] = float(stats.get(n[5:], 0.0) or 0.0)
@@ -133,6 +161,32 @@ def evidence_matrix(evidence: Sequence[Evidence], names: Sequence[str]):
                 row[j] = float(stats.get(f"lt_{n[3:]}_per100w", 0.0) or 0.0)
     np.nan_to_num(X, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
     return X
+
+
+def span_fraction(ev: Evidence, family: str) -> float:
+    """Share of the text's characters covered by the union of this family's finding spans."""
+    spans = sorted((f.start, f.end) for f in ev.findings if f.family == family and f.end > f.start)
+    if not spans:
+        return 0.0
+    chars = float((ev.stats or {}).get("chars", 0.0) or 0.0)
+    if chars <= 0:  # length unknown
+        return 0.0
+    covered, cur_s, cur_e = 0, spans[0][0], spans[0][1]
+    for s, e in spans[1:]:
+        if s > cur_e:
+            covered += cur_e - cur_s
+            cur_s, cur_e = s, e
+        else:
+            cur_e = max(cur_e, e)
+    covered += cur_e - cur_s
+    return min(1.0, covered / chars)
+
+
+def monotonic_constraints(names: Sequence[str]) -> list[int]:
+    """+1 (more evidence never raises reliability) for every finding-derived feature; 0 for the
+    document statistics and LanguageTool-free stats, whose direction is learnt."""
+    evidence = ("fam:", "code:", "sev:", "any:", "count:", "frac:", "lt:")
+    return [1 if str(n).startswith(evidence) else 0 for n in names]
 
 
 def signed_log1p(X):

@@ -458,14 +458,22 @@ def compute_evidence(
 ESTIMATORS = ("logreg", "hgb")
 
 
-def _base_estimator(kind: str, seed: int, names=None):  # names: reserved for per-feature options
+def _base_estimator(kind: str, seed: int, names=None):
+    """``names`` (feature names) switch on monotonic constraints for gradient boosting: every
+    finding-derived feature may only push towards *unreliable* (``features.monotonic_constraints``)."""
     if kind == "logreg":
         from sklearn.linear_model import LogisticRegression
 
         return LogisticRegression(C=0.5, max_iter=5000, class_weight="balanced")
     from sklearn.ensemble import HistGradientBoostingClassifier
 
+    cst = None
+    if names is not None:
+        from .features import monotonic_constraints
+
+        cst = monotonic_constraints(names)
     return HistGradientBoostingClassifier(
+        monotonic_cst=cst,
         max_iter=150,
         learning_rate=0.08,
         max_leaf_nodes=15,

@@ -67,8 +67,12 @@ MT_HELDOUT = (
 MIN_WORDS = 50
 # Training split: an article pasted twice keeps its text intact, so it is a soft label: two rows
 # of the same text, label 1 with weight PASTED_TWICE_P and label 0 with weight 1 - PASTED_TWICE_P.
-PASTED_TWICE_P = 0.7
+PASTED_TWICE_P = 0.6
 MAX_SYS_PER_DOC_TRAIN = 2
+# Training split: corrupted variants per BBC article (each with a different operator, same group
+# as its clean row), and the share of clean rows (train and test) that carry light page furniture.
+VARIANTS_TRAIN = 2
+FURNITURE_SHARE = 0.35
 
 
 def shared_dir(arg: str | None) -> Path:
@@ -188,12 +192,11 @@ def op_names(text: str, rng: random.Random, prefer_detectable: bool = False, **_
     from detector.families import names as names_family
 
     base = len(names_family.detect(text))
-    out = text
-    for _ in range(4):
+    for _ in range(6):
         out = _names_once(text, rng)
         if len(names_family.detect(out)) > base:
-            break
-    return out
+            return out
+    return text  # nothing detectable: the caller applies another operator
 
 
 def _names_once(text: str, rng: random.Random) -> str:
@@ -292,7 +295,7 @@ FURNITURE = [
 
 def op_boilerplate(text: str, rng: random.Random, other_titles: list[str] = (), **_) -> str:
     paras = _paras(text)
-    for _ in range(rng.randint(2, 5)):
+    for _ in range(rng.randint(3, 6)):
         item = rng.choice(FURNITURE)
         if item in ("Read more:", "See also:") and other_titles:
             item = f"{item} {rng.choice(other_titles)}"
@@ -302,6 +305,37 @@ def op_boilerplate(text: str, rng: random.Random, other_titles: list[str] = (), 
         block = [rng.choice(["More from News", "More stories", "You may also like"])]
         block += rng.sample(list(other_titles), k)
         paras.append("\n".join(block))
+    return "\n\n".join(paras)
+
+
+# what a clean article copied from a news page often carries: a caption/credit line or two,
+# navigation, or one caption repeated (image caption + alt text)
+LIGHT_FURNITURE = [
+    "Skip to main content",
+    "Image caption",
+    "Image copyright",
+    "Photo: Getty Images",
+    "(Photo by Reuters)",
+    "Advertisement",
+    "Share this article",
+    "Related Topics",
+    "Media caption",
+]
+
+
+def op_light_furniture(text: str, rng: random.Random, **_) -> str:
+    """Clean copy with light page furniture (label stays 0): 1-2 furniture lines, or one short
+    paragraph (a caption) repeated once, or both. The wording itself is untouched."""
+    paras = _paras(text)
+    r = rng.random()
+    if r < 0.65:
+        for _ in range(rng.randint(1, 2)):
+            paras.insert(rng.randint(1, len(paras)), rng.choice(LIGHT_FURNITURE))
+    if r >= 0.4:
+        short = [i for i in range(1, len(paras)) if len(paras[i].split()) <= 30]
+        if short:
+            i = rng.choice(short)
+            paras.insert(min(len(paras), i + rng.randint(1, 3)), paras[i])
     return "\n\n".join(paras)
 
 
@@ -416,28 +450,55 @@ def bad_rows(orig: str, bad: str, source: str, group: str, soft: bool) -> list[d
     return [{"text": bad, "label": 1, "source": source, "group": group}]
 
 
+def clean_row(text: str, rng: random.Random, source: str, group: str) -> dict:
+    """A label-0 row; FURNITURE_SHARE of them carry light page furniture (``<source>+furniture``)."""
+    if rng.random() < FURNITURE_SHARE:
+        return {"text": op_light_furniture(text, rng), "label": 0, "source": f"{source}+furniture", "group": group}
+    return {"text": text, "label": 0, "source": source, "group": group}
+
+
 def synthetic_rows(bbc: list[dict], rng: random.Random, shared: Path, thesaurus_path: Path, tag: str,
-                   prefer_detectable: bool = False):
+                   prefer_detectable: bool = False, variants: int = 0):
+    """``variants`` = 0 (test split): each article used once, CLEAN_SHARE clean, the rest one
+    operator each. ``variants`` = k > 0 (training): every article gives a clean row plus k
+    corrupted variants with different operators (all in the article's group)."""
     thesaurus = Thesaurus(thesaurus_path)
     lexicon = load_lexicon(shared)
     titles = [r["title"].strip() for r in bbc]
     order = list(bbc)
     rng.shuffle(order)
-    n_clean = int(round(len(order) * CLEAN_SHARE))
+    n_clean = 0 if variants else int(round(len(order) * CLEAN_SHARE))
     rows = []
+    n_op = 0
     for k, r in enumerate(order):
         text = bbc_text(r)
         group = f"bbc:{r['dup_group']}"
-        if k < n_clean:
-            rows.append({"text": text, "label": 0, "source": f"{tag}/clean", "group": group})
-            continue
-        op = OPERATORS[(k - n_clean) % len(OPERATORS)]
-        bad = OPS[op](text, rng, thesaurus=thesaurus, lexicon=lexicon, other_titles=titles,
-                      prefer_detectable=prefer_detectable)
-        if bad == text:  # operator found nothing to change: fall back to broken sentences
-            op, bad = "broken", op_broken(text, rng)
-        rows.extend(bad_rows(text, bad, f"{tag}/{op}", group, soft=prefer_detectable))
+        if k < n_clean or variants:
+            rows.append(clean_row(text, rng, f"{tag}/clean", group))
+            if not variants:
+                continue
+        for _ in range(max(1, variants)):
+            op = OPERATORS[n_op % len(OPERATORS)]
+            n_op += 1
+            bad = OPS[op](text, rng, thesaurus=thesaurus, lexicon=lexicon, other_titles=titles,
+                          prefer_detectable=prefer_detectable)
+            if bad == text:  # operator found nothing to change: fall back to broken sentences
+                op, bad = "broken", op_broken(text, rng)
+            rows.extend(bad_rows(text, bad, f"{tag}/{op}", group, soft=prefer_detectable))
     return rows
+
+
+def balance_weights(rows: list[dict]) -> None:
+    """Give the BBC and the WMT halves of a training set the same total weight (in place)."""
+    tot = Counter()
+    for r in rows:
+        tot[r["source"].startswith("bbc")] += r.get("weight", 1.0)
+    if not tot[True] or not tot[False]:
+        return
+    scale = tot[True] / tot[False]
+    for r in rows:
+        if not r["source"].startswith("bbc"):
+            r["weight"] = round(r.get("weight", 1.0) * scale, 4)
 
 
 # --------------------------------------------------------------------------------------------
@@ -457,7 +518,8 @@ def mt_layout(text: str, group: str) -> str:
     return "\n\n".join(segs[:1] + paras)
 
 
-def mt_rows(shared: Path, sets, rng: random.Random, cap: int | None, corrupt_refs: dict | None = None):
+def mt_rows(shared: Path, sets, rng: random.Random, cap: int | None, corrupt_refs: dict | None = None,
+            da_threshold: float = DA_THRESHOLD):
     """MT rows. ``corrupt_refs`` (training only): operator kwargs; then a third of the reference
     documents get one synthetic corruption (label 1) instead of staying clean, so the synthetic
     artifacts are not tied to the BBC domain."""
@@ -490,11 +552,12 @@ def mt_rows(shared: Path, sets, rng: random.Random, cap: int | None, corrupt_ref
                             op, bad = "broken", op_broken(text, rng)
                         rows.extend(bad_rows(text, bad, f"{tag}/ref+{op}", group, soft=True))
                     else:
-                        rows.append({"text": text, "label": 0, "source": f"{tag}/ref", "group": group})
+                        rows.append(clean_row(text, rng, f"{tag}/ref", group) if corrupt_refs is not None
+                                    else {"text": text, "label": 0, "source": f"{tag}/ref", "group": group})
                 elif r["year"] == 2017:
                     if r["system"] in LOW_WMT17:
                         pos.append(r)
-                elif r["score"] is not None and r["score"] < DA_THRESHOLD:
+                elif r["score"] is not None and r["score"] < da_threshold:
                     pos.append(r)
             if cap is not None and len(pos) > cap:
                 pos = rng.sample(pos, cap)
@@ -511,6 +574,9 @@ def main(argv=None) -> int:
     ap.add_argument("--thesaurus", default=str(THESAURUS), help="MyThes .dat file (mythes-en-us)")
     ap.add_argument("--out", help="output JSONL (default build/dataset-<split>[-<only>].jsonl)")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--da-threshold", type=float, default=DA_THRESHOLD,
+                    help="WMT21/22 system documents with doc DA below this are label 1; the others are "
+                    "not used (default 50; the 'poor' evaluation rule uses 30, see data/README.md)")
     ap.add_argument("--limit", type=int, default=0, help="keep at most N rows (seeded sample; for quick tests)")
     args = ap.parse_args(argv)
     shared = shared_dir(args.shared)
@@ -519,7 +585,8 @@ def main(argv=None) -> int:
     if args.only in ("all", "synthetic"):
         bbc = load_bbc(shared, args.split, part="model" if args.split == "train" else None)
         rows += synthetic_rows(bbc, rng, shared, Path(args.thesaurus), f"bbc-{args.split}",
-                               prefer_detectable=args.split == "train")
+                               prefer_detectable=args.split == "train",
+                               variants=VARIANTS_TRAIN if args.split == "train" else 0)
     if args.only in ("all", "mt"):
         if args.split == "train":
             bbc_titles = [r["title"].strip() for r in load_bbc(shared, "train", part="model")]
@@ -527,10 +594,14 @@ def main(argv=None) -> int:
                   "other_titles": bbc_titles, "prefer_detectable": True}
             rows += mt_rows(shared, MT_TRAIN, rng, MAX_SYS_PER_DOC_TRAIN, corrupt_refs=kw)
         else:
-            rows += mt_rows(shared, MT_HELDOUT, rng, None)
+            rows += mt_rows(shared, MT_HELDOUT, rng, None, da_threshold=args.da_threshold)
+    if args.split == "train" and args.only == "all":
+        balance_weights(rows)
     if args.limit and len(rows) > args.limit:
         rows = rng.sample(rows, args.limit)
     suffix = "" if args.only == "all" else f"-{args.only}"
+    if args.da_threshold != DA_THRESHOLD:
+        suffix += f"-da{args.da_threshold:g}"
     out = Path(args.out or REPO / "build" / f"dataset-{args.split}{suffix}.jsonl")
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8") as fh:

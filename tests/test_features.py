@@ -41,12 +41,43 @@ def test_evidence_matrix_densities_and_grammar_filter():
     assert X[0, col["stat:dup_para_char_frac"]] == 0.25
     assert X[1, col["fam:repetition_per1kw"]] == pytest.approx(10.0)  # words floored at 100
     # the grammar finding and LanguageTool rate are invisible to the no-grammar variant
-    assert X[0].sum() == pytest.approx(4.0 + 2.0 + 2.0 + 2.0 + 2.0 + 1.0 + 1.0 + 0.25)  # + count:families
-    assert X[0, col["count:families"]] == 1.0
+    assert X[0].sum() == pytest.approx(4.0 + 2.0 + 2.0 + 2.0 + 2.0 + 1.0 + 1.0 + 0.25)  # + count:text_families
+    assert X[0, col["count:text_families"]] == 1.0
     gnames = features.feature_names(grammar=True)
     Xg = features.evidence_matrix([ev], gnames)
     assert Xg[0, gnames.index("lt:GRAMMAR")] == 3.0
     assert Xg[0, gnames.index("fam:grammar_per1kw")] == pytest.approx(2.0)
+
+
+def _span(family, code, start, end):
+    return Finding(family=family, code=code, start=start, end=end, message="x")
+
+
+def test_duplicate_blocks_enter_as_a_character_fraction_only():
+    names = features.feature_names(grammar=False)
+    assert "frac:duplicate-block" in names and "frac:boilerplate" in names
+    assert not any(n.startswith(("code:DUP", "fam:duplicate-block", "any:duplicate-block", "any:boilerplate"))
+                   for n in names)
+    stats = {"words": 1000.0, "chars": 6000.0}
+    caption = Evidence(findings=[_span("duplicate-block", "DUP001", 100, 160)], stats=stats)
+    pasted = Evidence(findings=[_span("duplicate-block", "DUP002", 3000, 6000)], stats=stats)
+    overlap = Evidence(findings=[_span("boilerplate", "BOI001", 0, 100), _span("boilerplate", "BOI002", 50, 200)],
+                       stats=stats)
+    X = features.evidence_matrix([caption, pasted, overlap], names)
+    j = names.index("frac:duplicate-block")
+    assert X[0, j] == pytest.approx(0.01) and X[1, j] == pytest.approx(0.5)
+    assert X[2, names.index("frac:boilerplate")] == pytest.approx(200 / 6000)  # union of spans
+    assert X[0, names.index("count:text_families")] == 0.0  # page families do not count
+    # the old names are still computed, so models trained with them keep working
+    old = ["fam:duplicate-block_per1kw", "any:duplicate-block", "count:families", "code:DUP002_per1kw"]
+    np.testing.assert_allclose(features.evidence_matrix([pasted], old), [[1.0, 1.0, 1.0, 1.0]])
+
+
+def test_monotonic_constraints_cover_finding_features_only():
+    names = features.feature_names(grammar=True)
+    cst = dict(zip(names, features.monotonic_constraints(names), strict=True))
+    assert cst["frac:duplicate-block"] == 1 and cst["fam:name_per1kw"] == 1 and cst["lt:GRAMMAR"] == 1
+    assert cst["stat:flesch_reading_ease"] == 0 and cst["stat:flu_unseen_bigram_share"] == 0
 
 
 def test_transformers_are_sklearn_estimators():
