@@ -654,8 +654,8 @@ def test_names_judged_across_the_whole_feed_in_chunks_and_across_runs(tmp_path):
     d = tmp_path / "stories"
     d.mkdir()
     for i, day in enumerate(("Monday", "Tuesday", "Wednesday")):
-        (d / f"majority-{i}.txt").write_text(NAME_STORY.format(n="Mara Lindqvist", day=day))
-    (d / "minority-0.txt").write_text(NAME_STORY.format(n="Mara Lindquist", day="Thursday"))
+        (d / f"majority-{i}.txt").write_text(NAME_STORY.format(n="Laura Lindqvist", day=day))
+    (d / "minority-0.txt").write_text(NAME_STORY.format(n="Laura Lindquist", day="Thursday"))
     state = str(tmp_path / "s.db")
 
     def name_findings(row):
@@ -663,15 +663,15 @@ def test_names_judged_across_the_whole_feed_in_chunks_and_across_runs(tmp_path):
 
     res = triage(str(d), "--state", state, "-f", "json", "--batch-size", "1")
     rows = {r["key"]: r for r in rows_of(res)}
-    assert ("NAM003", "Mara Lindqvist") in name_findings(rows["minority-0.txt"])
+    assert ("NAM003", "Laura Lindqvist") in name_findings(rows["minority-0.txt"])
     assert all(not name_findings(rows[f"majority-{i}.txt"]) for i in range(3))
 
-    (d / "minority-1.txt").write_text(NAME_STORY.format(n="Mara Lindquist", day="Friday"))
+    (d / "minority-1.txt").write_text(NAME_STORY.format(n="Laura Lindquist", day="Friday"))
     res = triage(str(d), "--state", state, "-f", "json")
     rows = {r["key"]: r for r in rows_of(res)}
     assert rows["minority-1.txt"]["status"] == "scored"
     assert sum(r["status"] == "cached" for r in rows.values()) == 4
-    assert ("NAM003", "Mara Lindqvist") in name_findings(rows["minority-1.txt"])
+    assert ("NAM003", "Laura Lindqvist") in name_findings(rows["minority-1.txt"])
 
 
 def test_a_detector_crash_on_one_item_is_reported_not_fatal(site, tmp_path, monkeypatch):
