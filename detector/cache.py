@@ -18,5 +18,8 @@ def cache_dir(*parts: str) -> Path:
 
         root = Path(user_cache_dir("detector", appauthor=False))
     path = root.joinpath(*parts)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # read-only location: callers treat a failed cache write as a cache miss
     return path

@@ -538,13 +538,9 @@ def build(names_dir: Path | None, curated: Path | None) -> Gazetteer:
 
 
 def cache_dir() -> Path:
-    try:
-        from platformdirs import user_cache_dir
+    from .cache import cache_dir as detector_cache_dir
 
-        base = Path(user_cache_dir("detector"))
-    except ImportError:  # pragma: no cover
-        base = Path.home() / ".cache" / "detector"
-    return base / "names"
+    return detector_cache_dir("names")
 
 
 def _cache_key(paths: list[Path]) -> str:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -47,6 +46,8 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from .io import file_sha256 as _sha256
 
 LT_VERSION = "6.8"
 MAVEN_GROUP = "org.languagetool"
@@ -67,9 +68,9 @@ class ProvisionError(RuntimeError):
 
 # -- locations -------------------------------------------------------------------------------
 def cache_root() -> Path:
-    from platformdirs import user_cache_dir
+    from .cache import cache_dir
 
-    return Path(os.environ.get("DETECTOR_CACHE_DIR") or user_cache_dir("detector"))
+    return cache_dir()
 
 
 def lt_home() -> Path:
@@ -115,12 +116,6 @@ def java_version() -> tuple[int, str] | None:
 
 
 # -- provisioning ----------------------------------------------------------------------------
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _m2_candidates() -> list[Path]:

@@ -684,13 +684,9 @@ def _versions() -> dict:
 
 
 def _sha256(path: str) -> str:
-    import hashlib
+    from .io import file_sha256
 
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return file_sha256(path)
 
 
 def train(

@@ -137,12 +137,12 @@ def scoring_config(
 ) -> str:
     """A string that changes whenever a stored score would no longer be comparable."""
     from .. import api
+    from ..io import file_sha256
 
     parts = [f"detector {__version__}", f"grammar {grammar}"]
     if model:
         try:
-            with open(model, "rb") as f:
-                parts.append(f"model {model} sha256:{hashlib.sha256(f.read()).hexdigest()[:16]}")
+            parts.append(f"model {model} sha256:{file_sha256(model)[:16]}")
         except OSError:
             parts.append(f"model {model}")
     else:
@@ -157,14 +157,13 @@ def scoring_config(
             p = model_mod.default_model_path(grammar != "off")
             for f in (p.with_suffix(".npz"), p):
                 if f.exists():
-                    parts.append(f"sha256:{hashlib.sha256(f.read_bytes()).hexdigest()[:16]}")
+                    parts.append(f"sha256:{file_sha256(f)[:16]}")
                     break
         except Exception:  # no model module / resources: the rule scorer's name says it all
             pass
     for n in names or []:
         try:
-            with open(n, "rb") as f:
-                parts.append(f"names sha256:{hashlib.sha256(f.read()).hexdigest()[:16]}")
+            parts.append(f"names sha256:{file_sha256(n)[:16]}")
         except OSError:
             parts.append(f"names {n}")
     return "; ".join(parts)
