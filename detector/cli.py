@@ -108,6 +108,24 @@ def _load(files: list[str], max_bytes: int, quiet: bool):
     return articles, errors
 
 
+def apply_names(names: list[str] | None) -> None:
+    """Use the --names gazetteer files; a missing or unreadable file there or in
+    $DETECTOR_NAMES is a usage error (exit 2), never silently ignored."""
+    if not names and not os.environ.get("DETECTOR_NAMES"):
+        return
+    from . import gazetteer
+
+    for label, paths in (("$DETECTOR_NAMES", gazetteer._env_paths()), ("--names", names or [])):
+        try:
+            for p in paths:
+                gazetteer.check_user_file(p)
+        except (OSError, ValueError) as e:
+            _err(f"error: {label}: {e}")
+            raise typer.Exit(EXIT_USAGE) from None
+    if names:
+        gazetteer.set_user_gazetteer(names)
+
+
 def _grammar_mode(grammar: bool, require: bool) -> str:
     if require:
         return "require"
@@ -131,21 +149,7 @@ def _run(
     if not files:
         _err("error: no input given (pass files, directories, globs or '-')")
         raise typer.Exit(EXIT_USAGE)
-    if names or os.environ.get("DETECTOR_NAMES"):
-        from . import gazetteer
-
-        try:
-            for p in gazetteer._env_paths():
-                gazetteer.check_user_file(p)
-        except (OSError, ValueError) as e:
-            _err(f"error: $DETECTOR_NAMES: {e}")
-            raise typer.Exit(EXIT_USAGE) from None
-        try:
-            if names:
-                gazetteer.set_user_gazetteer(names)
-        except (OSError, ValueError) as e:
-            _err(f"error: --names: {e}")
-            raise typer.Exit(EXIT_USAGE) from None
+    apply_names(names)
     scorer = None
     if model is not None:  # a user model: refuse a bad file before any work is done
         from .model import ModelError, load_scorer

@@ -150,14 +150,7 @@ def register(app: typer.Typer) -> None:
         from .triage.report_html import render_html
 
         since_dt = parse_since(since) if since else None
-        if names:
-            from .families import names as names_family
-
-            try:
-                names_family.set_user_gazetteer(names)
-            except (OSError, ValueError) as e:
-                c._err(f"error: --names: {e}")
-                raise typer.Exit(c.EXIT_USAGE) from None
+        c.apply_names(names)
         if model is not None:  # refuse a bad model file before fetching anything
             from .model import ModelError, load_scorer
 
