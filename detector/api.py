@@ -131,10 +131,11 @@ def analyse(
 
     evidence = []
     for i, doc in enumerate(docs):
-        found: list[Finding] = []
+        # batch findings first: where one re-issues a per-article finding with batch evidence
+        # (same code and span), de-duplication keeps the batch version
+        found: list[Finding] = list(batch_names[i])
         for mod in per_doc:
             found.extend(mod.detect(doc))
-        found.extend(batch_names[i])
         stats = document_stats(doc)
         for mod in stat_mods:
             stats.update(mod.stats(doc))

@@ -260,13 +260,19 @@ def test_batch_does_not_flag_known_spelling_or_repeat_nam001():
         "Antony Blinken met the emir.",
         "Antony Blinken left on Friday.",
     ]
+    from detector.api import _dedupe
+
     docs, per_doc, batch = _batch_findings(texts)
     for d, p, b in zip(docs, per_doc, batch, strict=True):
-        both = p + b
+        # the batch may re-issue a NAM001 with batch evidence (same code and span); merged the
+        # way detector.api merges them, every span has exactly one finding
+        both = _dedupe(b + p)
         assert len({(f.start, f.end) for f in both}) == len(both), "duplicate finding for one span"
+        assert all(bf.code == "NAM001" and "in this batch" in bf.message for bf in b)
         if "Anthony" in d.text:
             assert [f.code for f in both] == ["NAM001"]
             assert both[0].suggestion == "Antony Blinken"
+            assert "4 other articles in this batch spell it 'Antony Blinken'" in both[0].message
         else:
             assert both == []
 
@@ -452,8 +458,12 @@ def test_seeds(mode):
     batch = names.detect_batch(docs)
     for d, b in zip(docs, batch, strict=True):
         per = names.detect(d)
-        assert not any(bf.start < pf.end and pf.start < bf.end for bf in b for pf in per)
+        for bf in b:  # only re-issues of a per-article NAM001, with the batch's evidence added
+            (pf,) = [pf for pf in per if bf.start < pf.end and pf.start < bf.end]
+            assert (bf.code, bf.start, bf.end, bf.suggestion) == (pf.code, pf.start, pf.end, pf.suggestion)
+            assert bf.message.startswith(pf.message) and "in this batch" in bf.message
     assert batch[0] == []
+    assert any("Antony Blinken" in (f.suggestion or "") for f in batch[1])
 
 
 @pytest.mark.shared
@@ -496,3 +506,20 @@ def test_speed_warm():
         names.detect(t)
     per_doc = (time.perf_counter() - t0) / len(texts)
     assert per_doc < 0.005  # generous bound (about 0.3 ms measured); catches pathological slowdowns
+
+
+def test_near_miss_cites_the_spelling_the_rest_of_the_batch_uses():
+    from detector import api
+
+    wrong = "Talks resumed on Monday, US Secretary of State Anthony Blinken told reporters in Cairo."
+    right = "Secretary of State Antony Blinken arrived in Doha on Sunday for talks with mediators."
+    other = "The harbour authority said ferries would run on a reduced timetable this week."
+    _, ev = api.analyse([wrong, right, other, right.replace("Sunday", "Monday")], grammar="off")
+    hits = [f for f in ev[0].findings if f.family == "name"]
+    assert len(hits) == 1, hits  # the batch-confirmed finding replaces the per-article one
+    (f,) = hits
+    assert wrong[f.start : f.end] == "Anthony Blinken" and f.suggestion == "Antony Blinken"
+    assert "2 other articles in this batch spell it 'Antony Blinken'" in f.message
+    _, alone = api.analyse([wrong, other], grammar="off")
+    (g,) = [f for f in alone[0].findings if f.family == "name"]
+    assert g.code == "NAM001" and "in this batch" not in g.message

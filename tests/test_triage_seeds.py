@@ -92,6 +92,8 @@ def test_anthony_blinken_flagged_with_the_batch_spelling(result, seed):
     ]
     assert hits, f"no name finding on 'Anthony Blinken' in {seed}: {[f.code for f in row.findings]}"
     assert any(f.suggestion and "Antony Blinken" in f.suggestion for f in hits)
+    # the spelling is also learned from the rest of the batch (001 uses "Antony Blinken")
+    assert any("other article in this batch spells it 'Antony Blinken'" in f.message for f in hits)
 
 
 def test_new_item_scored_alone_still_judged_against_the_known_items(tmp_path):

@@ -25,6 +25,7 @@ it is loaded on the first capitalised two-word sequence.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -699,12 +700,30 @@ def detect(text: str | Document) -> list[Finding]:
     return list(analyse(text).findings)
 
 
+def _confirm_from_batch(docs: list[Document], analyses: list, out: list[list[Finding]]) -> None:
+    """NAM001 findings whose right spelling other articles of the batch use are re-issued with
+    that evidence in the message. Same code and span, so :func:`detector.api._dedupe` keeps this
+    one in place of the per-article finding and nothing is counted twice."""
+    for i, a in enumerate(analyses):
+        for f in a.findings:
+            if f.code != "NAM001" or not f.suggestion:
+                continue
+            others = sum(1 for j, d in enumerate(docs) if j != i and f.suggestion in d.text)
+            if others:
+                who = "1 other article in this batch spells" if others == 1 else (
+                    f"{others} other articles in this batch spell"
+                )
+                out[i].append(dataclasses.replace(f, message=f"{f.message}; {who} it '{f.suggestion}'"))
+
+
 def detect_batch(docs: list[Document]) -> list[list[Finding]]:
-    """NAM003: spellings of a name used in a minority of the batch's articles."""
+    """NAM003: spellings of a name used in a minority of the batch's articles; and NAM001
+    findings confirmed by the spelling other articles of the batch use."""
     analyses = [analyse(d) for d in docs]
     out: list[list[Finding]] = [[] for _ in docs]
     if len(docs) < 2:
         return out
+    _confirm_from_batch(docs, analyses, out)
     forms: dict[str, dict[int, list[Mention]]] = {}
     for i, a in enumerate(analyses):
         for m in a.mentions:
