@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -373,13 +372,11 @@ def _fake_shared(root: Path) -> Path:
 def test_build_and_cache(tmp_path, monkeypatch):
     names_dir = _fake_shared(tmp_path / "shared")
     monkeypatch.setattr(gz, "cache_dir", lambda: tmp_path / "cache")
-    t0 = time.perf_counter()
     g = gz.load_base(names_dir, gz.curated_path())
     assert g.shared
     cached = list((tmp_path / "cache").glob("gazetteer-*.pickle"))
     assert len(cached) == 1
     g2 = gz.load_base(names_dir, gz.curated_path())
-    assert time.perf_counter() - t0 < 30
     for key in (
         "ingrid oppenfeldt",
         "ingrida openfelde",
@@ -487,25 +484,6 @@ def test_bbc_false_name_rate():
     assert n / words * 1000 <= 0.5
 
 
-@pytest.mark.shared
-def test_speed_warm():
-    if not BBC.is_file():
-        pytest.skip(f"{BBC} not available")
-    texts = []
-    with open(BBC, encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            if r["split"] == "train":
-                texts.append("\n\n".join(r["paragraphs"]))
-            if len(texts) >= 200:
-                break
-    for t in texts:
-        names.detect(t)
-    t0 = time.perf_counter()
-    for t in texts:
-        names.detect(t)
-    per_doc = (time.perf_counter() - t0) / len(texts)
-    assert per_doc < 0.005  # generous bound (about 0.3 ms measured); catches pathological slowdowns
 
 
 def test_near_miss_cites_the_spelling_the_rest_of_the_batch_uses():
