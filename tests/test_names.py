@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from shared_data import bbc_texts
 
 from detector import gazetteer as gz
 from detector.families import names
@@ -18,7 +19,6 @@ from detector.text import Document
 
 SHARED = Path(__file__).parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
-BBC = SHARED / "data" / "clean" / "bbc_news.jsonl"
 
 
 @pytest.fixture(autouse=True)
@@ -466,20 +466,15 @@ def test_seeds(mode):
 @pytest.mark.shared
 @pytest.mark.slow
 def test_bbc_false_name_rate():
-    if not BBC.is_file():
-        pytest.skip(f"{BBC} not available")
+    texts = bbc_texts("test", title=False)
     if gz.shared_names_dir() is None:
         pytest.skip("shared name lists not available")
     gz.reset()
     words = n = 0
-    with open(BBC, encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            if r["split"] != "test":
-                continue
-            d = Document("\n\n".join(r["paragraphs"]))
-            words += d.word_count
-            n += len(names.detect(d))
+    for text in texts:
+        d = Document(text)
+        words += d.word_count
+        n += len(names.detect(d))
     assert words > 100_000
     assert n / words * 1000 <= 0.5
 

@@ -4,6 +4,7 @@ misspelled "Anthony Blinken" in 003 and 004 is flagged with "Antony Blinken"."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
@@ -45,13 +46,12 @@ def seed_feed(tmp_path: Path) -> Path:
     return feed
 
 
-@pytest.fixture(scope="module")
-def result(tmp_path_factory):
+@contextmanager
+def count_score_calls():
+    """Record (items scored, context texts) for every detector.api.score call made inside."""
     from detector import api
-    from detector.triage import State, triage
 
-    tmp = tmp_path_factory.mktemp("seeds")
-    calls = []
+    calls: list[tuple[int, int]] = []
     real = api.score
 
     def spy(items, **kw):
@@ -61,10 +61,18 @@ def result(tmp_path_factory):
 
     api.score = spy
     try:
-        with State(tmp / "state.sqlite3") as st:
-            res = triage(str(seed_feed(tmp)), state=st, grammar="off")
+        yield calls
     finally:
         api.score = real
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    from detector.triage import State, triage
+
+    tmp = tmp_path_factory.mktemp("seeds")
+    with count_score_calls() as calls, State(tmp / "state.sqlite3") as st:
+        res = triage(str(seed_feed(tmp)), state=st, grammar="off")
     return res, calls
 
 
@@ -99,7 +107,6 @@ def test_anthony_blinken_flagged_with_the_batch_spelling(result, seed):
 def test_new_item_scored_alone_still_judged_against_the_known_items(tmp_path):
     """004 arrives after the others were scored: only 004 is scored, with the four known texts
     passed as name context, and its "Anthony Blinken" is still flagged."""
-    from detector import api
     from detector.triage import State, triage
 
     feed = seed_feed(tmp_path)
@@ -107,22 +114,10 @@ def test_new_item_scored_alone_still_judged_against_the_known_items(tmp_path):
     start = full.index("<item>", full.index('<guid isPermaLink="false">004') - 200)
     end = full.index("</item>", start) + len("</item>")
     feed.write_text(full[:start] + full[end:], encoding="utf-8")
-    calls = []
-    real = api.score
-
-    def spy(items, **kw):
-        items = list(items)
-        calls.append((len(items), len(list(kw.get("context", ())))))
-        return real(items, **kw)
-
-    api.score = spy
-    try:
-        with State(tmp_path / "state.sqlite3") as st:
-            first = triage(str(feed), state=st, grammar="off")
-            feed.write_text(full, encoding="utf-8")
-            second = triage(str(feed), state=st, grammar="off")
-    finally:
-        api.score = real
+    with count_score_calls() as calls, State(tmp_path / "state.sqlite3") as st:
+        first = triage(str(feed), state=st, grammar="off")
+        feed.write_text(full, encoding="utf-8")
+        second = triage(str(feed), state=st, grammar="off")
     assert len(first.rows) == 4 and calls[0] == (4, 0)
     assert calls[1:] == [(1, 4)]
     assert sorted(r.status for r in second.rows) == ["cached"] * 4 + ["scored"]
