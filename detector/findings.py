@@ -48,6 +48,8 @@ CODES: dict[str, tuple[str, str]] = {
     "BOI005": ("boilerplate", "teaser block of other stories ('More from ...')"),
     "BOI006": ("boilerplate", "navigation or media furniture ('Skip to main content', 'Thumbnail', photo credits)"),
     "FLU001": ("fluency", "tortured phrase (spinner synonym for a fixed term)"),
+    "FLU002": ("fluency", "sentence reads like machine translation (MT sentence model)"),
+    "FLU003": ("fluency", "unusual word sequence (language model)"),
 }
 
 

@@ -21,7 +21,9 @@ Recipe (details and counts in data/README.md):
   split quotes, truncation), ``boilerplate`` (page furniture inserted), ``spin`` (thesaurus
   synonym spinning), ``tortured`` (tortured-phrase lexicon reverse-applied + light spinning),
   ``mixed`` (light spinning + 2-3 of names/broken/boilerplate/repeat at once).
-  Plus real MT vs human English from the training WMT sets (see MT_TRAIN).
+  Plus real MT vs human English from the training WMT sets (see MT_TRAIN), 'model' half of their
+  source documents only (:func:`half`; the 'ref' half trains the MT sentence model shipped in
+  ``detector/resources/mt_sentences.npz``, ``scripts/build_fluency_model.py``).
 - ``--split test``: the same operators on BBC ``split == "test"`` articles, plus the held-out
   WMT sets (MT_HELDOUT), which are never used for training.
 
@@ -68,7 +70,7 @@ MIN_WORDS = 50
 # Training split: an article pasted twice keeps its text intact, so it is a soft label: two rows
 # of the same text, label 1 with weight PASTED_TWICE_P and label 0 with weight 1 - PASTED_TWICE_P.
 PASTED_TWICE_P = 0.6
-MAX_SYS_PER_DOC_TRAIN = 2
+MAX_SYS_PER_DOC_TRAIN = 3
 # Training split: corrupted variants per BBC article (each with a different operator, same group
 # as its clean row), and the share of clean rows (train and test) that carry light page furniture.
 VARIANTS_TRAIN = 2
@@ -82,10 +84,20 @@ def shared_dir(arg: str | None) -> Path:
     sys.exit("error: shared data not found: pass --shared DIR or set $DETECTOR_SHARED_DATA")
 
 
+def half(key: str) -> str:
+    """Which half of a training corpus a source document belongs to: 'ref' (feeds the fluency
+    resources: reference n-grams, MT sentence model) or 'model' (classifier training).
+    Deterministic, by group key, so no document's variants straddle the two."""
+    return "ref" if int(hashlib.sha1(("ref:" + key).encode()).hexdigest()[:8], 16) % 2 == 0 else "model"
+
+
 def bbc_part(dup_group: str) -> str:
-    """Which half of the BBC train split an article belongs to: 'ref' (fluency reference n-grams)
-    or 'model' (classifier training). Deterministic, by duplicate group."""
-    return "ref" if int(hashlib.sha1(("ref:" + dup_group).encode()).hexdigest()[:8], 16) % 2 == 0 else "model"
+    """Half of the BBC train split (by duplicate group), see :func:`half`."""
+    return half(dup_group)
+
+
+def mt_group(r: dict) -> str:
+    return "mt:" + ":".join(str(x) for x in (r["corpus"], r["lp"], r["doc_id"]))
 
 
 def bbc_text(row: dict) -> str:
@@ -519,7 +531,7 @@ def mt_layout(text: str, group: str) -> str:
 
 
 def mt_rows(shared: Path, sets, rng: random.Random, cap: int | None, corrupt_refs: dict | None = None,
-            da_threshold: float = DA_THRESHOLD):
+            da_threshold: float = DA_THRESHOLD, part: str | None = None):
     """MT rows. ``corrupt_refs`` (training only): operator kwargs; then a third of the reference
     documents get one synthetic corruption (label 1) instead of staying clean, so the synthetic
     artifacts are not tied to the BBC domain."""
@@ -539,6 +551,8 @@ def mt_rows(shared: Path, sets, rng: random.Random, cap: int | None, corrupt_ref
                 by_doc.setdefault((r["corpus"], r["lp"], r["doc_id"]), []).append(r)
         for key, recs in by_doc.items():
             group = "mt:" + ":".join(str(x) for x in key)
+            if part is not None and half(group) != part:
+                continue
             tag = f"{recs[0]['corpus'].split('-')[0]}-{key[1]}"
             pos = []
             for r in recs:
@@ -592,7 +606,7 @@ def main(argv=None) -> int:
             bbc_titles = [r["title"].strip() for r in load_bbc(shared, "train", part="model")]
             kw = {"thesaurus": Thesaurus(Path(args.thesaurus)), "lexicon": load_lexicon(shared),
                   "other_titles": bbc_titles, "prefer_detectable": True}
-            rows += mt_rows(shared, MT_TRAIN, rng, MAX_SYS_PER_DOC_TRAIN, corrupt_refs=kw)
+            rows += mt_rows(shared, MT_TRAIN, rng, MAX_SYS_PER_DOC_TRAIN, corrupt_refs=kw, part="model")
         else:
             rows += mt_rows(shared, MT_HELDOUT, rng, None, da_threshold=args.da_threshold)
     if args.split == "train" and args.only == "all":

@@ -16,6 +16,16 @@ import pytest
 SHARED = Path(os.environ.get("DETECTOR_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
 SEEDS = SHARED / "seeds"
 BBC = SHARED / "data" / "clean" / "bbc_news.jsonl"
+MT = SHARED / "data" / "mt"
+
+
+def mt_records(filename: str) -> list[dict]:
+    """Records of one WMT file of ../shared/data/mt (skips when it is absent)."""
+    path = MT / filename
+    if not path.is_file():
+        pytest.skip(f"WMT data not found at {path}")
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
 
 
 def seed_text(prefix: str) -> str:

@@ -1,0 +1,220 @@
+"""Statistical models behind the fluency family: a general-English n-gram language model and a
+sentence-level machine-translation classifier. Pure functions of a string/:class:`Document`;
+:mod:`detector.families.fluency` turns their outputs into findings and statistics.
+
+Language model (``lm_*``)
+-------------------------
+The generic US-English trigram model shipped with the ``pocketsphinx`` wheel
+(``pocketsphinx/model/en-us/en-us.lm.bin``, Alpha Cephei/CMU, BSD-style licence): the only
+general-English n-gram model installable from PyPI. It is read through pocketsphinx's own
+``NGramModel`` (C, about 30 ms to open, sub-microsecond look-ups). Words are lower-cased;
+numbers, punctuation other than commas and out-of-vocabulary words reset the history. For each
+in-vocabulary word with a history we take ``log P(w | h)`` and the association
+``log P(w | h) - log P(w)`` (how much more or less likely the word is in this context than on
+its own). A synonym spinner's substitutions ("raising *fire* prices", "in *tardy* December")
+are words that are ordinary on their own and very unlikely where they stand.
+
+MT sentence model (``mt_*``)
+----------------------------
+A linear classifier over hashed features of one sentence: lower-cased word unigrams and
+bigrams, cased forms of non-lower-case tokens, and character 3-5-grams within words (CRC32
+into ``2**20`` buckets, L2-normalised counts). It was trained by
+``scripts/build_fluency_model.py`` on WMT into-English segments — human reference translations
+(0) against MT system output (1) of the *same* source documents, so topic is balanced and the
+model learns translation style, not subject matter. Only the ``ref`` half of the training
+corpora's source documents is used (the classifier's WMT rows come from the other half, see
+``data/README.md``); the held-out corpora (WMT22 ja-en, WMT21 is-en) are never used. The weights
+(float16, ~2 MB) are derived from research-use WMT data: see the README's limits.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+from ..text import Document, as_document
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+MT_MODEL_FILE = RESOURCES / "mt_sentences.npz"
+
+# --------------------------------------------------------------------------------------------
+# n-gram language model (pocketsphinx)
+# --------------------------------------------------------------------------------------------
+_LN_BASE = math.log(1.0001)  # pocketsphinx log-math base
+_LOG_ZERO = -536870912
+_LM_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d\S*|[^\w\s]")
+
+
+@lru_cache(maxsize=1)
+def _lm():
+    """The pocketsphinx NGramModel, or None when pocketsphinx is not installed."""
+    try:
+        import os
+
+        import pocketsphinx
+    except ImportError:  # pragma: no cover - a pinned dependency
+        return None
+    path = os.path.join(pocketsphinx.get_model_path(), "en-us", "en-us.lm.bin")
+    if not os.path.exists(path):  # pragma: no cover
+        return None
+    return pocketsphinx.NGramModel.readfile(path)
+
+
+def lm_available() -> bool:
+    return _lm() is not None
+
+
+@lru_cache(maxsize=1 << 17)
+def _unigram(word: str) -> float | None:
+    v = _lm().prob([word])
+    return None if v <= _LOG_ZERO else v * _LN_BASE
+
+
+@lru_cache(maxsize=1 << 18)
+def _conditional(word: str, h1: str, h2: str | None) -> float:
+    hist = [word, h1] if h2 is None else [word, h1, h2]
+    return _lm().prob(hist) * _LN_BASE
+
+
+def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
+    """``(start, end, log P(w|h), log P(w|h) - log P(w))`` for every in-vocabulary word that has
+    an in-vocabulary predecessor in the same sentence; ``start`` is the predecessor's start (the
+    span covers the word pair). Natural logs. Empty when the model is unavailable."""
+    doc = as_document(text)
+    cached = doc.__dict__.get("_flu_lm")
+    if cached is not None:
+        return cached
+    out: list[tuple[int, int, float, float]] = []
+    if _lm() is None:
+        doc.__dict__["_flu_lm"] = out
+        return out
+    t = doc.text
+    for s, e in doc.sentences:
+        hist: list[tuple[str, int]] = []  # (word, start), most recent last
+        for m in _LM_TOKEN_RE.finditer(t, s, e):
+            tok = m.group()
+            if tok == ",":
+                continue
+            w = tok.lower().replace("’", "'")
+            if not w[0].isalpha():
+                hist = []
+                continue
+            u = _unigram(w)
+            if u is None:
+                hist = []
+                continue
+            if hist:
+                h1 = hist[-1][0]
+                h2 = hist[-2][0] if len(hist) > 1 else None
+                c = _conditional(w, h1, h2)
+                out.append((hist[-1][1], m.end(), c, c - u))
+            hist = (hist + [(w, m.start())])[-2:]
+    doc.__dict__["_flu_lm"] = out
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# MT sentence classifier
+# --------------------------------------------------------------------------------------------
+MT_BUCKETS = 1 << 20
+_MT_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+
+
+def _h(s: str) -> int:
+    return zlib.crc32(s.encode("utf-8")) & (MT_BUCKETS - 1)
+
+
+@lru_cache(maxsize=1 << 18)
+def _token_buckets(tok: str) -> tuple[int, ...]:
+    low = tok.lower()
+    out = [_h("w1:" + low)]
+    if not tok.islower():
+        out.append(_h("c1:" + tok))
+    w = " " + low + " "
+    n_chars = len(w)
+    for n in (3, 4, 5):
+        for i in range(n_chars - n + 1):
+            out.append(_h(w[i : i + n]))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 18)
+def _bigram_bucket(a: str, b: str) -> int:
+    return _h("w2:" + a + " " + b)
+
+
+def mt_features(sentence: str) -> dict[int, float]:
+    """Hashed, L2-normalised feature counts of one sentence (bucket -> value)."""
+    toks = _MT_TOKEN_RE.findall(sentence)
+    counts: dict[int, int] = {}
+    for tok in toks:
+        for k in _token_buckets(tok):
+            counts[k] = counts.get(k, 0) + 1
+    low = ["<s>"] + [t.lower() for t in toks] + ["</s>"]
+    for a, b in zip(low, low[1:], strict=False):
+        k = _bigram_bucket(a, b)
+        counts[k] = counts.get(k, 0) + 1
+    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+    return {k: v / norm for k, v in counts.items()}
+
+
+@lru_cache(maxsize=1)
+def _mt_model():
+    """(weights float32 array, bias, metadata) or None when the artifact is absent."""
+    import json
+
+    import numpy as np
+
+    if not MT_MODEL_FILE.exists():
+        return None
+    with np.load(MT_MODEL_FILE) as z:
+        w = z["weights"].astype(np.float32)
+        bias = float(z["bias"])
+        meta = json.loads(str(z["meta"]))
+    return w, bias, meta
+
+
+def mt_available() -> bool:
+    return _mt_model() is not None
+
+
+def mt_flag_threshold() -> float:
+    """Sentence probability at or above which a FLU002 finding is emitted (from the artifact)."""
+    model = _mt_model()
+    return float(model[2].get("flag_probability", 0.97)) if model else 1.0
+
+
+MT_MIN_WORDS = 4
+
+
+def mt_sentence_logits(text: str | Document) -> list[tuple[int, int, float]]:
+    """``(start, end, logit)`` for every sentence of at least ``MT_MIN_WORDS`` words; a positive
+    logit means the sentence looks more like MT output than like a human translation."""
+    doc = as_document(text)
+    cached = doc.__dict__.get("_flu_mt")
+    if cached is not None:
+        return cached
+    out: list[tuple[int, int, float]] = []
+    model = _mt_model()
+    if model is not None:
+        import numpy as np
+
+        w, bias, _ = model
+        t = doc.text
+        for s, e in doc.sentences:
+            sent = t[s:e]
+            if len(sent.split()) < MT_MIN_WORDS:
+                continue
+            feats = mt_features(sent)
+            idx = np.fromiter(feats.keys(), dtype=np.int64, count=len(feats))
+            val = np.fromiter(feats.values(), dtype=np.float32, count=len(feats))
+            out.append((s, e, float(w[idx] @ val) + bias))
+    doc.__dict__["_flu_mt"] = out
+    return out
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x > -60 else 0.0

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Train the MT sentence model of the fluency family -> detector/resources/mt_sentences.npz.
+
+    .venv/bin/python scripts/build_fluency_model.py [--shared DIR] [--seed 13]
+
+Data (read from ../shared/data/mt, never copied into the repository):
+
+- the training WMT corpora of ``build_dataset.MT_TRAIN``, **'ref' half** of their source
+  documents only (``build_dataset.half``); the 'model' half supplies the classifier's WMT rows,
+  so the classifier never sees documents the sentence model was fitted on. Every segment of a
+  human reference -> 0, every segment of every MT system's output -> 1 (all systems, good and
+  bad: the model learns what MT output looks like, not what a low DA score looks like);
+- WMT15/16 DAseg segments (MT output -> 1, its human reference -> 0); no classifier row uses them;
+- the held-out corpora (WMT22 ja-en, WMT21 is-en) are never read.
+
+Model: ``SGDClassifier(loss="log_loss", alpha=1e-5)`` over ``fluency_lm.mt_features`` (hashed
+word and character n-grams), classes balanced by sample weight, seeded. Stored as float16
+weights plus bias and metadata (counts, flag threshold). The FLU002 flag threshold is the
+sentence probability exceeded by 1% of the sentences of the BBC train 'ref' half (clean
+professional copy, also never a classifier row), floored at 0.9.
+
+Alpha, the feature set and "all systems" were chosen on the 'model' half of the training corpora
+(document AUC, DA<50 rule), never on the held-out corpora.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+
+import build_dataset  # noqa: E402
+
+from detector.families import fluency_lm  # noqa: E402
+from detector.text import Document  # noqa: E402
+
+MIN_WORDS = 3
+
+
+def training_segments(shared: Path):
+    X, y = [], []
+    counts = {}
+    for fname, lp in build_dataset.MT_TRAIN:
+        with open(shared / "mt" / fname, encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                if lp is not None and r["lp"] != lp:
+                    continue
+                if build_dataset.half(build_dataset.mt_group(r)) != "ref":
+                    continue
+                lab = int(r["kind"] == "system")
+                key = f"{r['corpus'].split('-')[0]}-{r['lp']}"
+                for seg in r["text"].split("\n"):
+                    if len(seg.split()) >= MIN_WORDS:
+                        X.append(seg)
+                        y.append(lab)
+                        counts[(key, lab)] = counts.get((key, lab), 0) + 1
+    with open(shared / "mt" / "wmt15_16_daseg_segments.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            for seg, lab in ((r["text"], 1), (r["reference"], 0)):
+                if seg and len(seg.split()) >= MIN_WORDS:
+                    X.append(seg)
+                    y.append(lab)
+                    counts[("wmt15/16", lab)] = counts.get(("wmt15/16", lab), 0) + 1
+    return X, y, counts
+
+
+def matrix(sentences):
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    indptr, idx, val = [0], [], []
+    for s in sentences:
+        f = fluency_lm.mt_features(s)
+        idx.extend(f.keys())
+        val.extend(f.values())
+        indptr.append(len(idx))
+    return csr_matrix((np.asarray(val, dtype=np.float32), np.asarray(idx, dtype=np.int64),
+                       np.asarray(indptr, dtype=np.int64)), shape=(len(sentences), fluency_lm.MT_BUCKETS))
+
+
+def main(argv=None) -> int:
+    import numpy as np
+    from sklearn.linear_model import SGDClassifier
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--alpha", type=float, default=1e-5)
+    ap.add_argument("--out", default=str(fluency_lm.MT_MODEL_FILE))
+    args = ap.parse_args(argv)
+    shared = build_dataset.shared_dir(args.shared)
+    t = time.time()
+    X, y, counts = training_segments(shared)
+    y = np.asarray(y)
+    M = matrix(X)
+    pos = y.mean()
+    w = np.where(y == 1, 0.5 / pos, 0.5 / (1 - pos))
+    clf = SGDClassifier(loss="log_loss", alpha=args.alpha, max_iter=20, tol=None, random_state=args.seed)
+    clf.fit(M, y, sample_weight=w)
+    weights = clf.coef_[0].astype(np.float16)
+    bias = float(clf.intercept_[0])
+    print(f"trained on {len(X)} segments ({int(y.sum())} MT) in {time.time() - t:.0f}s", flush=True)
+
+    # flag threshold from clean professional copy (BBC train 'ref' half)
+    ref = build_dataset.load_bbc(shared, "train", part="ref")
+    sents = []
+    for r in ref:
+        doc = Document(build_dataset.bbc_text(r))
+        sents += [doc.text[s:e] for s, e in doc.sentences if len((doc.text[s:e]).split()) >= fluency_lm.MT_MIN_WORDS]
+    logits = matrix(sents) @ weights.astype(np.float32) + bias
+    q99 = float(np.quantile(logits, 0.99))
+    flag_p = max(0.9, 1.0 / (1.0 + np.exp(-q99)))
+    meta = {
+        "version": 1,
+        "buckets": fluency_lm.MT_BUCKETS,
+        "alpha": args.alpha,
+        "seed": args.seed,
+        "segments": {f"{k}:{'mt' if lab else 'human'}": n for (k, lab), n in sorted(counts.items())},
+        "flag_probability": round(flag_p, 4),
+        "bbc_ref_sentences": len(sents),
+        "bbc_ref_mean_logit": round(float(logits.mean()), 4),
+        "held_out": ["wmt22 ja-en", "wmt21 is-en"],
+    }
+    out = Path(args.out)
+    tmp = out.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, weights=weights, bias=np.float64(bias), meta=np.array(json.dumps(meta)))
+    tmp.replace(out)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB); FLU002 flag probability {flag_p:.3f}; "
+          f"BBC ref sentences mean logit {logits.mean():.2f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
