@@ -8,8 +8,10 @@
 Steps (seeded; shared data read from --shared / $DETECTOR_SHARED_DATA / ../shared/data):
 
 1. fluency resources: hashed unigrams/bigrams of the 'ref' half of the BBC train split
-   (``resources/bbc_ngrams.npz``) and the hashed tortured-phrase lexicon
-   (``resources/tortured_phrases.npz``). No third-party text is written into the package.
+   (``resources/bbc_ngrams.npz``), the hashed tortured-phrase lexicon
+   (``resources/tortured_phrases.npz``) and the MT sentence model trained on the 'ref' half of the
+   training WMT corpora (``resources/mt_sentences.npz``, ``scripts/build_fluency_model.py``). No
+   third-party text is written into the package.
 2. ``scripts/build_dataset.py --split train`` -> build/dataset-train.jsonl (outside git).
 3. ``detector.model.train`` -> resources/default-nogrammar-v1.skops (+ .card.json), estimator
    chosen by group-aware CV, thresholds from out-of-fold predictions; then the numpy-only
@@ -31,9 +33,10 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 import build_dataset  # noqa: E402
+import build_fluency_model  # noqa: E402
 
 from detector import model as M  # noqa: E402
-from detector.families import fluency  # noqa: E402
+from detector.families import fluency, fluency_lm  # noqa: E402
 
 
 def log(s: str) -> None:
@@ -82,8 +85,10 @@ def main(argv=None) -> int:
         log(f"reference n-grams from {len(ref)} BBC train articles: {n}")
         k = fluency.build_tortured_lexicon(shared / "spinning" / "tortured_phrases_train.jsonl")
         log(f"tortured-phrase lexicon: {k} hashed phrases")
+        build_fluency_model.main(["--shared", str(shared), "--seed", str(args.seed)])
         fluency._reference.cache_clear()
         fluency._lexicon.cache_clear()
+        fluency_lm._mt_model.cache_clear()
     if not args.skip_dataset:
         build_dataset.main(["--split", "train", "--shared", str(shared), "--seed", str(args.seed),
                             "--out", args.dataset])

@@ -7,12 +7,11 @@ import json
 import math
 
 import numpy as np
+from shared_data import mt_records
 
 from detector.families import fluency, fluency_lm
 from detector.findings import CODES
 from detector.text import Document
-
-from shared_data import mt_records
 
 ORIGINAL = (
     "The government is considering raising fuel prices by as much as 30%. Millions of people use "
@@ -87,6 +86,10 @@ def test_mt_logits_per_sentence_and_flu002_consistent():
     logits = fluency_lm.mt_sentence_logits(doc)
     long_sents = [(s, e) for s, e in doc.sentences if len(text[s:e].split()) >= fluency_lm.MT_MIN_WORDS]
     assert [(s, e) for s, e, _ in logits] == long_sents  # "Short one." is too short to judge
+    w, bias, _ = fluency_lm._mt_model()
+    for s, e, x in logits:  # the vectorised document path equals the per-sentence definition
+        f = fluency_lm.mt_features(text[s:e])
+        assert math.isclose(x, sum(float(w[k]) * v for k, v in f.items()) + bias, abs_tol=1e-4)
     flag = fluency_lm.mt_flag_threshold()
     flagged = {(f.start, f.end) for f in fluency.detect(doc) if f.code == "FLU002"}
     assert flagged == {(s, e) for s, e, x in logits if fluency_lm.sigmoid(x) >= flag}

@@ -204,6 +204,21 @@ def test_brk004_multi_paragraph_quote_is_fine():
     assert _only(text, "BRK004") == []
 
 
+def test_brk004_quote_running_across_a_paragraph_break_is_fine():
+    # copy laid out one sentence per paragraph: the quotation closes in the next paragraph
+    text = (
+        'The mayor said: "We will rebuild the market this year.\n\n'
+        'The traders deserve nothing less." Shops nearby were also hit.'
+    )
+    assert _only(text, "BRK004") == []
+    # ...but a paragraph that then opens a new quotation does not excuse the first one
+    text2 = (
+        'The mayor said: "We will rebuild the market this year.\n\n'
+        'Traders said "nothing" had been promised. Shops nearby were also hit.'
+    )
+    assert len(_only(text2, "BRK004")) == 1
+
+
 def test_brk004_run_together_quote_paragraphs_are_fine():
     text = 'He said: "We will rebuild it. "The traders deserve nothing less." Shops were hit.'
     assert _only(text, "BRK004") == []

@@ -190,9 +190,23 @@ def mt_flag_threshold() -> float:
 MT_MIN_WORDS = 4
 
 
+def _sentence_buckets(sentence: str) -> list[int]:
+    """All feature buckets of one sentence, with repetitions (the counts of :func:`mt_features`)."""
+    toks = _MT_TOKEN_RE.findall(sentence)
+    out: list[int] = []
+    for tok in toks:
+        out.extend(_token_buckets(tok))
+    low = ["<s>"] + [t.lower() for t in toks] + ["</s>"]
+    out.extend(_bigram_bucket(a, b) for a, b in zip(low, low[1:], strict=False))
+    return out
+
+
 def mt_sentence_logits(text: str | Document) -> list[tuple[int, int, float]]:
     """``(start, end, logit)`` for every sentence of at least ``MT_MIN_WORDS`` words; a positive
-    logit means the sentence looks more like MT output than like a human translation."""
+    logit means the sentence looks more like MT output than like a human translation.
+
+    Same arithmetic as ``weights[mt_features(s)] + bias`` per sentence, vectorised over the whole
+    document (one ``np.unique`` over (sentence, bucket) keys) because this runs on every article."""
     doc = as_document(text)
     cached = doc.__dict__.get("_flu_mt")
     if cached is not None:
@@ -204,14 +218,24 @@ def mt_sentence_logits(text: str | Document) -> list[tuple[int, int, float]]:
 
         w, bias, _ = model
         t = doc.text
+        spans, keys, lens = [], [], []
         for s, e in doc.sentences:
             sent = t[s:e]
             if len(sent.split()) < MT_MIN_WORDS:
                 continue
-            feats = mt_features(sent)
-            idx = np.fromiter(feats.keys(), dtype=np.int64, count=len(feats))
-            val = np.fromiter(feats.values(), dtype=np.float32, count=len(feats))
-            out.append((s, e, float(w[idx] @ val) + bias))
+            b = _sentence_buckets(sent)
+            spans.append((s, e))
+            keys.extend(b)
+            lens.append(len(b))
+        if spans:
+            sid = np.repeat(np.arange(len(spans), dtype=np.int64), lens)
+            uniq, counts = np.unique(sid * MT_BUCKETS + np.asarray(keys, dtype=np.int64), return_counts=True)
+            usid = uniq // MT_BUCKETS
+            cnt = counts.astype(np.float64)
+            norm = np.sqrt(np.bincount(usid, weights=cnt * cnt, minlength=len(spans)))
+            dot = np.bincount(usid, weights=w[uniq % MT_BUCKETS] * cnt, minlength=len(spans))
+            logits = dot / np.where(norm > 0, norm, 1.0) + bias
+            out = [(s, e, float(x)) for (s, e), x in zip(spans, logits.tolist(), strict=True)]
     doc.__dict__["_flu_mt"] = out
     return out
 

@@ -18,8 +18,9 @@ Everything here is a cheap, tagger-free heuristic over the shared :class:`Docume
   noun-like irregulars ("hit", "cut"), reporting verbs only before a determiner.
 - BRK004: a partial quotation (opened mid-sentence in lower case) that breaks into a new short
   capitalised sentence before closing; or a quotation mark left unbalanced in a paragraph
-  (multi-paragraph quotes, whose next paragraph re-opens with a quote mark, and the same
-  convention with the paragraphs run together, are allowed).
+  (multi-paragraph quotes, whose next paragraph re-opens with a quote mark, the same
+  convention with the paragraphs run together, and one quotation running across a paragraph
+  break into the next paragraph's closing mark are allowed).
 - BRK005: a line of prose whose last sentence stops without terminal punctuation after earlier
   complete sentences, or a document whose last paragraph is an unfinished sentence with a verb
   (captions and labels have none).
@@ -684,7 +685,7 @@ def _brk004(ctx: _Ctx, out: list[Finding]) -> None:
                     _check_split_quote(ctx, stack.pop(), pos, out)
                 else:
                     unmatched_close.append(pos)
-        if stack:
+        if stack and not _next_para_closes_first(text, paras, pi):
             _check_unclosed(ctx, paras, pi, stack[-1], pe, out, nested=False)
         for pos in unmatched_close:
             # a paragraph continuing a multi-paragraph quote may legally close without opening
@@ -703,6 +704,18 @@ def _brk004(ctx: _Ctx, out: list[Finding]) -> None:
                     "info",
                 )
             )
+
+
+def _next_para_closes_first(text: str, paras, pi: int) -> bool:
+    """The next paragraph's first quote mark closes: one quotation runs across a paragraph break
+    (copy re-flowed into new paragraphs, one segment per line); the close is then excused by
+    :func:`_para_has_unclosed`, so neither half is reported."""
+    if pi + 1 >= len(paras):
+        return False
+    ns, ne = paras[pi + 1]
+    for kind, _ in _quote_spans(text, ns, ne):
+        return kind == "close"
+    return False
 
 
 def _at_sentence_start(text: str, pos: int, ps: int) -> bool:
