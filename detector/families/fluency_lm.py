@@ -148,14 +148,8 @@ def _bigram_bucket(a: str, b: str) -> int:
 
 def mt_features(sentence: str) -> dict[int, float]:
     """Hashed, L2-normalised feature counts of one sentence (bucket -> value)."""
-    toks = _MT_TOKEN_RE.findall(sentence)
     counts: dict[int, int] = {}
-    for tok in toks:
-        for k in _token_buckets(tok):
-            counts[k] = counts.get(k, 0) + 1
-    low = ["<s>"] + [t.lower() for t in toks] + ["</s>"]
-    for a, b in zip(low, low[1:], strict=False):
-        k = _bigram_bucket(a, b)
+    for k in _sentence_buckets(sentence):
         counts[k] = counts.get(k, 0) + 1
     norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
     return {k: v / norm for k, v in counts.items()}
