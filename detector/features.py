@@ -1,7 +1,8 @@
 """The classifier's named feature vector, and the scikit-learn transformers that compute it.
 
 Every feature is a *rate* (length-normalised), so articles of any length are comparable and
-the model cannot learn article length or layout as a shortcut. Names and meaning:
+the model cannot learn article length or layout as a shortcut (one deliberate exception:
+``count:boilerplate``). Names and meaning:
 
 ============================  =================================================================
 ``fam:<family>_per1kw``       findings of that family per 1,000 words (repetition,
@@ -14,6 +15,9 @@ the model cannot learn article length or layout as a shortcut. Names and meaning
                               only: not duplicate-block or boilerplate, see below)
 ``count:text_families``       number of *text* families (all but duplicate-block and boilerplate)
                               with at least one finding (breadth of evidence about the wording)
+``count:boilerplate``         number of boilerplate findings (not a rate: one or two furniture
+                              lines are normal on any page, however long; three or more point
+                              to inserted material whatever the article's length)
 ``frac:<family>``             share of the article's characters covered by that family's findings
                               (union of spans / ``chars``) for the page-level families
                               duplicate-block and boilerplate, and for repetition. A caption
@@ -100,7 +104,11 @@ def families_for(grammar: bool) -> list[str]:
 
 
 def codes_for(grammar: bool) -> list[str]:
-    return [c for c, (fam, _) in CODES.items() if (grammar or (fam not in GRAMMAR_FAMILIES and c not in GRAMMAR_CODES))]
+    return [
+        c
+        for c, (fam, _) in CODES.items()
+        if (grammar or (fam not in GRAMMAR_FAMILIES and c not in GRAMMAR_CODES))
+    ]
 
 
 def feature_names(grammar: bool = False, lt_categories: Sequence[str] = LT_CATEGORIES) -> list[str]:
@@ -109,7 +117,7 @@ def feature_names(grammar: bool = False, lt_categories: Sequence[str] = LT_CATEG
     names += [f"code:{c}_per1kw" for c in codes_for(grammar) if CODES[c][0] != "duplicate-block"]
     names += [f"sev:{s}_per1kw" for s in SEVERITIES]
     names += [f"any:{f}" for f in fams if f not in PAGE_FAMILIES]
-    names += ["count:text_families"]
+    names += ["count:text_families", "count:boilerplate"]
     names += [f"frac:{f}" for f in FRAC_FAMILIES]
     names += [f"stat:{k}" for k in STAT_KEYS]
     if grammar:
@@ -148,8 +156,12 @@ def evidence_matrix(evidence: Sequence[Evidence], names: Sequence[str]):
         j = index.get("count:text_families")
         if j is not None:
             allowed = {n[4:] for n in names if n.startswith("any:")} | {
-                n[4:-7] for n in names if n.startswith("fam:") and n.endswith("_per1kw")}
+                n[4:-7] for n in names if n.startswith("fam:") and n.endswith("_per1kw")
+            }
             row[j] = float(len((present & allowed) - set(PAGE_FAMILIES)))
+        j = index.get("count:boilerplate")
+        if j is not None:
+            row[j] = float(sum(1 for f in ev.findings if f.family == "boilerplate"))
         for fam in FRAC_FAMILIES:
             j = index.get(f"frac:{fam}")
             if j is not None:
@@ -225,7 +237,7 @@ def _build_classes() -> dict[str, type]:
             if self.grammar:
                 seen = set()
                 for ev in X:
-                    for k in (ev.stats or {}):
+                    for k in ev.stats or {}:
                         if k.startswith("lt_") and k.endswith("_per100w"):
                             seen.add(k[3:-8])
                 cats += sorted(seen - set(cats))

@@ -41,7 +41,9 @@ def test_evidence_matrix_densities_and_grammar_filter():
     assert X[0, col["stat:dup_para_char_frac"]] == 0.25
     assert X[1, col["fam:repetition_per1kw"]] == pytest.approx(10.0)  # words floored at 100
     # the grammar finding and LanguageTool rate are invisible to the no-grammar variant
-    assert X[0].sum() == pytest.approx(4.0 + 2.0 + 2.0 + 2.0 + 2.0 + 1.0 + 1.0 + 0.25)  # + count:text_families
+    assert X[0].sum() == pytest.approx(
+        4.0 + 2.0 + 2.0 + 2.0 + 2.0 + 1.0 + 1.0 + 0.25
+    )  # + count:text_families
     assert X[0, col["count:text_families"]] == 1.0
     gnames = features.feature_names(grammar=True)
     Xg = features.evidence_matrix([ev], gnames)
@@ -56,18 +58,27 @@ def _span(family, code, start, end):
 def test_duplicate_blocks_enter_as_a_character_fraction_only():
     names = features.feature_names(grammar=False)
     assert "frac:duplicate-block" in names and "frac:boilerplate" in names
-    assert not any(n.startswith(("code:DUP", "fam:duplicate-block", "any:duplicate-block", "any:boilerplate"))
-                   for n in names)
+    assert not any(
+        n.startswith(("code:DUP", "fam:duplicate-block", "any:duplicate-block", "any:boilerplate"))
+        for n in names
+    )
     stats = {"words": 1000.0, "chars": 6000.0}
     caption = Evidence(findings=[_span("duplicate-block", "DUP001", 100, 160)], stats=stats)
     pasted = Evidence(findings=[_span("duplicate-block", "DUP002", 3000, 6000)], stats=stats)
-    overlap = Evidence(findings=[_span("boilerplate", "BOI001", 0, 100), _span("boilerplate", "BOI002", 50, 200)],
-                       stats=stats)
+    overlap = Evidence(
+        findings=[_span("boilerplate", "BOI001", 0, 100), _span("boilerplate", "BOI002", 50, 200)],
+        stats=stats,
+    )
     X = features.evidence_matrix([caption, pasted, overlap], names)
     j = names.index("frac:duplicate-block")
     assert X[0, j] == pytest.approx(0.01) and X[1, j] == pytest.approx(0.5)
     assert X[2, names.index("frac:boilerplate")] == pytest.approx(200 / 6000)  # union of spans
     assert X[0, names.index("count:text_families")] == 0.0  # page families do not count
+    # boilerplate also enters as a plain count of findings, whatever the article's length
+    jb = names.index("count:boilerplate")
+    assert X[2, jb] == 2.0 and X[0, jb] == 0.0
+    long_page = Evidence(findings=overlap.findings, stats={"words": 5000.0, "chars": 30000.0})
+    assert features.evidence_matrix([long_page], names)[0, jb] == 2.0
     # the old names are still computed, so models trained with them keep working
     old = ["fam:duplicate-block_per1kw", "any:duplicate-block", "count:families", "code:DUP002_per1kw"]
     np.testing.assert_allclose(features.evidence_matrix([pasted], old), [[1.0, 1.0, 1.0, 1.0]])

@@ -181,7 +181,9 @@ def test_slips_need_shared_lists():
 
         with um.patch.object(gz, "shared_names_dir", lambda: None):
             gz.reset()
-            assert names.detect("Aides to John Krery and Mr Blari met.") == []
+            found = names.detect("Aides to John Krery and Mr Blari met.")
+            # NAM006 (typing slips) needs the language model, not the gazetteer
+            assert [f.code for f in found if f.code != "NAM006"] == []
     finally:
         gz.reset()
 
@@ -479,8 +481,6 @@ def test_bbc_false_name_rate():
     assert n / words * 1000 <= 0.5
 
 
-
-
 def test_near_miss_cites_the_spelling_the_rest_of_the_batch_uses():
     from detector import api
 
@@ -496,3 +496,53 @@ def test_near_miss_cites_the_spelling_the_rest_of_the_batch_uses():
     _, alone = api.analyse([wrong, other], grammar="off")
     (g,) = [f for f in alone[0].findings if f.family == "name"]
     assert g.code == "NAM001" and "in this batch" not in g.message
+
+
+# -- slips without a gazetteer entry for the person -------------------------------------------
+
+
+@pytest.mark.skipif(gz.shared_names_dir() is None, reason="needs the shared politician name lists")
+def test_full_name_slip_against_lone_surname():
+    text = (
+        "Downing injury worries club\n\nThe club hopes that Stewart Dwoning did not damage his "
+        "hamstring. The winger limped off. Downing has been in fine form, and Downing is expected "
+        "to be assessed on Monday."
+    )
+    found = [f for f in names.detect(text) if f.code == "NAM002"]
+    assert len(found) == 1
+    f = found[0]
+    assert text[f.start : f.end] == "Stewart Dwoning"
+    assert f.suggestion == "Stewart Downing"
+
+
+def test_full_name_slip_needs_a_clear_majority():
+    # the lone surname occurs only as often as the full name: no evidence either way
+    text = "The club hopes that Stewart Dwoning did not damage his hamstring. Downing limped off."
+    assert [f for f in names.detect(text) if f.code == "NAM002"] == []
+
+
+@pytest.mark.skipif(gz.shared_names_dir() is None, reason="needs the shared politician name lists")
+def test_given_name_typing_slip():
+    text = "The coach said that the hard work by Anyd Robinsen had paid off on the day."
+    found = [f for f in names.detect(text) if f.code == "NAM005"]
+    assert [text[f.start : f.end] for f in found] == ["Anyd Robinsen"]
+    assert found[0].suggestion == "Andy Robinsen"
+    # a real given name one substitution or dropped letter from a common one is left alone
+    for ok in ("Joss Stone", "Jerzy Dudek", "Barbra Streisand", "Stevie Wonder"):
+        t = f"The show starred {ok} and a large band."
+        assert [f for f in names.detect(t) if f.code == "NAM005"] == [], ok
+
+
+def test_typing_slip_of_a_known_word():
+    text = "The talks in Madird ended. The club signed a winger from Hollwood Town last week."
+    found = {text[f.start : f.end]: f.suggestion for f in names.detect(text) if f.code == "NAM006"}
+    assert found == {"Madird": "Madrid", "Hollwood": "Hollywood"}
+
+
+def test_typing_slip_ignores_words_used_deliberately_and_real_names():
+    # used three times: a deliberate spelling (a band, a brand), not a slip
+    text = "Gorillaz won. Gorillaz toured. The Gorillaz album sold well. Zellweger and Yushchenko spoke."
+    assert [f for f in names.detect(text) if f.code == "NAM006"] == []
+    # in the language model's vocabulary, or only a substitution away from a word
+    text = "Simmons and Symmons met Griffin and Griffen in Brixton."
+    assert [f for f in names.detect(text) if f.code == "NAM006"] == []

@@ -159,6 +159,14 @@ def _reference():
         return z["unigrams"], z["bigrams"], z["frequent"]
 
 
+def in_reference_vocabulary(word: str) -> bool:
+    """Is this (normalised, lower-case) word among the reference corpus's unigrams?"""
+    ref = _reference()
+    if ref is None:
+        return False
+    return bool(_member(ref[0], [hash32(word)])[0])
+
+
 def _member(sorted_arr, values):
     import numpy as np
 
@@ -314,22 +322,32 @@ def detect(text: str | Document) -> list[Finding]:
     for s, e, logit in fluency_lm.mt_sentence_logits(doc):
         p = fluency_lm.sigmoid(logit)
         if p >= flag:
-            out.append(Finding(
-                family=FAMILY, code="FLU002", start=s, end=e,
-                message=f"sentence reads like machine translation (MT sentence model p={p:.2f})",
-                severity="info",
-            ))
+            out.append(
+                Finding(
+                    family=FAMILY,
+                    code="FLU002",
+                    start=s,
+                    end=e,
+                    message=f"sentence reads like machine translation (MT sentence model p={p:.2f})",
+                    severity="info",
+                )
+            )
     taken = [(f.start, f.end) for f in out if f.code == "FLU001"]
     for s, e, cond, assoc in fluency_lm.lm_transitions(doc):
         odd = assoc < FLAG_ASSOC_ANY or (assoc < FLAG_ASSOC and cond < FLAG_COND)
         if odd and not any(a < e and s < b for a, b in taken):
             pair = " ".join(doc.text[s:e].split())
-            out.append(Finding(
-                family=FAMILY, code="FLU003", start=s, end=e,
-                message=f"unusual word sequence '{pair}' (very unlikely in general English although "
-                "both words are common; spinner or literal-translation word choice?)",
-                severity="info",
-            ))
+            out.append(
+                Finding(
+                    family=FAMILY,
+                    code="FLU003",
+                    start=s,
+                    end=e,
+                    message=f"unusual word sequence '{pair}' (very unlikely in general English although "
+                    "both words are common; spinner or literal-translation word choice?)",
+                    severity="info",
+                )
+            )
     out.sort(key=lambda f: (f.start, f.end, f.code))
     return out
 
@@ -368,9 +386,9 @@ def stats(text: str | Document) -> dict[str, float]:
     t = doc.text
     words = [t[s:e] for s, e in doc.words]
     # lower-case words with non-English letters: untranslated words ("kórónuveiran"), not names
-    out["flu_nonascii_word_share"] = sum(
-        1 for w in words if w[0].islower() and not _LATIN_RE.match(w)
-    ) / max(1, len(words))
+    out["flu_nonascii_word_share"] = sum(1 for w in words if w[0].islower() and not _LATIN_RE.match(w)) / max(
+        1, len(words)
+    )
     sent_texts = [t[s:e] for s, e in doc.sentences]
     starts = [m.group() for m in (_FIRST_ALPHA_RE.search(x) for x in sent_texts) if m]
     if starts:

@@ -73,6 +73,14 @@ def _unigram(word: str) -> float | None:
     return None if v <= _LOG_ZERO else v * _LN_BASE
 
 
+def unigram_logprob(word: str) -> float | None:
+    """Natural-log unigram probability of a lower-case word, None when out of vocabulary or
+    when the model is unavailable."""
+    if _lm() is None:
+        return None
+    return _unigram(word)
+
+
 @lru_cache(maxsize=1 << 18)
 def _conditional(word: str, h1: str, h2: str | None) -> float:
     hist = [word, h1] if h2 is None else [word, h1, h2]

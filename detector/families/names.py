@@ -28,7 +28,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -248,14 +250,22 @@ def _raw_first(form: str) -> str:
 def _unknown_first(g: gz.Gazetteer, f: str) -> bool:
     """Is ``f`` no (known, common) first name: "Daid", "Bris", "Hillari"? Only the shared
     legislator lists know enough names to tell."""
-    return g.shared and f not in COMMON_FIRST and len(f) >= 3 and g.first_count(f) <= MAX_SLIP_FIRST_PEOPLE
+    return g.shared and f not in COMMON_FIRST and len(f) >= 3 and _first_n(g, f) <= MAX_SLIP_FIRST_PEOPLE
 
 
 def _unknown_last(g: gz.Gazetteer, last: str) -> bool:
     """Is ``last`` nobody's surname: "Krery", "Prescot", "Blinke"?"""
     return (
-        g.shared and last not in COMMON_LAST and len(last) >= 4 and g.last_count(last) <= MAX_SLIP_LAST_PEOPLE
+        g.shared and last not in COMMON_LAST and len(last) >= 4 and _last_n(g, last) <= MAX_SLIP_LAST_PEOPLE
     )
+
+
+def _first_n(g: gz.Gazetteer, f: str) -> int:
+    return _memo(g, "fn", f, g.first_count)
+
+
+def _last_n(g: gz.Gazetteer, last: str) -> int:
+    return _memo(g, "ln", last, g.last_count)
 
 
 def near_miss(g: gz.Gazetteer, core: list[str]) -> NearMiss | None:
@@ -545,6 +555,9 @@ def _analyse(text: str) -> Analysis:
     res.mentions.sort(key=lambda m: m.start)
     _nam002(g, text, res)
     _surname_slips(g, text, res)
+    _full_name_slips(g, text, res)
+    _given_name_slips(g, res, text)
+    _typing_slips(text, res)
     return res
 
 
@@ -624,6 +637,240 @@ def _surname_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
                 suggestion=good,
             )
         )
+
+
+def _lone_surnames(text: str) -> Counter:
+    """Folded capitalised words standing alone (not part of a capitalised run), with counts."""
+    out: Counter = Counter()
+    for w in _WORD_RE.finditer(text):
+        tok = w.group()
+        m2 = _CLITIC_RE.search(tok)
+        if m2 and m2.start() > 0:
+            tok = tok[: m2.start()]
+        out[gz.fold(tok)] += 1
+    return out
+
+
+def _full_name_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
+    """NAM002 for a full name whose surname is nobody's name and one slip from a surname the
+    article uses on its own at least as often ("Stewart Dwoning ... Downing said")."""
+    cands = [
+        m
+        for m in res.mentions
+        if not m.known
+        and not m.flagged
+        and len(m.toks) >= 2
+        and _unknown_last(g, m.core[-1])
+        and _is_given_name(g, m.core[0])
+        and not _is_given_name(g, m.core[-1])
+        and m.toks[-1].text[:1].isupper()
+    ]
+    if not cands:
+        return
+    lone = _lone_surnames(text)
+    for m in cands:
+        last = m.core[-1]
+        n_obs = sum(1 for x in res.mentions if x.core[-1] == last) + lone.get(last, 0)
+        near = [
+            w
+            for w, n in lone.items()
+            if n >= max(2, n_obs + 1) and w != last and slip(last, w, 4) and not slip_suffix(last, w)
+        ]
+        if len(near) != 1 or any(f.start < m.end and m.start < f.end for f in res.findings):
+            continue
+        good_tok = next(
+            (w.group() for w in _WORD_RE.finditer(text) if gz.fold(w.group()).startswith(near[0])), None
+        )
+        if good_tok is None:
+            continue
+        good_tok = _CLITIC_RE.sub("", good_tok)
+        m.flagged = True
+        obs = text[m.start : m.end]
+        res.findings.append(
+            Finding(
+                FAMILY,
+                "NAM002",
+                m.start,
+                m.end,
+                f"'{obs}': the surname is spelled '{good_tok}' elsewhere in this article",
+                suggestion=_replace(m, "last", good_tok),
+            )
+        )
+
+
+# NAM005: a common given name is one shared by at least this many known people (or in COMMON_FIRST).
+MIN_COMMON_GIVEN = 25
+_given_index: dict = {}
+
+
+def _common_given(g: gz.Gazetteer) -> dict[str, list[tuple[str, int]]]:
+    """Common given names of the gazetteer, by initial, with their counts (built once)."""
+    hit = _given_index.get(id(g))
+    if hit is not None and hit[0] is g:
+        return hit[1]
+    counts: Counter = Counter()
+    for k in g.s_fl:
+        counts[k.split(" ", 1)[0]] += 1
+    for f, lasts in g.fl.items():
+        counts[f] += len(lasts)
+    by_initial: dict[str, list[tuple[str, int]]] = {}
+    for f, n in counts.items():
+        if len(f) >= 3 and (n >= MIN_COMMON_GIVEN or f in COMMON_FIRST):
+            by_initial.setdefault(f[0], []).append((f, n))
+    for f in COMMON_FIRST:
+        if f not in counts:
+            by_initial.setdefault(f[0], []).append((f, MIN_COMMON_GIVEN))
+    _given_index.clear()
+    _given_index[id(g)] = (g, by_initial)
+    return by_initial
+
+
+def _given_slip(index: dict[str, list[tuple[str, int]]], f: str) -> str:
+    """The common given name ``f`` is a typing slip of (clearly the most common such), or ''."""
+    near = sorted(((n, c) for c, n in index.get(f[0], ()) if _typo(f, c)), reverse=True)
+    if not near or (len(near) > 1 and near[1][0] * 3 > near[0][0]):
+        return ""
+    return near[0][1]
+
+
+def _given_name_slips(g: gz.Gazetteer, res: Analysis, text: str) -> None:
+    """NAM005 for a two-word name whose first word is nobody's given name (nor surname) and one
+    slip from a common given name ("Anyd Robinson" -> Andy, "Peeter Kenyon" -> Peter)."""
+    if not g.shared:
+        return
+    index = None
+    for m in res.mentions:
+        if m.known or m.flagged or len(m.toks) < 2 or m.toks[0].particle:
+            continue
+        f = m.core[0]
+        if len(f) < 4 or not _unknown_first(g, f) or _last_n(g, f) or f in COMMON_LAST or f in STOP:
+            continue
+        if not m.toks[0].text[:1].isupper() or m.toks[0].text.isupper():
+            continue
+        if index is None:
+            index = _common_given(g)
+        good = _memo(g, "given-slip", f, lambda f, index=index: _given_slip(index, f))
+        if not good:
+            continue
+        if any(x.start < m.end and m.start < x.end for x in res.findings):
+            continue
+        if re.search(rf"\b{re.escape(m.toks[0].text.lower())}\b", text):
+            continue  # also used as an ordinary word
+        tok = m.toks[0].text
+        good_tok = good.upper() if tok.isupper() else good.capitalize()
+        m.flagged = True
+        obs = text[m.start : m.end]
+        res.findings.append(
+            Finding(
+                FAMILY,
+                "NAM005",
+                m.start,
+                m.end,
+                f"'{tok}' in '{obs}' is nobody's given name; a slip of '{good_tok}'?",
+                suggestion=_replace(m, "first", good_tok),
+            )
+        )
+
+
+# NAM006: a known word or name is one with at least this natural-log unigram probability in the
+# general-English language model (about 1 in 1.2 million words); words this short are skipped.
+MIN_SLIP_TARGET_LOGP = -14.0
+MIN_TYPING_SLIP_LEN = 5
+_CAP_WORD_RE = re.compile(r"(?<![\w'’\-‐])([A-Z][a-z]{4,})(?![\w\-‐'’])")
+_ABC = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _slip_sources(w: str) -> set[str]:
+    """Words ``w`` may be a typing slip of: two adjacent letters swapped back, a doubled letter
+    undoubled, and (7+ letters) one dropped letter restored. Other slips (substituted or added
+    letters) turn too many real names into near-words ("Griffen", "Symmons", "Saabs")."""
+    n = len(w)
+    out = {w[:i] + w[i + 1] + w[i] + w[i + 2 :] for i in range(1, n - 1) if w[i] != w[i + 1]}
+    out.update(w[:i] + w[i + 1 :] for i in range(1, n) if w[i] == w[i - 1])
+    if n >= 7:
+        out.update(w[:i] + c + w[i:] for i in range(1, n + 1) for c in _ABC)
+    out.discard(w)
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _slip_target(w: str) -> str | None:
+    """The most frequent known word ``w`` is one typing slip of, or None."""
+    from .fluency_lm import unigram_logprob
+
+    best = None
+    for v in _slip_sources(w):
+        lp = unigram_logprob(v)
+        if lp is not None and lp >= MIN_SLIP_TARGET_LOGP and (best is None or lp > best[0]):
+            best = (lp, v)
+    return None if best is None else best[1]
+
+
+def _typing_slips(text: str, res: Analysis) -> None:
+    """NAM006 for a capitalised word that neither the language model nor the reference news
+    vocabulary knows, used at most twice, and one typing slip from a frequent word or name
+    ("Capmbell" -> Campbell, "Madird" -> Madrid, "Hollwood" -> Hollywood)."""
+    from .fluency import in_reference_vocabulary
+    from .fluency_lm import lm_available, unigram_logprob
+
+    if not lm_available():
+        return
+    counts: Counter | None = None
+    taken = [(f.start, f.end) for f in res.findings]
+    for m in _CAP_WORD_RE.finditer(text):
+        tok = m.group(1)
+        w = tok.lower()
+        if unigram_logprob(w) is not None or in_reference_vocabulary(w):
+            continue
+        if counts is None:
+            counts = Counter(x.group(1) for x in _CAP_WORD_RE.finditer(text))
+        if counts[tok] > 2:
+            continue  # a word used deliberately
+        s0, e0 = m.start(1), m.end(1)
+        if any(a < e0 and s0 < b for a, b in taken):
+            continue
+        best = _slip_target(w)
+        if best is None:
+            continue
+        good = best.capitalize()
+        taken.append((s0, e0))
+        res.findings.append(
+            Finding(
+                FAMILY,
+                "NAM006",
+                s0,
+                e0,
+                f"'{tok}' is in no lexicon; a typing slip of '{good}'?",
+                suggestion=good,
+            )
+        )
+
+
+def _typo(a: str, b: str) -> bool:
+    """Is ``a`` a typing slip of ``b``: two adjacent letters swapped ("Anyd"/"Andy") or one
+    letter doubled ("Peeter"/"Peter")? Narrower than :func:`slip`: real given names are often
+    one substitution or dropped letter from another ("Joss", "Jerzy", "Barbra", "Stevie")."""
+    if a[:1] != b[:1]:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    if len(a) == len(b) + 1:
+        for i in range(1, len(a)):
+            if a[i] == a[i - 1] and a[:i] + a[i + 1 :] == b:
+                return True
+    return False
+
+
+def slip_suffix(a: str, b: str) -> bool:
+    """Do ``a`` and ``b`` differ only by an ending (a derived form, not a slip)?"""
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return long_.startswith(short) and long_[len(short) :] in _SUFFIXES
 
 
 def _variant_pair(g: gz.Gazetteer, a: str, b: str) -> bool:
@@ -710,8 +957,10 @@ def _confirm_from_batch(docs: list[Document], analyses: list, out: list[list[Fin
                 continue
             others = sum(1 for j, d in enumerate(docs) if j != i and f.suggestion in d.text)
             if others:
-                who = "1 other article in this batch spells" if others == 1 else (
-                    f"{others} other articles in this batch spell"
+                who = (
+                    "1 other article in this batch spells"
+                    if others == 1
+                    else (f"{others} other articles in this batch spell")
                 )
                 out[i].append(dataclasses.replace(f, message=f"{f.message}; {who} it '{f.suggestion}'"))
 
