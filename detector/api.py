@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from . import families
+from . import evidence_cache, families
 from .article import Article, as_article
 from .findings import FAMILIES, Finding, locate
 from .scoring import Evidence, RuleScorer
@@ -101,6 +101,17 @@ def _open_grammar(grammar: GrammarOption, url: str | None):
     return grammar_family.open_checker(grammar, url=url)
 
 
+def _document_evidence(doc: Document, per_doc, stat_mods) -> tuple[list[Finding], dict[str, float]]:
+    """Findings of the per-document families and the statistics of one article."""
+    found: list[Finding] = []
+    for mod in per_doc:
+        found.extend(mod.detect(doc))
+    stats = document_stats(doc)
+    for mod in stat_mods:
+        stats.update(mod.stats(doc))
+    return found, stats
+
+
 def analyse(
     items: Sequence[str | Article],
     *,
@@ -108,11 +119,14 @@ def analyse(
     languagetool_url: str | None = None,
     progress: Callable[[int], None] | None = None,
     context: Iterable[str | Article] = (),
+    cache: bool | None = None,
 ) -> tuple[list[Article], list[Evidence]]:
     """Run every detector family (and LanguageTool, if available) on a batch of articles.
 
     ``context``: further texts of the same batch that are not analysed themselves but take part
     in the cross-article name evidence (used by ``triage`` to score only new items of a feed).
+    ``cache``: use the per-article evidence cache (:mod:`detector.evidence_cache`); None follows
+    ``$DETECTOR_EVIDENCE_CACHE`` (on unless it says ``off``). Grammar has its own cache.
     """
     articles = [as_article(x, name=f"<text {i + 1}>") for i, x in enumerate(items)]
     docs = [Document(a.text) for a in articles]
@@ -124,6 +138,23 @@ def analyse(
     if checker is not None:
         grammar_results = checker.check_many([a.text for a in articles])
 
+    # per-article evidence: from the cache where the text (and detector) is unchanged
+    store = evidence_cache.open_cache(cache) if articles else None
+    own: list[tuple[list[Finding], dict[str, float]] | None] = [None] * len(docs)
+    if store is not None:
+        fp = evidence_cache.fingerprint()
+        keys = [evidence_cache.make_key(fp, a.text) for a in articles]
+        own = store.lookup(keys)
+    misses = [i for i, e in enumerate(own) if e is None]
+    if progress and len(misses) < len(docs):
+        progress(len(docs) - len(misses))
+    for i in misses:
+        own[i] = _document_evidence(docs[i], per_doc, stat_mods)
+        if progress:
+            progress(1)
+    if store is not None and misses:
+        store.store([(keys[i], *own[i]) for i in misses])
+
     names = families.load("names")
     ctx_docs = [Document(as_article(x).text) for x in context]
     all_docs = docs + ctx_docs
@@ -133,12 +164,8 @@ def analyse(
     for i, doc in enumerate(docs):
         # batch findings first: where one re-issues a per-article finding with batch evidence
         # (same code and span), de-duplication keeps the batch version
-        found: list[Finding] = list(batch_names[i])
-        for mod in per_doc:
-            found.extend(mod.detect(doc))
-        stats = document_stats(doc)
-        for mod in stat_mods:
-            stats.update(mod.stats(doc))
+        own_found, stats = own[i]
+        found: list[Finding] = [*batch_names[i], *own_found]
         status = gstatus
         if grammar_results is not None:
             res = grammar_results[i]
@@ -148,8 +175,6 @@ def analyse(
                 found.extend(res.findings)
                 stats.update(res.rates)
         evidence.append(Evidence(findings=locate(doc.text, _dedupe(found)), stats=stats, grammar=status))
-        if progress:
-            progress(1)
     return articles, evidence
 
 
@@ -158,11 +183,13 @@ def check(
     *,
     grammar: GrammarOption = "auto",
     languagetool_url: str | None = None,
+    cache: bool | None = None,
 ) -> list[Finding] | list[list[Finding]]:
-    """Findings for one text/Article (a list of Findings), or for a batch (a list of lists)."""
+    """Findings for one text/Article (a list of Findings), or for a batch (a list of lists).
+    ``cache``: see :func:`analyse`."""
     single = isinstance(text_or_article, (str, Article))
     items = [text_or_article] if single else list(text_or_article)
-    _, evidence = analyse(items, grammar=grammar, languagetool_url=languagetool_url)
+    _, evidence = analyse(items, grammar=grammar, languagetool_url=languagetool_url, cache=cache)
     return evidence[0].findings if single else [e.findings for e in evidence]
 
 
@@ -184,12 +211,19 @@ def score(
     scorer=None,
     progress: Callable[[int], None] | None = None,
     context: Iterable[str | Article] = (),
+    cache: bool | None = None,
 ) -> list[Report]:
     """Score a batch of articles (one batch: cross-article name consistency applies; ``context``
-    adds texts that count for name consistency without being scored)."""
+    adds texts that count for name consistency without being scored; ``cache``: see
+    :func:`analyse`)."""
     items = list(items)
     articles, evidence = analyse(
-        items, grammar=grammar, languagetool_url=languagetool_url, progress=progress, context=context
+        items,
+        grammar=grammar,
+        languagetool_url=languagetool_url,
+        progress=progress,
+        context=context,
+        cache=cache,
     )
     if not articles:
         return []

@@ -73,6 +73,14 @@ LtUrlOpt = Annotated[
         help="Use this running LanguageTool server (e.g. http://localhost:8081) instead of a local one.",
     ),
 ]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Recompute every article's evidence instead of reusing the per-article evidence cache "
+        "(also $DETECTOR_EVIDENCE_CACHE=off). LanguageTool results are still cached ($DETECTOR_LT_CACHE=off).",
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or notes on stderr.")]
 MaxBytesOpt = Annotated[
     int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.", show_default=True)
@@ -142,6 +150,7 @@ def _run(
     max_bytes: int,
     model: str | None,
     names: list[str] | None,
+    no_cache: bool = False,
 ):
     from . import api
     from .families import grammar as grammar_family
@@ -187,6 +196,7 @@ def _run(
                 model=model,
                 scorer=scorer,
                 progress=progress_cb,
+                cache=False if no_cache else None,
             )
         except grammar_family.GrammarUnavailable as e:
             _err(f"error: grammar required but LanguageTool is unavailable: {e}")
@@ -229,6 +239,7 @@ def check(
     languagetool_url: LtUrlOpt = None,
     names: NamesOpt = None,
     output: OutputOpt = None,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     max_bytes: MaxBytesOpt = 5_000_000,
 ) -> None:
@@ -244,6 +255,7 @@ def check(
         max_bytes=max_bytes,
         model=None,
         names=names,
+        no_cache=no_cache,
     )
     _emit(render_check(reports), output)
     raise typer.Exit(EXIT_INPUT if errors else EXIT_OK)
@@ -264,6 +276,7 @@ def score(
     languagetool_url: LtUrlOpt = None,
     names: NamesOpt = None,
     output: OutputOpt = None,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     max_bytes: MaxBytesOpt = 5_000_000,
 ) -> None:
@@ -282,6 +295,7 @@ def score(
         max_bytes=max_bytes,
         model=model,
         names=names,
+        no_cache=no_cache,
     )
     _emit(RENDERERS[format.value](reports), output)
     raise typer.Exit(_exit_code(reports, errors, fail_on))

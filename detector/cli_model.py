@@ -85,11 +85,17 @@ def render_table(res: dict, title: str) -> None:
         s.add_column("source", no_wrap=True)
         for col in ("n", "unreliable", "mean reliability", "ok", "review", "reject", "ROC-AUC"):
             s.add_column(col, justify="right")
+        marked = False
         for name, r in res["per_source"].items():
+            auc = fmt(r["roc_auc"])
+            if r["roc_auc"] is None and r.get("roc_auc_vs_reliable") is not None:
+                auc, marked = fmt(r["roc_auc_vs_reliable"]) + "*", True
             s.add_row(
                 name, str(r["n"]), f"{r['unreliable_share']:.0%}", f"{r['mean_reliability']:.3f}",
-                str(r["ok"]), str(r["review"]), str(r["reject"]), fmt(r["roc_auc"]),
+                str(r["ok"]), str(r["review"]), str(r["reject"]), auc,
             )
+        if marked:
+            s.caption = "* an all-unreliable source against every reliable row of its corpus"
         con.print(s)
     if res.get("per_corpus"):
         pc = Table(title="ROC-AUC per corpus (source prefix before '/')", show_header=True)

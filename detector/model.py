@@ -598,10 +598,18 @@ def metrics(y, p_unreliable, thresholds: Thresholds, sources: Sequence[str] | No
         out["accuracy_at_ok"] = float((pred_bad == (y == 1)).mean())
     if sources is not None:
         src = np.asarray(list(sources))
+        corpus = np.array([x.split("/", 1)[0] for x in src.tolist()])
         per = {}
         for s in sorted(set(src.tolist())):
             m = src == s
             ys, ps = y[m], p[m]
+            # an all-unreliable source (one corruption operator) against every reliable row of
+            # its corpus: how well that kind of damage alone is separated from clean copy
+            vs = None
+            if ys.size and (ys == 1).all():
+                neg = (corpus == s.split("/", 1)[0]) & (y == 0)
+                if neg.any():
+                    vs = float(roc_auc_score(np.r_[np.zeros(int(neg.sum())), ys], np.r_[p[neg], ps]))
             per[s] = {
                 "n": int(m.sum()),
                 "unreliable_share": float(ys.mean()),
@@ -610,9 +618,9 @@ def metrics(y, p_unreliable, thresholds: Thresholds, sources: Sequence[str] | No
                 "review": int((verdicts[m] == "review").sum()),
                 "reject": int((verdicts[m] == "reject").sum()),
                 "roc_auc": float(roc_auc_score(ys, ps)) if len(set(ys.tolist())) == 2 else None,
+                "roc_auc_vs_reliable": vs,
             }
         out["per_source"] = per
-        corpus = np.array([x.split("/", 1)[0] for x in src.tolist()])
         per_corpus = {}
         for c in sorted(set(corpus.tolist())):
             m = corpus == c

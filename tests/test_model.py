@@ -278,3 +278,19 @@ def test_grammar_variant_compiled_copy_matches():
     full = M.ModelScorer(bundle).p_unreliable(ev)
     np.testing.assert_allclose(M.CompiledScorer(GRAMMAR.with_suffix(".npz")).p_unreliable(ev), full, atol=1e-9)
     assert M.load_scorer(None, grammar_available=True).name == M.DEFAULT_GRAMMAR
+
+
+def test_metrics_per_source_auc_against_the_corpus_reliable_rows():
+    import numpy as np
+
+    y = np.array([0, 0, 0, 1, 1, 1, 1, 0, 1])
+    p = np.array([0.1, 0.2, 0.6, 0.9, 0.7, 0.15, 0.5, 0.3, 0.8])
+    src = ["a/clean"] * 3 + ["a/op1"] * 2 + ["a/op2"] * 2 + ["b/ref", "b/mt"]
+    res = M.metrics(y, p, M.Thresholds(ok=0.5, reject=0.3), sources=src)
+    per = res["per_source"]
+    assert per["a/op1"]["roc_auc"] is None
+    assert per["a/op1"]["roc_auc_vs_reliable"] == pytest.approx(1.0)  # both above every clean row
+    # op2: 0.15 beats only 0.1 of the clean rows (1 of 3), 0.5 beats 0.1 and 0.2 (2 of 3)
+    assert per["a/op2"]["roc_auc_vs_reliable"] == pytest.approx(3 / 6)
+    assert per["b/mt"]["roc_auc_vs_reliable"] == pytest.approx(1.0)  # only its own corpus's rows
+    assert per["a/clean"]["roc_auc_vs_reliable"] is None
