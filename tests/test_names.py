@@ -528,7 +528,8 @@ def test_given_name_typing_slip():
     assert [text[f.start : f.end] for f in found] == ["Anyd Robinsen"]
     assert found[0].suggestion == "Andy Robinsen"
     # a real given name one substitution or dropped letter from a common one is left alone
-    for ok in ("Joss Stone", "Jerzy Dudek", "Barbra Streisand", "Stevie Wonder"):
+    # nor one the language model knows ("Renee" is one doubled letter from "Rene")
+    for ok in ("Joss Stone", "Jerzy Dudek", "Barbra Streisand", "Stevie Wonder", "Renee Zellweger"):
         t = f"The show starred {ok} and a large band."
         assert [f for f in names.detect(t) if f.code == "NAM005"] == [], ok
 

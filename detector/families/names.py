@@ -17,6 +17,12 @@
   two thirds as many articles as a similar person-name spelling seen in at least two (a quarter,
   and three articles, when both spellings are real names), and not itself a known spelling.
   Spans already flagged by NAM001/NAM002 are not flagged again.
+- NAM005 a first name that is nobody's (gazetteer, language model, reference news) and two
+  swapped or one doubled letter from a common given name ("Anyd Robinson" -> Andy).
+- NAM006 a capitalised word no lexicon knows (language model, reference news), used at most
+  twice, and one swapped, doubled or (7+ letters) dropped letter from a frequent word or name
+  ("Capmbell", "Madird", "Hollwood"). NAM005/NAM006 need no gazetteer entry for the person: most
+  people in the news are in none.
 
 Attested variants (gazetteer lines, transliteration groups of first names, accents, hyphens,
 particles, middle initials) are never flagged. The gazetteer is :mod:`detector.gazetteer`;
@@ -734,8 +740,9 @@ def _given_slip(index: dict[str, list[tuple[str, int]]], f: str) -> str:
 
 
 def _given_name_slips(g: gz.Gazetteer, res: Analysis, text: str) -> None:
-    """NAM005 for a two-word name whose first word is nobody's given name (nor surname) and one
-    slip from a common given name ("Anyd Robinson" -> Andy, "Peeter Kenyon" -> Peter)."""
+    """NAM005 for a two-word name whose first word is nobody's given name (nor surname), a word
+    neither the language model nor the reference news know, and one typing slip from a common
+    given name ("Anyd Robinson" -> Andy, "Peeter Kenyon" -> Peter)."""
     if not g.shared:
         return
     index = None
@@ -756,6 +763,8 @@ def _given_name_slips(g: gz.Gazetteer, res: Analysis, text: str) -> None:
             continue
         if re.search(rf"\b{re.escape(m.toks[0].text.lower())}\b", text):
             continue  # also used as an ordinary word
+        if _known_word(f):
+            continue  # the language model or the reference news know it ("Renee", "Joss")
         tok = m.toks[0].text
         good_tok = good.upper() if tok.isupper() else good.capitalize()
         m.flagged = True
@@ -794,6 +803,15 @@ def _slip_sources(w: str) -> set[str]:
 
 
 @lru_cache(maxsize=1 << 16)
+def _known_word(w: str) -> bool:
+    """Does the general-English language model or the reference news vocabulary know ``w``?"""
+    from .fluency import in_reference_vocabulary
+    from .fluency_lm import unigram_logprob
+
+    return unigram_logprob(w) is not None or in_reference_vocabulary(w)
+
+
+@lru_cache(maxsize=1 << 16)
 def _slip_target(w: str) -> str | None:
     """The most frequent known word ``w`` is one typing slip of, or None."""
     from .fluency_lm import unigram_logprob
@@ -810,8 +828,7 @@ def _typing_slips(text: str, res: Analysis) -> None:
     """NAM006 for a capitalised word that neither the language model nor the reference news
     vocabulary knows, used at most twice, and one typing slip from a frequent word or name
     ("Capmbell" -> Campbell, "Madird" -> Madrid, "Hollwood" -> Hollywood)."""
-    from .fluency import in_reference_vocabulary
-    from .fluency_lm import lm_available, unigram_logprob
+    from .fluency_lm import lm_available
 
     if not lm_available():
         return
@@ -820,7 +837,7 @@ def _typing_slips(text: str, res: Analysis) -> None:
     for m in _CAP_WORD_RE.finditer(text):
         tok = m.group(1)
         w = tok.lower()
-        if unigram_logprob(w) is not None or in_reference_vocabulary(w):
+        if _known_word(w):
             continue
         if counts is None:
             counts = Counter(x.group(1) for x in _CAP_WORD_RE.finditer(text))
