@@ -34,6 +34,7 @@ import threading
 from pathlib import Path
 
 from .findings import Finding
+from .sqlite_store import SqliteStore
 
 SCHEMA = 1
 PACKAGE = Path(__file__).resolve().parent
@@ -162,7 +163,7 @@ def decode(value: str) -> Entry | None:
 # -- the store -----------------------------------------------------------------------------------
 
 
-class EvidenceCache:
+class EvidenceCache(SqliteStore):
     """A small thread-safe key -> JSON store. Failures degrade to a cache miss, never an error.
 
     ``generation`` (the :func:`code_fingerprint`) is stored with each row; the first write of a
@@ -170,52 +171,22 @@ class EvidenceCache:
     last written by another generation (recorded in table ``meta``, so usually a single look-up).
     """
 
+    TABLE, VALUE = "evidence", "value"
+    DDL = (
+        "CREATE TABLE IF NOT EXISTS evidence (key TEXT PRIMARY KEY, generation TEXT NOT NULL, value TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    )
+
     def __init__(self, path: Path | str | None, generation: str = ""):
-        self.path = Path(path) if path else None
+        super().__init__(path)
         self.generation = generation
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
         self._pruned = False
         self.hits = 0
         self.misses = 0
 
-    def _connect(self) -> sqlite3.Connection | None:
-        if self.path is None:
-            return None
-        if self._conn is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute(
-                    "CREATE TABLE IF NOT EXISTS evidence "
-                    "(key TEXT PRIMARY KEY, generation TEXT NOT NULL, value TEXT NOT NULL)"
-                )
-                conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                self._conn = conn
-            except (sqlite3.Error, OSError):
-                self.path = None
-                return None
-        return self._conn
-
     def get_many(self, keys: list[str]) -> dict[str, str]:
         """The stored values (JSON text) of those keys that are present."""
-        out: dict[str, str] = {}
-        with self._lock:
-            conn = self._connect()
-            if conn is None:
-                return out
-            uniq = list(dict.fromkeys(keys))
-            try:
-                for i in range(0, len(uniq), 500):
-                    part = uniq[i : i + 500]
-                    marks = ",".join("?" * len(part))
-                    q = f"SELECT key, value FROM evidence WHERE key IN ({marks})"
-                    out.update(conn.execute(q, part))
-            except sqlite3.Error:
-                return {}
-        return out
+        return self.select_many(keys) or {}
 
     def put_many(self, items: list[tuple[str, str]]) -> None:
         """Store (key, value) pairs in one transaction."""
@@ -262,13 +233,6 @@ class EvidenceCache:
         """Encode and store (key, findings, stats) triples; values that cannot be encoded are skipped."""
         rows = [(k, v) for k, f, s in items if (v := encode(f, s)) is not None]
         self.put_many(rows)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.close()
-                self._conn = None
 
 
 _caches: dict[Path, EvidenceCache] = {}

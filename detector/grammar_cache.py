@@ -16,8 +16,9 @@ import hashlib
 import json
 import os
 import sqlite3
-import threading
 from pathlib import Path
+
+from .sqlite_store import SqliteStore
 
 SCHEMA = 1
 
@@ -42,52 +43,26 @@ def make_key(version: str, fingerprint: str, text: str) -> str:
     return h.hexdigest()
 
 
-class GrammarCache:
+class GrammarCache(SqliteStore):
     """A small thread-safe key -> JSON store. Failures degrade to a cache miss, never an error."""
 
+    TABLE, VALUE = "lt_results", "matches"
+    DDL = ("CREATE TABLE IF NOT EXISTS lt_results (key TEXT PRIMARY KEY, matches TEXT NOT NULL)",)
+
     def __init__(self, path: Path | str | None):
-        self.path = Path(path) if path else None
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
+        super().__init__(path)
         self.hits = 0
         self.misses = 0
 
-    def _connect(self) -> sqlite3.Connection | None:
-        if self.path is None:
-            return None
-        if self._conn is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute(
-                    "CREATE TABLE IF NOT EXISTS lt_results (key TEXT PRIMARY KEY, matches TEXT NOT NULL)"
-                )
-                self._conn = conn
-            except sqlite3.Error:
-                self.path = None
-                return None
-        return self._conn
-
     def get_many(self, keys: list[str]) -> dict[str, list]:
+        raw = self.select_many(keys)
+        if raw is None:
+            self.misses += len(keys)
+            return {}
         out: dict[str, list] = {}
-        with self._lock:
-            conn = self._connect()
-            if conn is None:
-                self.misses += len(keys)
-                return out
-            uniq = list(dict.fromkeys(keys))
-            try:
-                for i in range(0, len(uniq), 500):
-                    part = uniq[i : i + 500]
-                    marks = ",".join("?" * len(part))
-                    q = f"SELECT key, matches FROM lt_results WHERE key IN ({marks})"
-                    for k, v in conn.execute(q, part):
-                        with contextlib.suppress(ValueError):
-                            out[k] = json.loads(v)
-            except sqlite3.Error:
-                return {}
+        for k, v in raw.items():
+            with contextlib.suppress(ValueError):
+                out[k] = json.loads(v)
         self.hits += sum(1 for k in keys if k in out)
         self.misses += sum(1 for k in keys if k not in out)
         return out
@@ -102,10 +77,3 @@ class GrammarCache:
                     "INSERT OR REPLACE INTO lt_results (key, matches) VALUES (?, ?)",
                     (key, json.dumps(matches, ensure_ascii=False, separators=(",", ":"))),
                 )
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.close()
-                self._conn = None

@@ -645,6 +645,12 @@ def _surname_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
         )
 
 
+def _flag(res: Analysis, m: Mention, code: str, message: str, suggestion: str) -> None:
+    """Record a finding on a whole mention (and mark it, so no later check flags it again)."""
+    m.flagged = True
+    res.findings.append(Finding(FAMILY, code, m.start, m.end, message, suggestion=suggestion))
+
+
 def _lone_surnames(text: str) -> Counter:
     """Folded capitalised words standing alone (not part of a capitalised run), with counts."""
     out: Counter = Counter()
@@ -690,18 +696,9 @@ def _full_name_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
         if good_tok is None:
             continue
         good_tok = _CLITIC_RE.sub("", good_tok)
-        m.flagged = True
         obs = text[m.start : m.end]
-        res.findings.append(
-            Finding(
-                FAMILY,
-                "NAM002",
-                m.start,
-                m.end,
-                f"'{obs}': the surname is spelled '{good_tok}' elsewhere in this article",
-                suggestion=_replace(m, "last", good_tok),
-            )
-        )
+        _flag(res, m, "NAM002", f"'{obs}': the surname is spelled '{good_tok}' elsewhere in this article",
+              _replace(m, "last", good_tok))  # fmt: skip
 
 
 # NAM005: a common given name is one shared by at least this many known people (or in COMMON_FIRST).
@@ -767,18 +764,9 @@ def _given_name_slips(g: gz.Gazetteer, res: Analysis, text: str) -> None:
             continue  # the language model or the reference news know it ("Renee", "Joss")
         tok = m.toks[0].text
         good_tok = good.upper() if tok.isupper() else good.capitalize()
-        m.flagged = True
         obs = text[m.start : m.end]
-        res.findings.append(
-            Finding(
-                FAMILY,
-                "NAM005",
-                m.start,
-                m.end,
-                f"'{tok}' in '{obs}' is nobody's given name; a slip of '{good_tok}'?",
-                suggestion=_replace(m, "first", good_tok),
-            )
-        )
+        _flag(res, m, "NAM005", f"'{tok}' in '{obs}' is nobody's given name; a slip of '{good_tok}'?",
+              _replace(m, "first", good_tok))  # fmt: skip
 
 
 # NAM006: a known word or name is one with at least this natural-log unigram probability in the
@@ -945,18 +933,9 @@ def _nam002(g: gz.Gazetteer, text: str, res: Analysis) -> None:
                 right, wrong = (ma, mb) if sa > sb else (mb, ma)
             good = right[0].toks[0 if which == "first" else -1].text
             for m in wrong:
-                m.flagged = True
                 obs = text[m.start : m.end]
-                res.findings.append(
-                    Finding(
-                        FAMILY,
-                        "NAM002",
-                        m.start,
-                        m.end,
-                        f"'{obs}' is also spelled '{right[0].text}' in this article",
-                        suggestion=_replace(m, which, good),
-                    )
-                )
+                _flag(res, m, "NAM002", f"'{obs}' is also spelled '{right[0].text}' in this article",
+                      _replace(m, which, good))  # fmt: skip
 
 
 def detect(text: str | Document) -> list[Finding]:
