@@ -16,7 +16,7 @@ from . import evidence_cache, families
 from .article import Article, as_article
 from .findings import FAMILIES, Finding, locate
 from .scoring import Evidence, RuleScorer
-from .text import Document
+from .text import Document, scrub_surrogates
 
 GrammarOption = str  # "auto" | "off" | "require", or a checker object with .check_many()
 
@@ -129,14 +129,16 @@ def analyse(
     ``$DETECTOR_EVIDENCE_CACHE`` (on unless it says ``off``). Grammar has its own cache.
     """
     articles = [as_article(x, name=f"<text {i + 1}>") for i, x in enumerate(items)]
-    docs = [Document(a.text) for a in articles]
+    # detectors and LanguageTool see unpaired surrogates as U+FFFD (same offsets); findings still
+    # index the caller's text
+    docs = [Document(scrub_surrogates(a.text)) for a in articles]
     per_doc = [families.load(name) for name in families.PER_DOCUMENT]
     stat_mods = [families.load(name) for name in families.STATS]
 
     checker, gstatus = _open_grammar(grammar, languagetool_url)
     grammar_results = None
     if checker is not None:
-        grammar_results = checker.check_many([a.text for a in articles])
+        grammar_results = checker.check_many([d.text for d in docs])
 
     # per-article evidence: from the cache where the text (and detector) is unchanged
     store = evidence_cache.open_cache(cache) if articles else None
@@ -156,7 +158,7 @@ def analyse(
         store.store([(keys[i], *own[i]) for i in misses])
 
     names = families.load("names")
-    ctx_docs = [Document(as_article(x).text) for x in context]
+    ctx_docs = [Document(scrub_surrogates(as_article(x).text)) for x in context]
     all_docs = docs + ctx_docs
     batch_names = names.detect_batch(all_docs)[: len(docs)] if len(all_docs) > 1 else [[] for _ in docs]
 

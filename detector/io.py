@@ -115,6 +115,9 @@ def _html_to_article(html: str, name: str, url: str | None = None) -> Article | 
     return Article(text=text, name=name, title=title, url=url or getattr(doc, "url", None))
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def _record_to_article(rec: object, name: str, where: str, max_bytes: int) -> Article | InputError:
     if not isinstance(rec, dict):
         return InputError(where, f"expected a JSON object with a 'text' field, got {type(rec).__name__}")
@@ -124,6 +127,11 @@ def _record_to_article(rec: object, name: str, where: str, max_bytes: int) -> Ar
     rid = rec.get("id")
     rid = str(rid) if rid is not None else None
     display = f"{name}#{rid}" if rid is not None else where
+    bad = _SURROGATE_RE.search(json.dumps(rec, ensure_ascii=False))
+    if bad:
+        return InputError(
+            display, f"not valid Unicode: unpaired surrogate \\u{ord(bad.group()):04x} (a broken JSON escape)"
+        )
     if len(text.encode("utf-8")) > max_bytes:
         return InputError(display, f"text too large ({_human(len(text.encode()))} > {_human(max_bytes)} limit)")
     err = _check_text(text, display)

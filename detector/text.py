@@ -152,6 +152,16 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return out
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def scrub_surrogates(text: str) -> str:
+    """``text`` with every unpaired UTF-16 surrogate (a code point no UTF-8 encoder accepts, e.g.
+    from a JSON ``"\\ud83d"`` escape) replaced by U+FFFD. One code point for one, so offsets into
+    the result are offsets into ``text``."""
+    return _SURROGATE_RE.sub("\ufffd", text) if _SURROGATE_RE.search(text) else text
+
+
 def as_document(text_or_doc: str | Document) -> Document:
     if isinstance(text_or_doc, Document):
         return text_or_doc

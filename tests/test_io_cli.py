@@ -298,3 +298,26 @@ def test_cli_bad_model_file_is_a_usage_error(files, tmp_path):
         assert len(err) == 1 and "--model" in err[0] and "Traceback" not in r.stderr.decode()
     r = run_cli("score", str(good), "--model", str(tmp_path / "missing.skops"), "--no-grammar")
     assert r.returncode == 2 and "not found" in r.stderr.decode()
+
+
+def test_jsonl_record_with_an_unpaired_surrogate_is_one_error(tmp_path):
+    # "\ud83d" alone is a broken JSON escape (half an emoji): json.loads accepts it, UTF-8 cannot
+    # encode it. That record is reported by line; the rest of the file is scored.
+    p = tmp_path / "feed.jsonl"
+    p.write_text('{"text": "Talks \\ud83d failed today."}\n' + json.dumps({"text": CLEAN}) + "\n")
+    r = run_cli("score", str(p), "--no-grammar", "--format", "jsonl", env={"DETECTOR_EVIDENCE_CACHE": "off"})
+    assert r.returncode == 3
+    err = r.stderr.decode().strip().splitlines()
+    assert err == [f"{p}:1: error: not valid Unicode: unpaired surrogate \\ud83d (a broken JSON escape)"]
+    rows = [json.loads(x) for x in r.stdout.decode().splitlines()]
+    assert [x["path"] for x in rows] == [f"{p}:2"]
+
+
+def test_library_scores_text_with_an_unpaired_surrogate():
+    from detector import api
+
+    text = "Officials said the the talks \ud83d failed on Monday.\n\nThey will meet again next week."
+    [rep] = api.score([text], grammar="off", cache=False)
+    rep2 = [f for f in rep.findings if f.code == "REP001"]
+    assert rep2 and text[rep2[0].start : rep2[0].end].lower().split()[0] == "the"
+    assert 0.0 <= rep.reliability <= 1.0
