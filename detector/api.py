@@ -10,6 +10,7 @@ The CLI is a thin layer over these two functions.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from . import evidence_cache, families
@@ -112,6 +113,30 @@ def _document_evidence(doc: Document, per_doc, stat_mods) -> tuple[list[Finding]
     return found, stats
 
 
+def _own_evidence(articles, docs, cache, progress) -> list[tuple[list[Finding], dict[str, float]]]:
+    """Each article's own evidence (per-document families and statistics): from the evidence
+    cache where the text (and detector) is unchanged, computed and stored otherwise."""
+    per_doc = [families.load(name) for name in families.PER_DOCUMENT]
+    stat_mods = [families.load(name) for name in families.STATS]
+    store = evidence_cache.open_cache(cache) if articles else None
+    own: list[tuple[list[Finding], dict[str, float]] | None] = [None] * len(docs)
+    if store is not None:
+        fp = evidence_cache.fingerprint()
+        keys = [evidence_cache.make_key(fp, a.text) for a in articles]
+        own = store.lookup(keys)
+    misses = [i for i, e in enumerate(own) if e is None]
+    if progress and len(misses) < len(docs):
+        progress(len(docs) - len(misses))
+    for i in misses:
+        own[i] = _document_evidence(docs[i], per_doc, stat_mods)
+        if progress:
+            progress(1)
+    if store is not None and misses:
+        store.store([(keys[i], *own[i]) for i in misses])
+
+    return own
+
+
 def analyse(
     items: Sequence[str | Article],
     *,
@@ -132,30 +157,14 @@ def analyse(
     # detectors and LanguageTool see unpaired surrogates as U+FFFD (same offsets); findings still
     # index the caller's text
     docs = [Document(scrub_surrogates(a.text)) for a in articles]
-    per_doc = [families.load(name) for name in families.PER_DOCUMENT]
-    stat_mods = [families.load(name) for name in families.STATS]
-
     checker, gstatus = _open_grammar(grammar, languagetool_url)
     grammar_results = None
-    if checker is not None:
-        grammar_results = checker.check_many([d.text for d in docs])
-
-    # per-article evidence: from the cache where the text (and detector) is unchanged
-    store = evidence_cache.open_cache(cache) if articles else None
-    own: list[tuple[list[Finding], dict[str, float]] | None] = [None] * len(docs)
-    if store is not None:
-        fp = evidence_cache.fingerprint()
-        keys = [evidence_cache.make_key(fp, a.text) for a in articles]
-        own = store.lookup(keys)
-    misses = [i for i, e in enumerate(own) if e is None]
-    if progress and len(misses) < len(docs):
-        progress(len(docs) - len(misses))
-    for i in misses:
-        own[i] = _document_evidence(docs[i], per_doc, stat_mods)
-        if progress:
-            progress(1)
-    if store is not None and misses:
-        store.store([(keys[i], *own[i]) for i in misses])
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="detector-grammar") as pool:
+        # LanguageTool checks (mostly waiting on its HTTP server) run while the other families do
+        pending = pool.submit(checker.check_many, [d.text for d in docs]) if checker is not None else None
+        own = _own_evidence(articles, docs, cache, progress)
+        if pending is not None:
+            grammar_results = pending.result()
 
     names = families.load("names")
     ctx_docs = [Document(scrub_surrogates(as_article(x).text)) for x in context]

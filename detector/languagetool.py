@@ -322,6 +322,12 @@ def _install_exit_hooks() -> None:
                 signal.signal(sig, _exit_on_signal)
 
 
+def install_exit_hooks() -> None:
+    """Install the exit hooks now (from the main thread; idempotent). Safe to call early."""
+    with contextlib.suppress(Exception):
+        _install_exit_hooks()
+
+
 def _exit_on_signal(signum, frame):  # noqa: ARG001
     _shutdown_all()
     sys.exit(128 + signum)

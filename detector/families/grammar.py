@@ -562,4 +562,8 @@ def open_checker(mode: str = "auto", url: str | None = None):
         return _unavailable(mode, "Java is not installed (LanguageTool needs Java 17+)")
     if not lt.is_installed():
         return _unavailable(mode, f"LanguageTool {lt.LT_VERSION} is not installed in {lt.lt_home()}")
+    # a local server may be started later, possibly from a worker thread (api.analyse checks
+    # grammar while the other families run): the SIGTERM/SIGHUP hooks that kill the JVM can only
+    # be installed from the main thread, so install them now
+    lt.install_exit_hooks()
     return LanguageToolChecker(None, require=mode == "require"), "ok"
