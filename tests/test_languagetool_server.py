@@ -114,6 +114,41 @@ def _wait_gone(pid: int, timeout: float = 15.0) -> bool:
     return False
 
 
+# the JVM started the way `detector score` starts it: by api.analyse, whose grammar check runs in
+# a worker thread while the other families run (signal hooks must still come from the main thread)
+CHILD_API = textwrap.dedent(
+    """
+    import os, sys, threading, time
+    from detector import api
+    from detector.families import grammar as g
+    api.analyse(["He go to school every day."], grammar="require", cache=False)
+    srv = g.shared_server()
+    print(srv.pid, flush=True)
+    time.sleep(600)
+    """
+)
+
+
+@pytest.mark.languagetool
+def test_no_orphaned_jvm_when_started_from_the_grammar_worker_thread(tmp_path):
+    _require_lt()
+    env = dict(os.environ, DETECTOR_LT_WARMUP="0", DETECTOR_LT_CACHE=str(tmp_path / "lt.sqlite3"))
+    p = subprocess.Popen([sys.executable, "-c", CHILD_API], stdout=subprocess.PIPE, text=True, env=env)
+    jvm = 0
+    try:
+        jvm = int(p.stdout.readline())
+        assert _alive(jvm)
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(timeout=30) == 128 + signal.SIGTERM  # our hook ran: clean shutdown, not a kill
+        assert _wait_gone(jvm), f"LanguageTool JVM {jvm} outlived its parent"
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        if jvm and _alive(jvm):
+            os.kill(jvm, signal.SIGKILL)
+
+
 @pytest.mark.languagetool
 @pytest.mark.parametrize("how", ["exit", "sigterm", "sigkill"])
 def test_no_orphaned_jvm(how):
