@@ -44,13 +44,17 @@ def log(s: str) -> None:
 
 
 def cached_evidence(ds, dataset_path: str):
-    """No-grammar evidence for the dataset, cached in build/ by (dataset, detector source) hash."""
+    """No-grammar evidence for the dataset, cached in build/ by (dataset, detector source and
+    resources) hash."""
     import hashlib
     import pickle
 
     h = hashlib.sha256(Path(dataset_path).read_bytes())
     for p in sorted((REPO / "detector").rglob("*.py")):
         h.update(p.read_bytes())
+    # the resources the detectors read (not the trained classifiers)
+    for p in (fluency_lm.MT_MODEL_FILE, fluency.NGRAM_FILE, fluency.TORTURED_FILE):
+        h.update(p.read_bytes() if p.exists() else b"-")
     cache = REPO / "build" / f"evidence-{h.hexdigest()[:16]}.pkl"
     if cache.exists():
         log(f"evidence from cache {cache.name}")
