@@ -162,9 +162,14 @@ def analyse(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="detector-grammar") as pool:
         # LanguageTool checks (mostly waiting on its HTTP server) run while the other families do
         pending = pool.submit(checker.check_many, [d.text for d in docs]) if checker is not None else None
-        own = _own_evidence(articles, docs, cache, progress)
-        if pending is not None:
-            grammar_results = pending.result()
+        try:
+            own = _own_evidence(articles, docs, cache, progress)
+            if pending is not None:
+                grammar_results = pending.result()
+        except BaseException:  # e.g. Ctrl-C: do not wait for LanguageTool to finish the batch
+            if pending is not None and hasattr(checker, "cancel"):
+                checker.cancel()
+            raise
 
     names = families.load("names")
     ctx_docs = [Document(scrub_surrogates(as_article(x).text)) for x in context]

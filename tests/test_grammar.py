@@ -307,3 +307,46 @@ def test_server_that_cannot_be_restarted_marks_remaining_docs_unavailable(lt_ser
         if r.grammar == "ok":
             assert any(f.code == "HE_VERB_AGR" and t[f.start : f.end] == "go" for f in r.findings)
     lt_server.stop()  # reap the killed process; the next user starts a fresh one
+
+
+@pytest.mark.languagetool
+def test_cancel_stops_unsent_requests_and_is_not_cached(lt_server, tmp_path):
+    ch = fresh_checker(tmp_path)
+    texts = ["He go to school every day.", "She bought a apple."]
+    ch.cancel()  # before the run starts: applies to it
+    res = ch.check_many(texts)
+    assert ch.requests == 0
+    assert all(r.error and "cancelled" in r.error for r in res)
+    # the cancellation is over; nothing was cached, so the next run asks the server
+    res = ch.check_many(texts)
+    assert ch.requests == 2 and all(r.error is None for r in res)
+    assert any(f.code == "HE_VERB_AGR" for f in res[0].findings)
+
+
+def test_interrupted_analyse_cancels_the_grammar_check(monkeypatch):
+    """Ctrl-C while the other families run must not wait for LanguageTool's whole batch: the
+    checker (running in api.analyse's worker thread) is told to cancel."""
+    import threading
+
+    from detector import api
+    from detector.families import repetition
+
+    started, cancelled = threading.Event(), threading.Event()
+
+    class SlowChecker:  # a stand-in for a LanguageTool batch that takes long until cancelled
+        def check_many(self, texts):
+            started.set()
+            cancelled.wait(30)
+            return [g.GrammarResult(error="cancelled") for _ in texts]
+
+        def cancel(self):
+            cancelled.set()
+
+    def interrupted(doc):
+        started.wait(5)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(repetition, "detect", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        api.analyse(["Officials said the talks failed."], grammar=SlowChecker(), cache=False)
+    assert cancelled.is_set()

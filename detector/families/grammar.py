@@ -332,6 +332,10 @@ def shutdown() -> None:
         _SERVER.stop()
 
 
+class _Cancelled(Exception):
+    """The check was cancelled (see :meth:`LanguageToolChecker.cancel`)."""
+
+
 class _ServerGone(RuntimeError):
     pass
 
@@ -368,6 +372,7 @@ class LanguageToolChecker:
         self._tool_url = None
         self._client = None
         self._lock = threading.Lock()
+        self._cancel = threading.Event()
 
     # -- server access ----------------------------------------------------------------------
     @property
@@ -406,6 +411,8 @@ class LanguageToolChecker:
     def _check_chunk(self, url: str, text: str) -> list[dict]:
         import httpx
 
+        if self._cancel.is_set():
+            raise _Cancelled("cancelled")
         params = self._tool._create_params(text)
         try:
             r = self._client.post(url + "/v2/check", data=params)
@@ -427,7 +434,19 @@ class LanguageToolChecker:
     def check(self, text: str) -> GrammarResult:
         return self.check_many([text])[0]
 
+    def cancel(self) -> None:
+        """Stop the running (or next) :meth:`check_many` soon: chunks not yet sent are not sent
+        and their texts get an error result (nothing is cached for them). Used when the caller
+        is interrupted (Ctrl-C) while LanguageTool works through a large batch."""
+        self._cancel.set()
+
     def check_many(self, texts: list[str]) -> list[GrammarResult]:
+        try:
+            return self._check_many(texts)
+        finally:
+            self._cancel.clear()
+
+    def _check_many(self, texts: list[str]) -> list[GrammarResult]:
         texts = list(texts)
         results: list[GrammarResult | None] = [None] * len(texts)
         keys = [self.cache_key(t) for t in texts]
