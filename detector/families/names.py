@@ -202,8 +202,7 @@ def similar(a: str, b: str) -> bool:
     m = min(la, lb)
     if m < 4 or abs(la - lb) > 2:
         return False
-    short, long_ = (a, b) if la < lb else (b, a)
-    if long_.startswith(short) and long_[len(short) :] in _SUFFIXES:
+    if slip_suffix(a, b):
         return False  # plural, possessive or derived word ("Lanka"/"Lankan")
     if la == lb and a[:-2] == b[:-2] and {a[-2:], b[-2:]} == {"re", "er"}:
         return False  # British/American spelling ("Centre"/"Center")
@@ -729,8 +728,11 @@ def _common_given(g: gz.Gazetteer) -> dict[str, list[tuple[str, int]]]:
 
 
 def _given_slip(index: dict[str, list[tuple[str, int]]], f: str) -> str:
-    """The common given name ``f`` is a typing slip of (clearly the most common such), or ''."""
-    near = sorted(((n, c) for c, n in index.get(f[0], ()) if _typo(f, c)), reverse=True)
+    """The common given name ``f`` is a typing slip of (clearly the most common such), or ''.
+    Only swapped or doubled letters: real given names are often one substitution or dropped
+    letter from another ("Joss", "Jerzy", "Barbra", "Stevie")."""
+    sources = _slip_sources(f, restore_dropped=False)
+    near = sorted(((n, c) for c, n in index.get(f[0], ()) if c in sources), reverse=True)
     if not near or (len(near) > 1 and near[1][0] * 3 > near[0][0]):
         return ""
     return near[0][1]
@@ -777,14 +779,15 @@ _CAP_WORD_RE = re.compile(r"(?<![\w'’\-‐])([A-Z][a-z]{4,})(?![\w\-‐'’])"
 _ABC = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _slip_sources(w: str) -> set[str]:
-    """Words ``w`` may be a typing slip of: two adjacent letters swapped back, a doubled letter
-    undoubled, and (7+ letters) one dropped letter restored. Other slips (substituted or added
-    letters) turn too many real names into near-words ("Griffen", "Symmons", "Saabs")."""
+def _slip_sources(w: str, restore_dropped: bool = True) -> set[str]:
+    """Words ``w`` may be a typing slip of (same first letter): two adjacent letters swapped
+    back, a doubled letter undoubled, and (7+ letters, ``restore_dropped``) one dropped letter
+    restored. Other slips (substituted or added letters) turn too many real names into
+    near-words ("Griffen", "Symmons", "Saabs")."""
     n = len(w)
     out = {w[:i] + w[i + 1] + w[i] + w[i + 2 :] for i in range(1, n - 1) if w[i] != w[i + 1]}
     out.update(w[:i] + w[i + 1 :] for i in range(1, n) if w[i] == w[i - 1])
-    if n >= 7:
+    if restore_dropped and n >= 7:
         out.update(w[:i] + c + w[i:] for i in range(1, n + 1) for c in _ABC)
     out.discard(w)
     return out
@@ -849,27 +852,6 @@ def _typing_slips(text: str, res: Analysis) -> None:
                 suggestion=good,
             )
         )
-
-
-def _typo(a: str, b: str) -> bool:
-    """Is ``a`` a typing slip of ``b``: two adjacent letters swapped ("Anyd"/"Andy") or one
-    letter doubled ("Peeter"/"Peter")? Narrower than :func:`slip`: real given names are often
-    one substitution or dropped letter from another ("Joss", "Jerzy", "Barbra", "Stevie")."""
-    if a[:1] != b[:1]:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    if len(a) == len(b) + 1:
-        for i in range(1, len(a)):
-            if a[i] == a[i - 1] and a[:i] + a[i + 1 :] == b:
-                return True
-    return False
 
 
 def slip_suffix(a: str, b: str) -> bool:
