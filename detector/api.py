@@ -9,6 +9,7 @@ The CLI is a thin layer over these two functions.
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -113,9 +114,10 @@ def _document_evidence(doc: Document, per_doc, stat_mods) -> tuple[list[Finding]
     return found, stats
 
 
-def _own_evidence(articles, docs, cache, progress) -> list[tuple[list[Finding], dict[str, float]]]:
+def _own_evidence(articles, docs, cache, done: Callable[[int], None]) -> list[tuple[list[Finding], dict[str, float]]]:
     """Each article's own evidence (per-document families and statistics): from the evidence
-    cache where the text (and detector) is unchanged, computed and stored otherwise."""
+    cache where the text (and detector) is unchanged, computed and stored otherwise.
+    ``done(i)`` is called as article ``i``'s own evidence is ready."""
     per_doc = [families.load(name) for name in families.PER_DOCUMENT]
     stat_mods = [families.load(name) for name in families.STATS]
     store = evidence_cache.open_cache(cache) if articles else None
@@ -125,16 +127,61 @@ def _own_evidence(articles, docs, cache, progress) -> list[tuple[list[Finding], 
         keys = [evidence_cache.make_key(fp, a.text) for a in articles]
         own = store.lookup(keys)
     misses = [i for i, e in enumerate(own) if e is None]
-    if progress and len(misses) < len(docs):
-        progress(len(docs) - len(misses))
+    for i, e in enumerate(own):
+        if e is not None:
+            done(i)
     for i in misses:
         own[i] = _document_evidence(docs[i], per_doc, stat_mods)
-        if progress:
-            progress(1)
+        done(i)
     if store is not None and misses:
         store.store([(keys[i], *own[i]) for i in misses])
 
     return own
+
+
+class _Progress:
+    """Reports an article to the caller's ``progress`` callback once all its parts are done (its
+    own evidence and, with grammar on, its LanguageTool result). The grammar thread only queues
+    its completions; the callback is always called from the thread that called :func:`analyse`."""
+
+    def __init__(self, callback: Callable[[int], None] | None, n: int, parts: int):
+        self.callback = callback
+        self.left = [parts] * n
+        self.queue: queue.SimpleQueue[int] = queue.SimpleQueue()
+
+    def part_done(self, i: int) -> None:  # caller's thread
+        self.left[i] -= 1
+        if self.left[i] == 0 and self.callback:
+            self.callback(1)
+
+    def drain(self) -> None:
+        """Count grammar completions queued by the worker so far (caller's thread)."""
+        while True:
+            try:
+                i = self.queue.get_nowait()
+            except queue.Empty:
+                return
+            self.part_done(i)
+
+    def own_done(self, i: int) -> None:
+        self.drain()
+        self.part_done(i)
+
+    def wait(self, future) -> object:
+        """Wait for the grammar future, counting its completions as they come."""
+        while True:
+            try:
+                return future.result(timeout=0.1)
+            except TimeoutError:
+                self.drain()
+
+    def finish(self) -> None:
+        """Everything is done (some grammar results never report, e.g. errors): count the rest."""
+        self.drain()
+        for i, left in enumerate(self.left):
+            if left > 0:
+                self.left[i] = 1
+                self.part_done(i)
 
 
 def analyse(
@@ -159,17 +206,34 @@ def analyse(
     docs = [Document(scrub_surrogates(a.text)) for a in articles]
     checker, gstatus = _open_grammar(grammar, languagetool_url)
     grammar_results = None
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="detector-grammar") as pool:
-        # LanguageTool checks (mostly waiting on its HTTP server) run while the other families do
-        pending = pool.submit(checker.check_many, [d.text for d in docs]) if checker is not None else None
-        try:
-            own = _own_evidence(articles, docs, cache, progress)
-            if pending is not None:
-                grammar_results = pending.result()
-        except BaseException:  # e.g. Ctrl-C: do not wait for LanguageTool to finish the batch
-            if pending is not None and hasattr(checker, "cancel"):
-                checker.cancel()
-            raise
+    # the progress bar counts an article when its own evidence *and* its grammar result are in
+    reports_grammar = checker is not None and hasattr(checker, "on_result")
+    tracker = _Progress(progress, len(docs), 2 if reports_grammar else 1)
+    if reports_grammar:
+        previous_hook = checker.on_result
+
+        def hook(i, result):  # runs in the grammar thread
+            tracker.queue.put(i)
+            if previous_hook:
+                previous_hook(i, result)
+
+        checker.on_result = hook
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="detector-grammar") as pool:
+            # LanguageTool checks (mostly waiting on its HTTP server) run while the other families do
+            pending = pool.submit(checker.check_many, [d.text for d in docs]) if checker is not None else None
+            try:
+                own = _own_evidence(articles, docs, cache, tracker.own_done)
+                if pending is not None:
+                    grammar_results = tracker.wait(pending)
+            except BaseException:  # e.g. Ctrl-C: do not wait for LanguageTool to finish the batch
+                if pending is not None and hasattr(checker, "cancel"):
+                    checker.cancel()
+                raise
+    finally:
+        if reports_grammar:
+            checker.on_result = previous_hook
+    tracker.finish()
 
     names = families.load("names")
     ctx_docs = [Document(scrub_surrogates(as_article(x).text)) for x in context]

@@ -219,4 +219,4 @@ def test_progress_counts_every_article_once(cache_file):
         assert sum(ticks) == len(TEXTS)
     ticks = []
     api.analyse([*TEXTS, "A new text."], grammar="off", progress=ticks.append)
-    assert ticks == [len(TEXTS), 1]
+    assert sum(ticks) == len(TEXTS) + 1

@@ -310,6 +310,36 @@ def test_server_that_cannot_be_restarted_marks_remaining_docs_unavailable(lt_ser
 
 
 @pytest.mark.languagetool
+def test_progress_waits_for_each_articles_grammar(lt_server, tmp_path):
+    """The progress bar counts an article only once LanguageTool has answered for it too (the
+    other families finish long before LanguageTool does); every article is counted once."""
+    import threading
+
+    from detector import api
+
+    ch = fresh_checker(tmp_path)
+    reported: list[int] = []
+    main = threading.get_ident()
+    ch.on_result = lambda i, res: reported.append(i)  # the caller's own hook still runs
+    texts = [f"He go to school every day number {k}. She bought a apple." for k in range(12)]
+    seen: list[tuple[int, int, bool]] = []
+
+    def progress(n):
+        seen.append((n, len(reported), threading.get_ident() == main))
+
+    _, evidence = api.analyse(texts, grammar=ch, progress=progress)
+    assert all(e.grammar == "ok" for e in evidence)
+    assert sorted(reported) == list(range(len(texts)))
+    assert sum(n for n, _, _ in seen) == len(texts)
+    total = 0
+    for n, grammar_done, in_caller_thread in seen:
+        total += n
+        assert total <= grammar_done, seen  # never ahead of LanguageTool
+        assert in_caller_thread
+    assert ch.on_result is not None and ch.on_result.__name__ == "<lambda>"  # hook restored
+
+
+@pytest.mark.languagetool
 def test_cancel_stops_unsent_requests_and_is_not_cached(lt_server, tmp_path):
     ch = fresh_checker(tmp_path)
     texts = ["He go to school every day.", "She bought a apple."]
