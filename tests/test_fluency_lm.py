@@ -122,3 +122,27 @@ def test_mt_sentence_model_separates_held_out_mt_from_human_references():
             s.append(sum(logits) / len(logits))
     assert sum(y) > 20 and len(y) - sum(y) > 20
     assert roc_auc_score(y, s) > 0.7
+
+
+def test_sentence_model_training_weights_balance_eras_then_classes():
+    """scripts/build_fluency_model.py: the 2021-22 corpora weigh as much in total as the 2015-17
+    ones, and MT and human segments weigh the same overall; ``balance_eras=False`` keeps every
+    segment alike before the class balance."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "build_fluency_model.py"
+    spec = importlib.util.spec_from_file_location("build_fluency_model", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+
+    y = np.array([1, 1, 1, 0, 1, 1, 0, 0, 1, 0])
+    era = np.array([0, 0, 0, 0, 0, 0, 0, 1, 1, 1])  # 7 old segments, 3 modern
+    w = mod.sample_weights(y, era)
+    assert math.isclose(w[y == 1].sum(), w[y == 0].sum())
+    # within a class, a modern segment weighs 7/3 times an old one
+    assert math.isclose(w[8] / w[0], 7 / 3) and math.isclose(w[7] / w[3], 7 / 3)
+    plain = mod.sample_weights(y, era, balance_eras=False)
+    assert math.isclose(plain[8], plain[0]) and math.isclose(plain[y == 1].sum(), plain[y == 0].sum())
+    # one era only: nothing to balance
+    assert np.allclose(mod.sample_weights(y, np.zeros(10, int)), plain)
