@@ -107,6 +107,33 @@ def test_flu003_flags_an_improbable_pair_of_common_words():
     assert "FLU002" in CODES and "FLU003" in CODES
 
 
+def test_flu003_ignores_pairs_with_a_name_but_not_sentence_initial_capitals():
+    """The trigram model knows "Lansdowne" and "Think" only as lower-case words, so a name after a
+    preposition looks improbable; such pairs are not flagged. A capital that only starts the
+    sentence does not exempt the pair."""
+    from detector.families.fluency import _has_proper_noun, _sentence_starts
+
+    for text, pair in (
+        ("The funds were handed to Lansdowne Road officials.", "to Lansdowne"),
+        ("He signed a deal with Think London in March.", "with Think"),
+    ):
+        doc = Document(text)
+        # the language model does find the pair improbable ...
+        odd = [
+            text[s:e]
+            for s, e, cond, assoc in fluency_lm.lm_transitions(doc)
+            if assoc < fluency.FLAG_ASSOC_ANY or (assoc < fluency.FLAG_ASSOC and cond < fluency.FLAG_COND)
+        ]
+        assert pair in odd
+        # ... but it contains a name, so there is no finding
+        assert all(f.code != "FLU003" for f in fluency.detect(text))
+    text = "He much admired the team. They the of it."
+    starts = _sentence_starts(Document(text))
+    assert not _has_proper_noun(text, 0, 7, starts)  # "He much": sentence-initial capital
+    assert _has_proper_noun("They met Tass today.", 5, 13, _sentence_starts(Document("They met Tass today.")))
+    assert [text[f.start : f.end] for f in fluency.detect(text) if f.code == "FLU003"] == ["He much", "the of"]
+
+
 def test_mt_sentence_model_separates_held_out_mt_from_human_references():
     """WMT22 ja-en is held out from the sentence model: its system output (any DA) must score as
     more MT-like than the human references, document by document."""
