@@ -178,10 +178,10 @@ class _Progress:
     def finish(self) -> None:
         """Everything is done (some grammar results never report, e.g. errors): count the rest."""
         self.drain()
-        for i, left in enumerate(self.left):
-            if left > 0:
-                self.left[i] = 1
-                self.part_done(i)
+        unreported = sum(1 for left in self.left if left > 0)
+        self.left = [0] * len(self.left)
+        if unreported and self.callback:
+            self.callback(unreported)
 
 
 def analyse(
