@@ -294,3 +294,37 @@ def test_metrics_per_source_auc_against_the_corpus_reliable_rows():
     assert per["a/op2"]["roc_auc_vs_reliable"] == pytest.approx(3 / 6)
     assert per["b/mt"]["roc_auc_vs_reliable"] == pytest.approx(1.0)  # only its own corpus's rows
     assert per["a/clean"]["roc_auc_vs_reliable"] is None
+
+
+def _ceiling(path: Path, capsys, *extra: str) -> tuple[int, dict | str]:
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "diagnose_feature_ceiling.py"
+    spec = importlib.util.spec_from_file_location("diagnose_feature_ceiling", script)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    rc = mod.main([str(path), "--seeds", "2", *extra])
+    out = capsys.readouterr()
+    return rc, (json.loads(out.out) if rc == 0 and "--json" in extra else out.out + out.err)
+
+
+def test_feature_ceiling_diagnostic(tmp_path, capsys):
+    """scripts/diagnose_feature_ceiling.py: separable toy data gives a high within-file CV AUC,
+    the same texts with shuffled labels give chance, and a malformed row is an error (exit 2)."""
+    rows = make_rows(80, seed=3)
+    rc, res = _ceiling(write_jsonl(tmp_path / "toy.jsonl", rows), capsys, "--json")
+    assert rc == 0 and res["rows"] == 80 and res["unreliable"] == 40
+    for kind in M.ESTIMATORS:
+        assert res["estimators"][kind]["all"] > 0.9
+        assert res["estimators"][kind]["toy"] == res["estimators"][kind]["all"]  # one source prefix
+    assert res["best_single_features"] and res["best_single_features"][0][0] > 0.9
+
+    labels = [r["label"] for r in rows]
+    random.Random(5).shuffle(labels)
+    shuffled = [dict(r, label=lab) for r, lab in zip(rows, labels, strict=True)]
+    rc, res = _ceiling(write_jsonl(tmp_path / "shuffled.jsonl", shuffled), capsys, "--json")
+    assert rc == 0
+    assert all(res["estimators"][kind]["all"] < 0.8 for kind in M.ESTIMATORS)
+
+    rc, msg = _ceiling(write_jsonl(tmp_path / "bad.jsonl", rows[:6] + [{"text": "x", "label": "maybe"}]), capsys)
+    assert rc == 2 and "line 7" in msg
