@@ -42,29 +42,51 @@ def main(argv=None) -> int:
     import numpy as np
     from sklearn.metrics import roc_auc_score
 
-    ds = M.read_dataset(args.data)
-    if ds.problems:
+    try:
+        ds = M.read_dataset(args.data)
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        print(f"error: {args.data}: {e}", file=sys.stderr)
+        return 2
+    if ds.problems:  # a diagnostic on silently thinned data would mislead: refuse instead
         for e in ds.problems:
-            print(f"{args.data}: {e}", file=sys.stderr)
+            print(f"error: {args.data}: {e}", file=sys.stderr)
+        return 2
+    if not ds.labels:
+        print(f"error: {args.data}: no labelled rows", file=sys.stderr)
         return 2
     sources = np.array([str(s or "").split("/")[0] for s in ds.sources])
     names = feature_names(False)
     X = evidence_matrix(M.compute_evidence(ds.texts, grammar="off"), names)
     y = np.asarray(ds.labels)
     groups = list(ds.groups)
+    w = None if ds.weights is None else np.asarray(ds.weights, dtype=float)  # soft labels, as in training
 
     out: dict = {"rows": len(y), "unreliable": int(y.sum()), "seeds": args.seeds, "estimators": {}}
     for kind in M.ESTIMATORS:
         per: dict[str, list[float]] = {}
         for seed in range(args.seeds):
-            p = M.cross_validate(
-                kind, X, y, groups, seed, "sigmoid", calibrated=False, names=names if kind == "hgb" else None
-            )
-            per.setdefault("all", []).append(roc_auc_score(y, p))
+            try:
+                p = M.cross_validate(
+                    kind,
+                    X,
+                    y,
+                    groups,
+                    seed,
+                    "sigmoid",
+                    calibrated=False,
+                    names=names if kind == "hgb" else None,
+                    w=w,
+                )
+            except ValueError as e:  # too few rows or groups of a class for grouped folds
+                print(f"error: {args.data}: {e}", file=sys.stderr)
+                return 2
+            per.setdefault("all", []).append(roc_auc_score(y, p, sample_weight=w))
             for s in sorted(set(sources) - {""}):
                 m = sources == s
                 if len(set(y[m])) == 2:
-                    per.setdefault(s, []).append(roc_auc_score(y[m], p[m]))
+                    per.setdefault(s, []).append(
+                        roc_auc_score(y[m], p[m], sample_weight=None if w is None else w[m])
+                    )
         out["estimators"][kind] = {k: round(float(np.mean(v)), 3) for k, v in per.items()}
     single = []
     for j, n in enumerate(names):

@@ -328,3 +328,9 @@ def test_feature_ceiling_diagnostic(tmp_path, capsys):
 
     rc, msg = _ceiling(write_jsonl(tmp_path / "bad.jsonl", rows[:6] + [{"text": "x", "label": "maybe"}]), capsys)
     assert rc == 2 and "line 7" in msg
+    (tmp_path / "empty.jsonl").write_text("", encoding="utf-8")
+    for name, expected in (("empty.jsonl", "no labelled rows"), ("missing.jsonl", "No such file")):
+        rc, msg = _ceiling(tmp_path / name, capsys)
+        assert rc == 2 and msg.count("\n") == 1 and name in msg and expected in msg
+    rc, msg = _ceiling(write_jsonl(tmp_path / "two.jsonl", rows[:2]), capsys)
+    assert rc == 2 and "need at least 2 reliable and 2 unreliable" in msg
