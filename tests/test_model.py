@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from pathlib import Path
@@ -296,14 +297,19 @@ def test_metrics_per_source_auc_against_the_corpus_reliable_rows():
     assert per["a/clean"]["roc_auc_vs_reliable"] is None
 
 
-def _ceiling(path: Path, capsys, *extra: str) -> tuple[int, dict | str]:
+@functools.cache
+def _ceiling_script():
     import importlib.util
 
     script = Path(__file__).resolve().parents[1] / "scripts" / "diagnose_feature_ceiling.py"
     spec = importlib.util.spec_from_file_location("diagnose_feature_ceiling", script)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    rc = mod.main([str(path), "--seeds", "2", *extra])
+    return mod
+
+
+def _ceiling(path: Path, capsys, *extra: str) -> tuple[int, dict | str]:
+    rc = _ceiling_script().main([str(path), "--seeds", "2", *extra])
     out = capsys.readouterr()
     return rc, (json.loads(out.out) if rc == 0 and "--json" in extra else out.out + out.err)
 
