@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from . import evidence_cache, families
 from .article import Article, as_article
 from .findings import FAMILIES, Finding, locate
-from .scoring import Evidence, RuleScorer
+from .scoring import Evidence, Reason, RuleScorer
 from .text import Document, scrub_surrogates
 
 GrammarOption = str  # "auto" | "off" | "require", or a checker object with .check_many()
@@ -35,6 +35,8 @@ class Report:
     grammar: str = "off"
     model: str = ""
     extra: dict = field(default_factory=dict)
+    # the contributions that moved the score most, in words (see scoring.Reason)
+    reasons: list[Reason] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -53,6 +55,7 @@ class Report:
             "verdict": self.verdict,
             "counts": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
+            "reasons": [r.to_dict() for r in self.reasons],
             "stats": self.stats,
             "grammar": self.grammar,
             "model": self.model,

@@ -35,6 +35,33 @@ class Thresholds:
         return "reject"
 
 
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One contribution that moved the score, in words.
+
+    ``feature``: the model feature (or ``language``/``rule`` for non-model reasons);
+    ``message``: plain words with the article's value and the typical value on clean copy;
+    ``value`` / ``typical``: those two numbers (``typical`` may be None);
+    ``effect``: the change this feature made to the score in log-odds of "reliable"
+    (negative = lowered reliability), exact for the model that produced it.
+    """
+
+    feature: str
+    message: str
+    value: float | None = None
+    typical: float | None = None
+    effect: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "feature": self.feature,
+            "message": self.message,
+            "value": self.value,
+            "typical": self.typical,
+            "effect": round(float(self.effect), 4),
+        }
+
+
 @dataclass(slots=True)
 class Evidence:
     """Everything known about one article before scoring: findings and document statistics."""
