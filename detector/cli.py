@@ -2,7 +2,8 @@
 
 Exit codes (stable):
   0  done
-  1  some article scored at or below the --fail-on verdict
+  1  some article scored at or below the --fail-on verdict (--fail-on review also counts
+     "unsupported", a text not in English; --fail-on reject does not)
   2  usage error
   3  some input could not be read (the others were still processed)
   4  --require-grammar given and LanguageTool could not be had
@@ -89,6 +90,15 @@ OutputOpt = Annotated[
     str | None,
     typer.Option("--output", "-o", help="Write the result to this file (atomically) instead of stdout."),
 ]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Character encoding of plain-text inputs (default: strict UTF-8); for HTML it overrides "
+        "the page's <meta charset> (a byte-order mark still wins). JSON/JSONL are always UTF-8.",
+        show_default=False,
+    ),
+]
 NamesOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -99,12 +109,25 @@ NamesOpt = Annotated[
 ]
 
 
-def _load(files: list[str], max_bytes: int, quiet: bool):
+def check_encoding_option(encoding: str | None) -> str | None:
+    """Validate --encoding: an unknown name (or a non-text codec) is a usage error (exit 2)."""
+    if encoding is None:
+        return None
+    from .io import check_encoding
+
+    try:
+        return check_encoding(encoding)
+    except ValueError as e:
+        _err(f"error: --encoding: {e}")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _load(files: list[str], max_bytes: int, quiet: bool, encoding: str | None = None):
     from .io import Article, iter_inputs
 
     notes: list[str] = []
     articles, errors = [], []
-    for item in iter_inputs(files, max_bytes=max_bytes, notes=notes):
+    for item in iter_inputs(files, max_bytes=max_bytes, notes=notes, encoding=encoding):
         if isinstance(item, Article):
             articles.append(item)
         else:
@@ -151,6 +174,7 @@ def _run(
     model: str | None,
     names: list[str] | None,
     no_cache: bool = False,
+    encoding: str | None = None,
 ):
     from . import api
     from .families import grammar as grammar_family
@@ -158,6 +182,7 @@ def _run(
     if not files:
         _err("error: no input given (pass files, directories, globs or '-')")
         raise typer.Exit(EXIT_USAGE)
+    encoding = check_encoding_option(encoding)
     apply_names(names)
     scorer = None
     if model is not None:  # a user model: refuse a bad file before any work is done
@@ -168,7 +193,7 @@ def _run(
         except (ModelError, OSError, ValueError) as e:
             _err(f"error: --model: {e}")
             raise typer.Exit(EXIT_USAGE) from None
-    articles, errors = _load(files, max_bytes, quiet)
+    articles, errors = _load(files, max_bytes, quiet, encoding)
     reports = []
     if articles:
         show_progress = not quiet and sys.stdout.isatty() and sys.stderr.isatty() and len(articles) > 1
@@ -225,7 +250,9 @@ def _emit(text: str, output: str | None) -> None:
 def _exit_code(reports, errors, fail_on: FailOn) -> int:
     if errors:
         return EXIT_INPUT
-    bad = {"reject": {"reject"}, "review": {"reject", "review"}, "never": set()}[fail_on.value]
+    # "unsupported" (not English, not judged) is a status, not an error: only --fail-on review,
+    # which fails everything that is not "ok", counts it
+    bad = {"reject": {"reject"}, "review": {"reject", "review", "unsupported"}, "never": set()}[fail_on.value]
     if any(r.verdict in bad for r in reports):
         return EXIT_FAIL
     return EXIT_OK
@@ -242,6 +269,7 @@ def check(
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     max_bytes: MaxBytesOpt = 5_000_000,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Print every finding, one per line: path:line:col: CODE message (→ suggestion)."""
     from .output import render_check
@@ -256,6 +284,7 @@ def check(
         model=None,
         names=names,
         no_cache=no_cache,
+        encoding=encoding,
     )
     _emit(render_check(reports), output)
     raise typer.Exit(EXIT_INPUT if errors else EXIT_OK)
@@ -279,6 +308,7 @@ def score(
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     max_bytes: MaxBytesOpt = 5_000_000,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Score articles: reliability (0-1, higher = more trustworthy), verdict, findings per family.
 
@@ -296,6 +326,7 @@ def score(
         model=model,
         names=names,
         no_cache=no_cache,
+        encoding=encoding,
     )
     _emit(RENDERERS[format.value](reports), output)
     raise typer.Exit(_exit_code(reports, errors, fail_on))

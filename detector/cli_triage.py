@@ -135,6 +135,7 @@ def register(app: typer.Typer) -> None:
         require_grammar: c.RequireGrammarOpt = False,
         languagetool_url: c.LtUrlOpt = None,
         names: c.NamesOpt = None,
+        encoding: c.EncodingOpt = None,
         quiet: c.QuietOpt = False,
     ) -> None:
         """Triage a feed: score all items as one batch, least reliable first, near-duplicates grouped.
@@ -150,6 +151,7 @@ def register(app: typer.Typer) -> None:
         from .triage.report_html import render_html
 
         since_dt = parse_since(since) if since else None
+        encoding = c.check_encoding_option(encoding)
         c.apply_names(names)
         if model is not None:  # refuse a bad model file before fetching anything
             from .model import ModelError, load_scorer
@@ -220,6 +222,7 @@ def register(app: typer.Typer) -> None:
                 on_error=on_error,
                 on_note=on_note,
                 progress=progress_cb,
+                encoding=encoding,
             )
         except SourceError as e:
             c._err(f"error: {e}")

@@ -39,6 +39,9 @@ def render_text(reports) -> str:
     for r in reports:
         c = r.counts()
         counts = " ".join(f"{_short(fam)}={c.get(fam, 0)}" for fam in fams if c.get(fam, 0))
+        if r.reliability is None:  # not judged (verdict "unsupported": the text is not English)
+            out.append(f"{r.path:<{width}}  {'-':>6}  {r.verdict:<6}  language={getattr(r, 'language', '?')}")
+            continue
         out.append(f"{r.path:<{width}}  {r.reliability:6.3f}  {r.verdict:<6}  {counts or '-'}")
     return "\n".join(out) + "\n"
 
@@ -51,14 +54,21 @@ def render_jsonl(reports) -> str:
     return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)
 
 
+CSV_COLUMNS = ("path", "reliability", "verdict", "language", "grammar_status", "model", "findings", *FAMILIES)
+"""Score CSV header: every name unique (``grammar_status`` is LanguageTool's ok/unavailable/off;
+``grammar`` is the count of grammar findings, like every other family's column)."""
+
+
 def render_csv(reports: Iterable) -> str:
     buf = io.StringIO()
     fams = list(FAMILIES)
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["path", "reliability", "verdict", "grammar", "model", "findings", *fams])
+    w.writerow(CSV_COLUMNS)
     for r in reports:
         c = r.counts()
-        w.writerow([r.path, f"{r.reliability:.4f}", r.verdict, r.grammar, r.model, len(r.findings), *(c.get(f, 0) for f in fams)])
+        rel = "" if r.reliability is None else f"{r.reliability:.4f}"  # empty: not judged (unsupported)
+        w.writerow([r.path, rel, r.verdict, getattr(r, "language", ""), r.grammar, r.model, len(r.findings),
+                    *(c.get(f, 0) for f in fams)])
     return buf.getvalue()
 
 

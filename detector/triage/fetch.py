@@ -64,24 +64,25 @@ class FetchResult:
     content: bytes
 
     def text(self) -> str:
-        """The body decoded: declared charset, else ``<meta charset>``, else UTF-8 (lenient)."""
-        enc = self.charset or _sniff_meta_charset(self.content[:4096])
-        for candidate in (enc, "utf-8"):
-            if not candidate:
-                continue
+        """The body decoded as a browser would: BOM, then the HTTP charset, then (HTML) the
+        ``<meta charset>`` declaration, then UTF-8 if valid, then detection (charset-normalizer);
+        undecodable bytes become U+FFFD."""
+        from ..io import _detect, decode_html, html_codec
+
+        if self.content_type in HTML_TYPES:
+            text = decode_html(self.content, self.url, declared=self.charset)
+            if isinstance(text, str):
+                return text
+        for bom, codec in (("\ufeff".encode("utf-8"), "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+            if self.content.startswith(bom):
+                return self.content[len(bom) :].decode(codec, "replace")
+        codec = html_codec(self.charset)
+        if codec is None:
             try:
-                return self.content.decode(candidate)
-            except (LookupError, UnicodeDecodeError):
-                continue
-        return self.content.decode("utf-8", errors="replace")
-
-
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
-
-
-def _sniff_meta_charset(head: bytes) -> str | None:
-    m = _META_CHARSET_RE.search(head)
-    return m.group(1).decode("ascii", "ignore") if m else None
+                return self.content.decode("utf-8")
+            except UnicodeDecodeError:
+                codec = _detect(self.content) or "utf-8"
+        return self.content.decode(codec, "replace")
 
 
 def address_problem(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:

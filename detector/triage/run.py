@@ -56,7 +56,9 @@ class Row:
 
     @property
     def reliability(self) -> float | None:
-        return None if self.report is None else float(self.report["reliability"])
+        if self.report is None or self.report.get("reliability") is None:  # error, or not judged
+            return None
+        return float(self.report["reliability"])
 
     @property
     def verdict(self) -> str | None:
@@ -198,9 +200,11 @@ def triage(
     on_error: Callable[[Row], None] | None = None,
     on_note: Callable[[str], None] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    encoding: str | None = None,
 ) -> TriageResult:
     """Triage ``source``; see the module docstring. Raises ``SourceError`` if the source as a
-    whole is unreadable. ``progress(phase, done, total)`` reports fetching and scoring."""
+    whole is unreadable. ``progress(phase, done, total)`` reports fetching and scoring.
+    ``encoding``: codec of plain-text files of a directory source (default strict UTF-8)."""
     from .. import api
     from ..families import grammar as grammar_family
 
@@ -213,7 +217,7 @@ def triage(
             on_note(msg)
 
     with Fetcher(policy) as fetcher:
-        source_id, kind, items = load_source(source, fetcher, max_bytes=policy.max_bytes)
+        source_id, kind, items = load_source(source, fetcher, max_bytes=policy.max_bytes, encoding=encoding)
 
         # de-duplicate keys (first listing wins), then --since, then --max-items
         seen: set[str] = set()
@@ -375,7 +379,9 @@ def triage(
                         content_hash=_sha(articles[i].text),
                         config=config,
                         model=rep.model,
-                        reliability=rep.reliability,
+                        # the state column is NOT NULL: a text not judged (verdict "unsupported",
+                        # not English) is stored as -1; its report JSON keeps reliability null
+                        reliability=-1.0 if rep.reliability is None else rep.reliability,
                         verdict=rep.verdict,
                         report=d,
                         text=articles[i].text,
@@ -389,14 +395,17 @@ def triage(
             if progress:
                 progress("scoring", done, len(to_score))
 
-    # 5. group near-duplicates, rank least reliable first (errors last)
+    # 5. group near-duplicates, rank least reliable first; then the texts not judged (verdict
+    # "unsupported": not English), never among the reliable ones; errors last
     with_text = [r for r in rows if r.status in ("scored", "cached") and r.text]
     labels = cluster_mod.clusters([r.text for r in with_text], dup_threshold)
     groups: dict[int, list[Row]] = {}
     for r, lab in zip(with_text, labels, strict=False):
         groups.setdefault(lab, []).append(r)
-    ok = sorted((r for r in rows if r.status in ("scored", "cached")), key=lambda r: (r.reliability, r.label))
-    ranked = ok + [r for r in rows if r.status == "error"]
+    done_rows = [r for r in rows if r.status in ("scored", "cached")]
+    ok = sorted((r for r in done_rows if r.reliability is not None), key=lambda r: (r.reliability, r.label))
+    unjudged = sorted((r for r in done_rows if r.reliability is None), key=lambda r: r.label)
+    ranked = ok + unjudged + [r for r in rows if r.status == "error"]
     for n, r in enumerate(ranked, 1):
         r.rank = n
     cid = 0
@@ -406,7 +415,7 @@ def triage(
         best = min(
             members,
             key=lambda m: (
-                -m.reliability,
+                -(m.reliability if m.reliability is not None else -1.0),  # unjudged copies last
                 len((m.report or {}).get("findings", [])),
                 m.published or "~",
                 m.rank,

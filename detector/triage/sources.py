@@ -24,7 +24,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..article import Article
-from ..io import InputError, _check_text, _html_to_article, _record_to_article, iter_inputs
+from ..io import (
+    InputError,
+    _check_text,
+    _html_to_article,
+    _record_to_article,
+    decode_html,
+    failure_reason,
+    iter_inputs,
+    json_problem,
+)
 from .fetch import HTML_TYPES, Fetcher, FetchError
 
 FEED_EXTS = {".xml", ".rss", ".atom", ".rdf", ".feed"}
@@ -211,34 +220,42 @@ def parse_feed(data: bytes, name: str, base_url: str | None = None) -> list[Item
         return []
     items: list[Item] = []
     for i, e in enumerate(d.entries):
-        link = e.get("link") or None
-        if link and not is_url(link):  # an RSS <guid> taken for a permalink, a relative path, ...
-            link = None
-        title = (e.get("title") or "").strip() or None
-        key = e.get("id") or link or f"entry-{_hash(title, e.get('summary'))[:16]}"
-        contents = [c.get("value", "") for c in e.get("content", []) if c.get("value")]
-        summary = e.get("summary") or ""
-        fp = _hash(title, link, summary, contents, dict.get(e, "updated"), dict.get(e, "published"))
-        item = Item(key=str(key), url=link, title=title, published=_entry_time(e), fingerprint=fp)
-        item.meta["entry"] = i
-        if contents:
-            body = fragment_to_text(max(contents, key=len))
-            item.article = Article(
-                text=_with_title(title, body), name=link or str(key), title=title, url=link
-            )
-        elif link:
-            item.needs_fetch = True
-        elif summary:
-            body = fragment_to_text(summary)
-            item.article = Article(text=_with_title(title, body), name=str(key), title=title)
-        else:
-            item.error = "feed entry has neither content, summary nor link"
-        if item.article is not None:
-            err = _check_text(item.article.text, item.label)
-            if err:
-                item.article, item.error = None, err.message
-        items.append(item)
+        try:
+            items.append(_feed_item(i, e))
+        except Exception as exc:  # one odd entry is that entry's error, never the feed's
+            key = f"{name}#entry-{i}"
+            items.append(Item(key=key, error=failure_reason(exc), fingerprint=_hash(key, repr(exc))))
     return items
+
+
+def _feed_item(i: int, e) -> Item:
+    link = e.get("link") or None
+    if link and not is_url(link):  # an RSS <guid> taken for a permalink, a relative path, ...
+        link = None
+    title = (e.get("title") or "").strip() or None
+    key = e.get("id") or link or f"entry-{_hash(title, e.get('summary'))[:16]}"
+    contents = [c.get("value", "") for c in e.get("content", []) if c.get("value")]
+    summary = e.get("summary") or ""
+    fp = _hash(title, link, summary, contents, dict.get(e, "updated"), dict.get(e, "published"))
+    item = Item(key=str(key), url=link, title=title, published=_entry_time(e), fingerprint=fp)
+    item.meta["entry"] = i
+    if contents:
+        body = fragment_to_text(max(contents, key=len))
+        item.article = Article(
+            text=_with_title(title, body), name=link or str(key), title=title, url=link
+        )
+    elif link:
+        item.needs_fetch = True
+    elif summary:
+        body = fragment_to_text(summary)
+        item.article = Article(text=_with_title(title, body), name=str(key), title=title)
+    else:
+        item.error = "feed entry has neither content, summary nor link"
+    if item.article is not None:
+        err = _check_text(item.article.text, item.label)
+        if err:
+            item.article, item.error = None, err.message
+    return item
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,6 +279,8 @@ def _parse_date(value) -> datetime | None:
 
 
 def parse_records(data: bytes, name: str, kind: str, max_bytes: int) -> list[Item]:
+    """Items of a JSON (list or object) or JSONL file. A JSON file that cannot be parsed is a
+    :class:`SourceError`; in JSONL each line is its own input (a bad line is that item's error)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -270,56 +289,61 @@ def parse_records(data: bytes, name: str, kind: str, max_bytes: int) -> list[Ite
     if kind == "json":
         try:
             obj = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise SourceError(f"{name}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+        except Exception as e:  # JSONDecodeError, ValueError (huge int), RecursionError (deep nesting)
+            raise SourceError(f"{name}: {json_problem(e)}") from None
         recs = obj if isinstance(obj, list) else [obj]
         records = [(f"{name}#{i}", r) for i, r in enumerate(recs)]
     else:
-        for lineno, line in enumerate(text.splitlines(), 1):
+        # split on "\n" only: JSON strings may hold raw U+2028/U+2029/U+0085 (str.splitlines cuts there)
+        for lineno, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             try:
                 records.append((f"{name}:{lineno}", json.loads(line)))
-            except json.JSONDecodeError as e:
-                records.append(
-                    (f"{name}:{lineno}", InputError(f"{name}:{lineno}", f"invalid JSON line: {e.msg}"))
-                )
+            except Exception as e:
+                msg = f"invalid JSON line: {e.msg}" if isinstance(e, json.JSONDecodeError) else json_problem(e)
+                records.append((f"{name}:{lineno}", InputError(f"{name}:{lineno}", msg)))
     items: list[Item] = []
     for where, rec in records:
-        if isinstance(rec, InputError):
-            items.append(Item(key=where, error=rec.message, fingerprint=_hash(where)))
-            continue
-        if not isinstance(rec, dict):
-            items.append(Item(key=where, error="expected a JSON object", fingerprint=_hash(where)))
-            continue
-        rid = rec.get("id")
-        url = rec.get("url") if isinstance(rec.get("url"), str) else None
-        title = rec.get("title") if isinstance(rec.get("title"), str) else None
-        key = str(rid) if rid is not None else (url or where)
-        published = _parse_date(rec.get("published") or rec.get("date") or rec.get("updated"))
-        item = Item(key=key, url=url, title=title, published=published, fingerprint=_hash(rec))
-        if isinstance(rec.get("text"), str):
-            art = _record_to_article(rec, name, where, max_bytes)
-            if isinstance(art, InputError):
-                item.error = art.message
-            else:
-                item.article = art
-        elif url:
-            item.needs_fetch = True
-        else:
-            item.error = "record has neither a string 'text' nor a 'url' field"
-        items.append(item)
+        try:
+            items.append(_record_item(where, rec, name, max_bytes))
+        except Exception as e:  # the per-record failure boundary
+            items.append(Item(key=where, error=failure_reason(e), fingerprint=_hash(where, repr(e))))
     return items
+
+
+def _record_item(where: str, rec: object, name: str, max_bytes: int) -> Item:
+    if isinstance(rec, InputError):
+        return Item(key=where, error=rec.message, fingerprint=_hash(where))
+    if not isinstance(rec, dict):
+        return Item(key=where, error="expected a JSON object", fingerprint=_hash(where))
+    rid = rec.get("id")
+    url = rec.get("url") if isinstance(rec.get("url"), str) else None
+    title = rec.get("title") if isinstance(rec.get("title"), str) else None
+    key = str(rid) if rid is not None else (url or where)
+    published = _parse_date(rec.get("published") or rec.get("date") or rec.get("updated"))
+    item = Item(key=key, url=url, title=title, published=published, fingerprint=_hash(rec))
+    if isinstance(rec.get("text"), str):
+        art = _record_to_article(rec, name, where, max_bytes)
+        if isinstance(art, InputError):
+            item.error = art.message
+        else:
+            item.article = art
+    elif url:
+        item.needs_fetch = True
+    else:
+        item.error = "record has neither a string 'text' nor a 'url' field"
+    return item
 
 
 # --------------------------------------------------------------------------------------------
 # Directories / single files
 
 
-def parse_files(spec: str, max_bytes: int) -> list[Item]:
+def parse_files(spec: str, max_bytes: int, encoding: str | None = None) -> list[Item]:
     root = Path(spec)
     items: list[Item] = []
-    for res in iter_inputs([spec], max_bytes=max_bytes):
+    for res in iter_inputs([spec], max_bytes=max_bytes, encoding=encoding):
         name = res.name
         try:
             key = os.path.relpath(name.split("#", 1)[0], root) if root.is_dir() else name
@@ -359,11 +383,24 @@ def is_url(spec: str) -> bool:
     return bool(re.match(r"^https?://", spec, re.IGNORECASE))
 
 
-def load_source(spec: str, fetcher: Fetcher, *, max_bytes: int) -> tuple[str, str, list[Item]]:
+def load_source(
+    spec: str, fetcher: Fetcher, *, max_bytes: int, encoding: str | None = None
+) -> tuple[str, str, list[Item]]:
     """``(source_id, kind, items)`` for a feed URL/file, a JSON/JSONL file or a directory.
 
-    Raises :class:`SourceError` when the source as a whole cannot be read.
+    Raises :class:`SourceError` (one line) when the source as a whole cannot be read, whatever
+    went wrong; a bad item inside a readable source is that item's error. ``encoding``: the
+    codec of plain-text files in a directory source (see :func:`detector.io.parse_bytes`).
     """
+    try:
+        return _load_source(spec, fetcher, max_bytes=max_bytes, encoding=encoding)
+    except SourceError:
+        raise
+    except Exception as e:  # the source's failure boundary: never a traceback
+        raise SourceError(f"{spec}: {failure_reason(e)}") from None
+
+
+def _load_source(spec: str, fetcher: Fetcher, *, max_bytes: int, encoding: str | None) -> tuple[str, str, list[Item]]:
     if is_url(spec):
         try:
             res = fetcher.get(spec, max_bytes=MAX_FEED_BYTES)
@@ -377,7 +414,7 @@ def load_source(spec: str, fetcher: Fetcher, *, max_bytes: int) -> tuple[str, st
         raise SourceError(f"{spec}: no such file or directory")
     source_id = str(path.resolve())
     if path.is_dir():
-        return source_id, "directory", parse_files(spec, max_bytes)
+        return source_id, "directory", parse_files(spec, max_bytes, encoding)
     ext = path.suffix.lower()
     size = path.stat().st_size
     limit = MAX_FEED_BYTES if ext not in RECORD_EXTS else 500_000_000
@@ -395,7 +432,7 @@ def load_source(spec: str, fetcher: Fetcher, *, max_bytes: int) -> tuple[str, st
             "records",
             parse_records(data, spec, "json" if ext == ".json" else "jsonl", max_bytes),
         )
-    return source_id, "files", parse_files(spec, max_bytes)
+    return source_id, "files", parse_files(spec, max_bytes, encoding)
 
 
 def fetch_article(item: Item, fetcher: Fetcher, *, max_bytes: int) -> Article:
@@ -408,7 +445,10 @@ def fetch_article(item: Item, fetcher: Fetcher, *, max_bytes: int) -> Article:
         if err:
             raise FetchError(err.message)
         return Article(text=_with_title(item.title, text), name=item.url, title=item.title, url=item.url)
-    art = _html_to_article(res.text(), item.url, url=item.url)
+    html = decode_html(res.content, item.url, declared=res.charset)
+    if isinstance(html, InputError):
+        raise FetchError(html.message)
+    art = _html_to_article(html, item.url, url=item.url)
     if isinstance(art, InputError):
         raise FetchError(art.message)
     err = _check_text(art.text, item.url)
