@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import evidence_cache, families
+from . import evidence_cache, families, language
 from .article import Article, as_article
 from .findings import FAMILIES, Finding, locate
+from .language import LanguageResult
 from .scoring import Evidence, Reason, RuleScorer
 from .text import Document, scrub_surrogates
 
@@ -30,13 +31,16 @@ class Report:
     article: Article
     findings: list[Finding]
     stats: dict[str, float]
-    reliability: float
-    verdict: str
-    grammar: str = "off"
+    # None when the text was not judged (verdict "unsupported": not English)
+    reliability: float | None
+    verdict: str  # "ok" | "review" | "reject" | "unsupported"
+    grammar: str = "off"  # "ok" | "unavailable" | "off" | "skipped" (not judged)
     model: str = ""
     extra: dict = field(default_factory=dict)
     # the contributions that moved the score most, in words (see scoring.Reason)
     reasons: list[Reason] = field(default_factory=list)
+    # main language of the text (ISO 639-1, e.g. "en", "de"); see detector.language
+    language: str = "en"
 
     @property
     def path(self) -> str:
@@ -53,6 +57,7 @@ class Report:
             "path": self.path,
             "reliability": self.reliability,
             "verdict": self.verdict,
+            "language": self.language,
             "counts": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
             "reasons": [r.to_dict() for r in self.reasons],
@@ -187,6 +192,35 @@ class _Progress:
             self.callback(unreported)
 
 
+UNSUPPORTED = "unsupported"  # the verdict for a text detector does not judge (not English)
+
+
+def _foreign_findings(text: str, lang: LanguageResult) -> list[Finding]:
+    """One LNG001 note per paragraph set aside as another language."""
+    out = []
+    for b in lang.foreign:
+        name = language.language_name(b.lang)
+        out.append(
+            Finding(
+                family="foreign-language",
+                code="LNG001",
+                start=b.start,
+                end=b.end,
+                message=f"paragraph in {name} ({b.lang}); not judged by the English rules",
+                severity="info",
+            )
+        )
+    return out
+
+
+def _outside_foreign(found: list[Finding], lang: LanguageResult) -> list[Finding]:
+    """Drop the findings whose span lies inside a paragraph in another language."""
+    if not lang.foreign:
+        return found
+    spans = [(b.start, b.end) for b in lang.foreign]
+    return [f for f in found if not any(s <= f.start and f.end <= e for s, e in spans)]
+
+
 def analyse(
     items: Sequence[str | Article],
     *,
@@ -202,12 +236,38 @@ def analyse(
     in the cross-article name evidence (used by ``triage`` to score only new items of a feed).
     ``cache``: use the per-article evidence cache (:mod:`detector.evidence_cache`); None follows
     ``$DETECTOR_EVIDENCE_CACHE`` (on unless it says ``off``). Grammar has its own cache.
+
+    A text whose main language is not English (:mod:`detector.language`) is not analysed: its
+    evidence has no findings and grammar status ``skipped``. In an English text, paragraphs in
+    another language get an LNG001 note and no English-rule findings.
     """
+    articles, evidence, _ = _analyse(
+        items, grammar=grammar, languagetool_url=languagetool_url, progress=progress, context=context, cache=cache
+    )
+    return articles, evidence
+
+
+def _analyse(
+    items: Sequence[str | Article],
+    *,
+    grammar: GrammarOption,
+    languagetool_url: str | None,
+    progress: Callable[[int], None] | None,
+    context: Iterable[str | Article],
+    cache: bool | None,
+) -> tuple[list[Article], list[Evidence], list[LanguageResult]]:
+    """:func:`analyse`, plus each article's languages."""
     articles = [as_article(x, name=f"<text {i + 1}>") for i, x in enumerate(items)]
     # detectors and LanguageTool see unpaired surrogates as U+FFFD (same offsets); findings still
     # index the caller's text
-    docs = [Document(scrub_surrogates(a.text)) for a in articles]
-    checker, gstatus = _open_grammar(grammar, languagetool_url)
+    all_docs = [Document(scrub_surrogates(a.text)) for a in articles]
+    langs = [language.analyse(d.text) for d in all_docs]
+    # only English texts are judged; the others are skipped by every family and by LanguageTool
+    judged = [i for i, lang in enumerate(langs) if lang.english]
+    if progress is not None and len(judged) < len(all_docs):
+        progress(len(all_docs) - len(judged))
+    docs = [all_docs[i] for i in judged]
+    checker, gstatus = _open_grammar(grammar, languagetool_url) if docs else (None, "off")
     grammar_results = None
     # the progress bar counts an article when its own evidence *and* its grammar result are in
     reports_grammar = checker is not None and hasattr(checker, "on_result")
@@ -226,7 +286,7 @@ def analyse(
             # LanguageTool checks (mostly waiting on its HTTP server) run while the other families do
             pending = pool.submit(checker.check_many, [d.text for d in docs]) if checker is not None else None
             try:
-                own = _own_evidence(articles, docs, cache, tracker.own_done)
+                own = _own_evidence([articles[i] for i in judged], docs, cache, tracker.own_done)
                 if pending is not None:
                     grammar_results = tracker.wait(pending)
             except BaseException:  # e.g. Ctrl-C: do not wait for LanguageTool to finish the batch
@@ -240,25 +300,31 @@ def analyse(
 
     names = families.load("names")
     ctx_docs = [Document(scrub_surrogates(as_article(x).text)) for x in context]
-    all_docs = docs + ctx_docs
-    batch_names = names.detect_batch(all_docs)[: len(docs)] if len(all_docs) > 1 else [[] for _ in docs]
+    # context texts in another language would only add foreign names to the batch evidence
+    ctx_docs = [d for d in ctx_docs if language.analyse(d.text).english]
+    batch_docs = docs + ctx_docs
+    batch_names = names.detect_batch(batch_docs)[: len(docs)] if len(batch_docs) > 1 else [[] for _ in docs]
 
-    evidence = []
-    for i, doc in enumerate(docs):
+    evidence: list[Evidence] = [
+        Evidence(findings=[], stats=document_stats(d), grammar="skipped") for d in all_docs
+    ]
+    for k, doc in enumerate(docs):
+        i = judged[k]
         # batch findings first: where one re-issues a per-article finding with batch evidence
         # (same code and span), de-duplication keeps the batch version
-        own_found, stats = own[i]
-        found: list[Finding] = [*batch_names[i], *own_found]
+        own_found, stats = own[k]
+        found: list[Finding] = [*batch_names[k], *own_found]
         status = gstatus
         if grammar_results is not None:
-            res = grammar_results[i]
+            res = grammar_results[k]
             if res.error:
                 status = "unavailable"
             else:
                 found.extend(res.findings)
                 stats.update(res.rates)
-        evidence.append(Evidence(findings=locate(doc.text, _dedupe(found)), stats=stats, grammar=status))
-    return articles, evidence
+        found = _outside_foreign(found, langs[i]) + _foreign_findings(doc.text, langs[i])
+        evidence[i] = Evidence(findings=locate(doc.text, _dedupe(found)), stats=stats, grammar=status)
+    return articles, evidence, langs
 
 
 def check(
@@ -300,7 +366,7 @@ def score(
     adds texts that count for name consistency without being scored; ``cache``: see
     :func:`analyse`)."""
     items = list(items)
-    articles, evidence = analyse(
+    articles, evidence, langs = _analyse(
         items,
         grammar=grammar,
         languagetool_url=languagetool_url,
@@ -310,19 +376,52 @@ def score(
     )
     if not articles:
         return []
-    grammar_ok = all(e.grammar == "ok" for e in evidence)
-    if scorer is None:
-        scorer = load_scorer(model, grammar_available=grammar_ok)
-    rel = scorer.reliability(evidence)
-    return [
-        Report(
-            article=a,
-            findings=ev.findings,
-            stats=ev.stats,
-            reliability=float(r),
-            verdict=scorer.thresholds.verdict(r),
-            grammar=ev.grammar,
-            model=scorer.name,
+    judged = [i for i, lang in enumerate(langs) if lang.english]
+    rel: list[float | None] = [None] * len(articles)
+    if judged:
+        grammar_ok = all(evidence[i].grammar == "ok" for i in judged)
+        if scorer is None:
+            scorer = load_scorer(model, grammar_available=grammar_ok)
+        for i, r in zip(judged, scorer.reliability([evidence[i] for i in judged]), strict=True):
+            rel[i] = float(r)
+    reports = []
+    for a, ev, r, lang in zip(articles, evidence, rel, langs, strict=True):
+        if r is None:
+            reports.append(_unsupported_report(a, ev, lang))
+            continue
+        reports.append(
+            Report(
+                article=a,
+                findings=ev.findings,
+                stats=ev.stats,
+                reliability=r,
+                verdict=scorer.thresholds.verdict(r),
+                grammar=ev.grammar,
+                model=scorer.name,
+                language=lang.main,
+            )
         )
-        for a, ev, r in zip(articles, evidence, rel, strict=True)
-    ]
+    return reports
+
+
+def _unsupported_report(article: Article, ev: Evidence, lang: LanguageResult) -> Report:
+    """The report for a text that is not judged: no reliability, no findings, one reason."""
+    name = language.language_name(lang.main)
+    reason = Reason(
+        feature="language",
+        message=f"the text is {name} ({lang.main}), not English; detector only judges English",
+        value=lang.confidence,
+        typical=None,
+        effect=0.0,
+    )
+    return Report(
+        article=article,
+        findings=[],
+        stats=ev.stats,
+        reliability=None,
+        verdict=UNSUPPORTED,
+        grammar=ev.grammar,
+        model="",
+        reasons=[reason],
+        language=lang.main,
+    )

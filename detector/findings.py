@@ -23,6 +23,7 @@ FAMILIES = {
     "fluency": "spinner and machine-translation word choice",
     "grammar": "LanguageTool grammar, punctuation and style matches",
     "spelling": "LanguageTool spelling matches (lower-case words)",
+    "foreign-language": "paragraphs in another language than English (set aside, not judged)",
 }
 
 # Stable codes. Never renumber; add new codes at the end of a family.
@@ -55,6 +56,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FLU001": ("fluency", "tortured phrase (spinner synonym for a fixed term)"),
     "FLU002": ("fluency", "sentence reads like machine translation (MT sentence model)"),
     "FLU003": ("fluency", "unusual word sequence (language model)"),
+    "LNG001": ("foreign-language", "paragraph in another language (its English-rule findings are dropped)"),
 }
 
 

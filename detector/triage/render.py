@@ -9,7 +9,7 @@ import json
 from ..findings import FAMILIES
 from .run import Row, TriageResult
 
-VERDICT_STYLE = {"reject": "bold red", "review": "yellow", "ok": "green"}
+VERDICT_STYLE = {"reject": "bold red", "review": "yellow", "ok": "green", "unsupported": "dim"}
 
 
 def summary_line(res: TriageResult) -> str:
@@ -20,6 +20,9 @@ def summary_line(res: TriageResult) -> str:
         f"{res.count('cached')} from state",
         f"{res.count('error')} error(s)",
     ]
+    unjudged = sum(1 for r in res.rows if r.status != "error" and r.verdict == "unsupported")
+    if unjudged:
+        parts.append(f"{unjudged} not in English (unsupported, not judged)")
     if n_clusters:
         parts.append(f"{n_clusters} near-duplicate group(s)")
     return ", ".join(parts)
@@ -61,7 +64,7 @@ def render_table(res: TriageResult, *, width: int | None = None, color: bool | N
             continue
         table.add_row(
             str(r.rank),
-            f"{r.reliability:.3f}",
+            "-" if r.reliability is None else f"{r.reliability:.3f}",
             Text(r.verdict or "", VERDICT_STYLE.get(r.verdict or "", "")),
             r.status,
             _dup(r),

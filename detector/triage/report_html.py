@@ -36,6 +36,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.item{overflow-wrap:anywhere}
 .badge{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;font-size:12px;font-weight:600}
 .badge.reject{background:#c62828}.badge.review{background:#ef8f00}.badge.ok{background:#2e7d32}.badge.error{background:#6a1b9a}
+.badge.unsupported{background:#546e7a}.item-card.unsupported{border-left:5px solid #546e7a}
 .dup{font-size:12px;color:#37474f;white-space:nowrap}.best{color:#2e7d32;font-weight:600}
 .status{font-size:12px;color:var(--muted)}
 .item-card{border:1px solid var(--line);border-radius:6px;padding:14px 16px;margin:14px 0}
@@ -49,6 +50,7 @@ mark.f.fam-broken-sentence{background:#ffab91;border-color:#bf360c}
 mark.f.fam-boilerplate{background:#cfd8dc;border-color:#455a64}
 mark.f.fam-fluency{background:#b3e5fc;border-color:#0277bd}
 mark.f.fam-grammar,mark.f.fam-spelling{background:#c8e6c9;border-color:#2e7d32}
+mark.f.fam-foreign-language{background:#eceff1;border-color:#78909c}
 mark.f.multi{outline:1px dashed #333}
 mark.f.point::after{content:"\\2038";color:#c62828;font-weight:700}
 mark.f.active{outline:2px solid #000}
@@ -216,6 +218,15 @@ def _bar(rel: float) -> str:
     )
 
 
+def _not_judged(row: Row) -> str:
+    """Why an item has no reliability (its language reason, e.g. "the text is German ...")."""
+    report = row.report or {}
+    for reason in report.get("reasons", []):
+        if reason.get("feature") == "language":
+            return str(reason.get("message", ""))
+    return f"not judged: the text is not English ({report.get('language', '?')})"
+
+
 def _counts(row: Row) -> str:
     counts = (row.report or {}).get("counts", {})
     parts = [f"{_e(f)}&nbsp;{n}" for f, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n]
@@ -275,10 +286,16 @@ def render_html(res: TriageResult) -> str:
                 f'<td></td><td></td><td class="status">error</td></tr>'
             )
             continue
+        if r.reliability is not None:
+            data_rel = f'data-reliability="{r.reliability:.4f}" '
+            rel_cell = f'<td class="num">{_bar(r.reliability)} {r.reliability:.3f}</td>'
+        else:  # not judged: verdict "unsupported" (the text is not English)
+            data_rel = ""
+            rel_cell = f'<td class="num" title="{_e(_not_judged(r))}">not judged</td>'
         o.append(
             f'<tr class="rank-row {_e(r.verdict)}" data-rank="{r.rank}" data-key="{_e(r.key)}" '
-            f'data-reliability="{r.reliability:.4f}" data-status="{_e(r.status)}">'
-            f'<td class="num">{r.rank}</td><td class="num">{_bar(r.reliability)} {r.reliability:.3f}</td>'
+            f'{data_rel}data-status="{_e(r.status)}">'
+            f'<td class="num">{r.rank}</td>{rel_cell}'
             f'<td><span class="badge {_e(r.verdict)}">{_e(r.verdict)}</span></td>'
             f'<td class="item"><a href="#item-{r.rank}">{_e(r.title or r.label)}</a>'
             + (f'<div class="meta">{_e(r.url)}</div>' if r.url and r.title else "")
@@ -294,11 +311,12 @@ def render_html(res: TriageResult) -> str:
             o.append(
                 f'<div class="cluster" id="cluster-{cid}"><h3>Group {cid}: {len(members)} copies</h3><ul>'
             )
-            for m in sorted(members, key=lambda m: -m.reliability):
+            for m in sorted(members, key=lambda m: -(m.reliability if m.reliability is not None else -1.0)):
                 best = ' <span class="best">best copy</span>' if m.best_in_cluster else ""
+                score = "" if m.reliability is None else f"{m.reliability:.3f} "
                 o.append(
                     f'<li><a href="#item-{m.rank}">#{m.rank} {_e(m.title or m.label)}</a> '
-                    f"&middot; {m.reliability:.3f} {_e(m.verdict)}{best}</li>"
+                    f"&middot; {score}{_e(m.verdict)}{best}</li>"
                 )
             o.append("</ul></div>")
         o.append("</section>")
@@ -317,7 +335,10 @@ def render_html(res: TriageResult) -> str:
         fs = r.findings
         o.append(f'<article class="item-card {_e(r.verdict)}" id="item-{r.rank}" data-rank="{r.rank}">')
         o.append(f"<h3>#{r.rank} &middot; {_e(r.title or r.label)}</h3>")
-        meta = [f"reliability {r.reliability:.3f}", _e(r.verdict or "")]
+        if r.reliability is None:
+            meta = ["not judged", _e(r.verdict or "")]
+        else:
+            meta = [f"reliability {r.reliability:.3f}", _e(r.verdict or "")]
         if r.cluster is not None:
             meta.append(_dup_cell(r))
         if r.published:
@@ -326,6 +347,8 @@ def render_html(res: TriageResult) -> str:
         o.append(f'<p class="meta">{" &middot; ".join(meta)}</p>')
         if r.url:
             o.append(f'<p class="meta">{_link(r.url)}</p>')
+        if r.reliability is None:
+            o.append(f'<p class="meta not-judged">{_e(_not_judged(r))}</p>')
         o.append(f'<div class="text">{highlight(r.text or "", fs)}</div>')
         if fs:
             o.append('<ol class="findings">')
