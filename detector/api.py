@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import evidence_cache, families, language
+from . import evidence_cache, families, language, merge
 from .article import Article, as_article
 from .findings import FAMILIES, Finding, locate
 from .language import LanguageResult
@@ -84,8 +84,10 @@ def document_stats(doc: Document) -> dict[str, float]:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """Drop exact duplicates, and NAM004 (LanguageTool unknown capitalised word) where a more
-    specific name finding covers the same span, so one misspelling is counted once."""
+    """One finding per problem: drop exact duplicates, and NAM004 (LanguageTool unknown
+    capitalised word) where a more specific name finding covers the same span, so one
+    misspelling is counted once; then merge overlapping findings of the same cause
+    (:mod:`detector.merge`: the project's code kept, the other source named in its message)."""
     seen = set()
     specific_name_spans = [(f.start, f.end) for f in findings if f.family == "name" and f.code != "NAM004"]
     out = []
@@ -97,7 +99,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
             continue
         seen.add(key)
         out.append(f)
-    return out
+    return merge.merge(out)
 
 
 def _open_grammar(grammar: GrammarOption, url: str | None):
