@@ -11,8 +11,9 @@ Two tests, cheapest first (``scripts/measure_language_id.py`` measures both; fig
 * otherwise **py3langid** (langid.py's model, 97 languages; the identifier trafilatura uses),
   with normalised probabilities. Alone it names every language right on whole articles but calls
   lists of names (team sheets) French or Aragonese; the stop-word test alone cannot name a
-  language and, at the 0.25 cut, misses 10 of 765 English articles. Together: 765/765 English articles kept, 400/400
-  foreign articles caught, 99.9 % of paragraphs right either way.
+  language and, at the 0.25 cut, misses 10 of 765 English articles. Together: 765/765 English
+  articles kept, 400/400 foreign articles caught, 99.9 % of paragraphs right either way, at about
+  0.45 ms per BBC article once the model is loaded.
 
 :func:`identify` answers for one piece of text; :func:`analyse` for an article, per paragraph:
 its main language (the language of most letters) and the paragraphs in another language.
@@ -59,6 +60,7 @@ ENGLISH_LIKE = frozenset({"en", "sco", "pcm"})
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _LETTER_RE = re.compile(r"[^\W\d_]")
+_NON_LETTER_RE = re.compile(r"[\W\d_]+")
 
 # The commonest English function words (no content words, nothing that is also a frequent word in
 # German, French, Spanish, Italian, Dutch or Portuguese, such as "die", "in", "an", "a", "de").
@@ -91,7 +93,7 @@ def language_name(code: str) -> str:
 
 
 def letters(text: str) -> int:
-    return len(_LETTER_RE.findall(text))
+    return len(_NON_LETTER_RE.sub("", text))
 
 
 def stopword_share(text: str) -> float:
@@ -137,12 +139,24 @@ def running_letters(text: str) -> int:
     return sum(len(w) for w in _WORD_RE.findall(text) if not w[0].isupper())
 
 
+def _running_at_least(text: str, n: int) -> bool:
+    total = 0
+    for m in _WORD_RE.finditer(text):
+        w = m.group()
+        if not w[0].isupper():
+            total += len(w)
+            if total >= n:
+                return True
+    return False
+
+
 def long_enough(text: str) -> bool:
     """Enough running text to tell the language: ``MIN_LETTERS`` letters in words that do not
     start with a capital (:func:`running_letters`), or ``MIN_SCRIPT_LETTERS`` when most letters
     are outside the Latin script (a short Cyrillic or Japanese line is plainly not English)."""
-    n = running_letters(text)
-    return n >= MIN_LETTERS or (letters(text) >= MIN_SCRIPT_LETTERS and _latin_share(text) < 0.5)
+    if _running_at_least(text, MIN_LETTERS):
+        return True
+    return letters(text) >= MIN_SCRIPT_LETTERS and _latin_share(text) < 0.5
 
 
 def identify(text: str) -> tuple[str, float]:
@@ -158,6 +172,11 @@ def identify(text: str) -> tuple[str, float]:
     """
     if not long_enough(text):
         return ENGLISH, 0.0
+    return _identify_told(text)
+
+
+def _identify_told(text: str) -> tuple[str, float]:
+    """:func:`identify` for text already known to be long enough."""
     if stopword_share(text) >= ENGLISH_STOPWORD_SHARE:
         return ENGLISH, 1.0
     ranked = _identifier().rank(text)
@@ -227,7 +246,7 @@ def analyse(text: str) -> LanguageResult:
         if not long_enough(chunk):
             continue
         n = letters(chunk)
-        lang, conf = identify(chunk)
+        lang, conf = _identify_told(chunk)
         if lang != ENGLISH and conf < PARAGRAPH_CONFIDENCE:
             continue  # not sure enough to set it aside: it stays English (and untold)
         told[lang] = told.get(lang, 0) + n
