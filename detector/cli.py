@@ -190,8 +190,9 @@ def _run(
 
         try:
             scorer = load_scorer(model)
-        except (ModelError, OSError, ValueError) as e:
-            _err(f"error: --model: {e}")
+        except Exception as e:  # ModelError, OSError, ...: one line, exit 2, never a traceback
+            reason = str(e) if isinstance(e, (ModelError, OSError, ValueError)) else f"{type(e).__name__}: {e}"
+            _err(f"error: --model: {' '.join(reason.split())}")
             raise typer.Exit(EXIT_USAGE) from None
     articles, errors = _load(files, max_bytes, quiet, encoding)
     reports = []

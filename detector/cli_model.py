@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 EXIT_USAGE = 2
+EXIT_INPUT = 3  # some rows could not be read: each named on stderr, the rest were used
 
 
 def _err(msg: str) -> None:
@@ -21,17 +22,25 @@ def _err(msg: str) -> None:
 
 
 def _read(data: str, quiet: bool):
+    """Read the labelled data. A row that cannot be read is skipped, never silently: it gets its
+    one-line ``DATA:LINE: error: reason`` on stderr and the command ends with exit 3 after doing
+    its work on the other rows (a model is still written by ``train``)."""
+    import re
+
     from . import model as M
 
     try:
         ds = M.read_dataset(data)
     except (OSError, ValueError, UnicodeDecodeError) as e:
-        _err(f"error: {data}: {e}")
+        _err(f"error: {data}: {' '.join(str(e).split())}")
         raise typer.Exit(EXIT_USAGE) from None
-    for p in ds.problems[:50]:
-        _err(f"{data}: skipped {p}")
-    if len(ds.problems) > 50:
-        _err(f"{data}: ... and {len(ds.problems) - 50} more malformed rows")
+    except Exception as e:  # whatever else: one line, never a traceback
+        _err(f"error: {data}: could not be read ({type(e).__name__}: {' '.join(str(e).split())})")
+        raise typer.Exit(EXIT_USAGE) from None
+    for p in ds.problems:
+        m = re.match(r"line (\d+): (.*)", p, re.DOTALL)
+        where, why = (f"{data}:{m.group(1)}", m.group(2)) if m else (data, p)
+        _err(f"{where}: error: {' '.join(why.split())} (row skipped)")
     if not ds.labels:
         _err(f"error: {data}: no usable rows (need 'text' or 'path', and 'label' in reliable/unreliable/0/1)")
         raise typer.Exit(EXIT_USAGE)
@@ -105,6 +114,19 @@ def render_table(res: dict, title: str) -> None:
         for name, r in res["per_corpus"].items():
             pc.add_row(name, str(r["n"]), fmt(r["roc_auc"]))
         con.print(pc)
+    fa = res.get("false_alarms")
+    if fa and fa.get("n"):
+        t2 = Table(title="false alarms on the reliable rows", show_header=True)
+        for col in ("rows", "n", "flagged", "rejected", "flagged w/o evidence", "findings/1kw", "top codes /1kw"):
+            t2.add_column(col, justify="right" if col not in ("rows", "top codes /1kw") else "left")
+        entries = [("all", fa)] + list((fa.get("per_source") or {}).items())
+        for name, r in entries:
+            if not r["n"]:
+                continue
+            top = ", ".join(f"{k} {v:.2f}" for k, v in list(r["by_code_per_1000w"].items())[:3])
+            t2.add_row(name, str(r["n"]), f"{r['flagged_share']:.1%}", f"{r['rejected_share']:.1%}",
+                       str(r["flagged_without_evidence"]), f"{r['findings_per_1000w']:.2f}", top or "-")
+        con.print(t2)
     if res.get("top_features"):
         f = Table(title="top features", show_header=True)
         f.add_column("feature")
@@ -154,11 +176,13 @@ def register(app: typer.Typer) -> None:
         card.pop("_bundle", None)
         if as_json:
             sys.stdout.write(json.dumps(card, indent=2) + "\n")
-            return
+            raise typer.Exit(EXIT_INPUT if ds.problems else 0)
         res = dict(card["cv"])
         res["top_features"] = card["top_features"]
         render_table(res, f"{card['name']}: out-of-fold (group-aware {card['estimator']['chosen']}) evaluation")
         typer.echo(f"saved {model} and {model.rsplit('.', 1)[0]}.card.json ({card['train_seconds']}s)")
+        if ds.problems:
+            raise typer.Exit(EXIT_INPUT)
 
     @app.command()
     def evaluate(
@@ -193,3 +217,5 @@ def register(app: typer.Typer) -> None:
             render_table(res, f"{res['model']} on {data}")
             if plot:
                 typer.echo(f"wrote {plot}")
+        if ds.problems:
+            raise typer.Exit(EXIT_INPUT)

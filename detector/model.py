@@ -9,10 +9,12 @@ Model files
 A model is a skops file holding a dict ``{"format", "name", "pipeline", "thresholds",
 "grammar", "feature_names", "estimator"}``; ``pipeline`` is a scikit-learn ``Pipeline``
 (``EvidenceVectorizer`` -> [``SignedLog1p`` -> ``StandardScaler``] -> ``CalibratedClassifierCV``)
-whose ``predict_proba`` takes a list of :class:`~detector.scoring.Evidence`. Loading refuses any
-type outside :data:`TRUSTED_PREFIXES` (scikit-learn, numpy, ``detector.features``) plus the
-plain containers skops trusts by default: a file holding anything else raises
-:class:`UntrustedModelError` naming the types.
+whose ``predict_proba`` takes a list of :class:`~detector.scoring.Evidence`. Loading trusts
+only the exact type names in :data:`TRUSTED_TYPES` (the types the project's own pipelines
+contain beyond what skops itself trusts: containers, numpy arrays, vetted scikit-learn
+estimators) and refuses a file holding any other type, before any object is built, with
+:class:`UntrustedModelError` naming the types. Never a prefix: ``sklearn.*``/``numpy.*`` hold
+functions that run code when a crafted file calls them.
 
 The embedded default models live in ``detector/resources/``: ``default-nogrammar-v1.skops``
 (used when LanguageTool did not run) and, when it was trained, ``default-grammar-v1.skops``. Each
@@ -38,7 +40,17 @@ RESOURCES = Path(__file__).resolve().parent / "resources"
 MODEL_FORMAT = "detector-model/1"
 DEFAULT_NOGRAMMAR = "default-nogrammar-v1"
 DEFAULT_GRAMMAR = "default-grammar-v1"
-TRUSTED_PREFIXES = ("sklearn.", "numpy.", "detector.features.")
+# Exact names, checked against skops.io.get_untrusted_types(); tests/test_model_safety.py fails
+# when a pipeline `detector train` can produce holds a type missing here (add it deliberately).
+TRUSTED_TYPES = frozenset(
+    {
+        "detector.features.EvidenceVectorizer",
+        "detector.features.SignedLog1p",
+        "sklearn.calibration._CalibratedClassifier",
+        "sklearn.calibration._SigmoidCalibration",
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    }
+)
 # precision targets used to place the verdict thresholds on out-of-fold predictions
 REJECT_PRECISION = 0.90  # among articles called "reject", >= 90% unreliable
 OK_RELIABLE_PASS = 0.80  # at least 80% of reliable articles get "ok"
@@ -64,7 +76,7 @@ def untrusted_types(path: str | os.PathLike) -> list[str]:
     """Types in the skops file that skops does not trust by default and we do not allow."""
     from skops.io import get_untrusted_types
 
-    return [t for t in get_untrusted_types(file=str(path)) if not t.startswith(TRUSTED_PREFIXES)]
+    return sorted(t for t in get_untrusted_types(file=str(path)) if t not in TRUSTED_TYPES)
 
 
 def load_model(path: str | os.PathLike) -> dict:
@@ -74,17 +86,20 @@ def load_model(path: str | os.PathLike) -> dict:
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"model file not found: {path}")
-    try:
+    try:  # reads the schema only: nothing is built
         all_untrusted = sio.get_untrusted_types(file=str(path))
-    except Exception as e:  # not a zip / not skops
-        raise ModelFormatError(f"{path}: not a skops model file ({e})") from None
-    bad = [t for t in all_untrusted if not t.startswith(TRUSTED_PREFIXES)]
+    except Exception as e:  # not a zip / not skops / a schema too deep or malformed to audit
+        raise ModelFormatError(f"{path}: not a skops model file ({type(e).__name__}: {e})") from None
+    bad = sorted(t for t in all_untrusted if t not in TRUSTED_TYPES)
     if bad:
         raise UntrustedModelError(
-            f"{path}: refusing to load a model containing untrusted types: {', '.join(sorted(bad))} "
-            f"(only scikit-learn, numpy and detector.features types are allowed)"
+            f"{path}: refusing to load a model containing untrusted types: {', '.join(bad)} "
+            "(only the types of detector's own pipelines are allowed)"
         )
-    obj = sio.load(str(path), trusted=all_untrusted)
+    try:  # skops audits the tree again against exactly these names before building anything
+        obj = sio.load(str(path), trusted=sorted(all_untrusted))
+    except Exception as e:
+        raise ModelFormatError(f"{path}: cannot load the model ({type(e).__name__}: {e})") from None
     if isinstance(obj, dict) and obj.get("format") == MODEL_FORMAT:
         return obj
     if hasattr(obj, "predict_proba"):  # a bare pipeline: wrap it with defaults
@@ -349,8 +364,17 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
     """Read labelled JSONL or CSV: ``text`` (or ``path``, relative to the data file) and
     ``label`` in {reliable, unreliable, 0, 1}; optional ``source``, ``group`` and ``weight``
     (a positive sample weight; e.g. a soft label is two rows of one text with weights p, 1-p). Malformed rows
-    are skipped and reported with their line numbers in ``Dataset.problems``."""
+    are skipped and reported with their line numbers in ``Dataset.problems`` (``"line N: why"``).
+
+    Each row is read behind its own failure boundary: whatever one row raises (invalid UTF-8, a
+    number of more than 4,300 digits, nesting too deep, a CSV field over the size limit, ...) is
+    that row's problem and the other rows are still read. JSONL is split on ``\\n`` only (raw
+    U+2028/U+2029/U+0085 inside JSON strings stay in their record). Only a file that cannot be
+    opened, or a CSV without a usable header, raises (OSError / ValueError)."""
     import csv
+    import io as _io
+
+    from .io import failure_reason, json_problem
 
     path = Path(path)
     base = path.parent
@@ -386,29 +410,62 @@ def read_dataset(path: str | os.PathLike) -> Dataset:
         except (TypeError, ValueError):
             problems.append(f"line {lineno}: weight {row.get('weight')!r} is not a positive number")
             return
+        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+            problems.append(f"line {lineno}: invalid UTF-8 (or an unpaired surrogate) in the text")
+            return
+        source, group = str(row.get("source") or "user"), str(row.get("group") or f"row{lineno}")
         weights.append(weight)
         texts.append(text)
         labels.append(label)
-        sources.append(str(row.get("source") or "user"))
-        groups.append(str(row.get("group") or f"row{lineno}"))
+        sources.append(source)
+        groups.append(group)
 
-    with open(path, encoding="utf-8", newline="") as fh:
-        if path.suffix.lower() == ".csv":
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or "label" not in reader.fieldnames:
-                raise ValueError(f"{path}: CSV needs a header with 'label' and 'text' or 'path'")
-            for row in reader:
-                add(reader.line_num, row)
-        else:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as e:
-                    problems.append(f"line {lineno}: invalid JSON ({e.msg})")
-                    continue
-                add(lineno, row)
+    def add_safely(lineno: int, row) -> None:
+        try:
+            add(lineno, row)
+        except Exception as e:  # the per-row failure boundary
+            problems.append(f"line {lineno}: {failure_reason(e)}")
+
+    data = path.read_bytes()
+    if path.suffix.lower() == ".csv":
+        # undecodable bytes become lone surrogates, reported by add() for the row holding them
+        reader = csv.DictReader(_io.StringIO(data.decode("utf-8-sig", "surrogateescape"), newline=""))
+        try:
+            fieldnames = reader.fieldnames
+        except csv.Error as e:
+            raise ValueError(f"{path}: CSV header unreadable ({e})") from None
+        if not fieldnames or "label" not in fieldnames:
+            raise ValueError(f"{path}: CSV needs a header with 'label' and 'text' or 'path'")
+        while True:
+            before = reader.line_num
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as e:
+                problems.append(f"line {reader.line_num}: malformed CSV ({e})")
+                if reader.line_num == before:
+                    break
+                continue
+            add_safely(reader.line_num, row)
+    else:
+        for lineno, raw in enumerate(data.split(b"\n"), 1):
+            if lineno == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                problems.append(f"line {lineno}: invalid UTF-8 at byte {e.start} of the line")
+                continue
+            try:
+                row = json.loads(line)
+            except Exception as e:  # JSONDecodeError, ValueError (huge int), RecursionError (deep)
+                msg = f"invalid JSON ({e.msg})" if isinstance(e, json.JSONDecodeError) else json_problem(e)
+                problems.append(f"line {lineno}: {msg}")
+                continue
+            add_safely(lineno, row)
     has_w = any(w != 1.0 for w in weights)
     return Dataset(texts, labels, sources, groups, problems, str(path), weights if has_w else None)
 
