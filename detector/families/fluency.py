@@ -192,6 +192,8 @@ def build_tortured_lexicon(jsonl_path: str | os.PathLike, out: str | os.PathLike
     import numpy as np
 
     ph, first, ntok, req_ptr, req, exc_ptr, exc = [], [], [], [0], [], [0], []
+    ctx_first: set[int] = set()  # first tokens and lengths of the context terms
+    ctx_len: set[int] = set()
     with open(jsonl_path, encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
@@ -209,8 +211,12 @@ def build_tortured_lexicon(jsonl_path: str | os.PathLike, out: str | os.PathLike
             ntok.append(n)
             req.extend(hash64(t) for t in requires)
             req_ptr.append(len(req))
-            exc.extend(hash64(_phrase_key(t)) for t in row.get("excludes") or [] if _phrase_key(t))
+            excludes = [_phrase_key(t) for t in row.get("excludes") or [] if _phrase_key(t)]
+            exc.extend(hash64(t) for t in excludes)
             exc_ptr.append(len(exc))
+            for t in requires + excludes:
+                ctx_first.add(hash64(t.split()[0]))
+                ctx_len.add(len(t.split()))
     np.savez_compressed(
         out,
         phrase=np.array(ph, dtype=np.uint64),
@@ -220,6 +226,8 @@ def build_tortured_lexicon(jsonl_path: str | os.PathLike, out: str | os.PathLike
         req=np.array(req, dtype=np.uint64),
         exc_ptr=np.array(exc_ptr, dtype=np.int32),
         exc=np.array(exc, dtype=np.uint64),
+        ctx_first=np.array(sorted(ctx_first), dtype=np.uint64),
+        ctx_len=np.array(sorted(ctx_len), dtype=np.uint8),
     )
     return len(ph)
 
@@ -237,6 +245,11 @@ def _lexicon():
         ntok = z["ntok"].tolist()
         rp, rq, ep, ex = z["req_ptr"], z["req"].tolist(), z["exc_ptr"], z["exc"].tolist()
         first = frozenset(z["first"].tolist()) if "first" in z.files else None
+        ctx = (
+            (frozenset(z["ctx_first"].tolist()), sorted(z["ctx_len"].tolist()))
+            if "ctx_first" in z.files
+            else None
+        )
     table: dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
     lengths = set(ntok)
     ctx_lengths = set()
@@ -246,7 +259,9 @@ def _lexicon():
         table.setdefault(h, []).append((reqs, excs))
     # context terms may be of any length up to the longest phrase
     ctx_lengths = set(range(1, max(lengths) + 1)) if lengths else set()
-    return table, sorted(lengths), sorted(ctx_lengths), first
+    if ctx is not None:
+        ctx_lengths = set(ctx[1])
+    return table, sorted(lengths), sorted(ctx_lengths), first, None if ctx is None else ctx[0]
 
 
 def _tortured_hits(doc: Document) -> list[tuple[int, int]]:
@@ -256,11 +271,30 @@ def _tortured_hits(doc: Document) -> list[tuple[int, int]]:
     return cached
 
 
+def _context_hashes(toks: list[str], ctx_lengths: list[int], ctx_first: frozenset[int] | None) -> set[int]:
+    """Hashes of the article's n-grams that can be a context (``AND``/``NOT``) term: those
+    starting at a token that starts some context term, of a context term's length (the
+    lexicon records both). Hashing every 1..12-gram instead cost ~10 s per MB (a budget-breaker
+    for long documents); the answer for every context term is the same."""
+    out: set[int] = set()
+    if ctx_first is None:  # an older lexicon file: every n-gram up to 12 words
+        starts = range(len(toks))
+        ctx_lengths = list(range(1, 13))
+    else:
+        starts = [j for j, w in enumerate(toks) if hash64(w) in ctx_first]
+    n = len(toks)
+    for j in starts:
+        for m in ctx_lengths:
+            if j + m <= n:
+                out.add(hash64(" ".join(toks[j : j + m])))
+    return out
+
+
 def _compute_tortured_hits(doc: Document) -> list[tuple[int, int]]:
     lex = _lexicon()
     if lex is None:
         return []
-    table, lengths, _, first = lex
+    table, lengths, ctx_lengths, first, ctx_first = lex
     t = doc.text
     words = doc.words
     toks = [norm_token(t[s:e]) for s, e in words]
@@ -284,11 +318,7 @@ def _compute_tortured_hits(doc: Document) -> list[tuple[int, int]]:
         for reqs, excs in entries:
             if reqs or excs:
                 if all_hashes is None:
-                    all_hashes = set()
-                    maxlen = 12
-                    for m in range(1, maxlen + 1):
-                        for j in range(len(toks) - m + 1):
-                            all_hashes.add(hash64(" ".join(toks[j : j + m])))
+                    all_hashes = _context_hashes(toks, ctx_lengths, ctx_first)
                 if any(r not in all_hashes for r in reqs) or any(x in all_hashes for x in excs):
                     continue
             ok = True

@@ -31,7 +31,9 @@ it is loaded on the first capitalised two-word sequence.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
 import re
 import weakref
 from collections import Counter
@@ -70,6 +72,23 @@ BATCH_RATIO = 1.5
 # ... when both spellings are real names (known first names / surnames): stronger evidence.
 BATCH_STRONG_DOCS = 3
 BATCH_STRONG_RATIO = 4
+# Performance cap: a capitalised "word" longer than this is no name (the longest real name
+# tokens, double-barrelled or transliterated, have about 25 letters) and is skipped by every
+# name check; spelling-slip candidates are generated per letter, so a megabyte-long word would
+# otherwise cost minutes.
+MAX_NAME_TOKEN = 64
+# Performance cap, the per-article budget of the name checks: the runs of capitalised words
+# (where a full name can be) are examined up to this many tokens in all, the rest of a longer
+# text is skipped. Each token costs ~40 microseconds (windows, gazetteer look-ups); ordinary news
+# has ~14,000 such tokens per MB (69,297 in 5 MB of BBC copy), so only texts of ~10 MB of news, or
+# ~1 MB of nothing but capitalised words, reach it. Keeps the family within ~7 s per article.
+MAX_RUN_TOKENS = 150_000
+# Performance cap (see "Per-article budget" in the README): names sharing a first name and the
+# initial of the surname (or a surname and the initial of the first name) are compared in
+# pairs, at most this many per group (the first in the text): a real article names a few
+# dozen people at most; a megabyte of capitalised words would otherwise make the comparisons
+# quadratic.
+MAX_NAME_GROUP = 200
 
 # -- tokenising ----------------------------------------------------------------------------------
 _UPPER = "".join(c for c in map(chr, list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))) if c.isupper())
@@ -174,9 +193,15 @@ def _tokens(text: str, s: int, e: int) -> list[Tok]:
 
 
 def _split_runs(toks: list[Tok]) -> list[list[Tok]]:
-    """A possessive ends a name: "Israel's Mossad" is two runs."""
+    """A possessive ends a name: "Israel's Mossad" is two runs. A token longer than
+    ``MAX_NAME_TOKEN`` is no name: the run is cut there and the token dropped."""
     out, cur = [], []
     for t in toks:
+        if len(t.text) > MAX_NAME_TOKEN:
+            if cur:
+                out.append(cur)
+            cur = []
+            continue
         cur.append(t)
         if t.possessive:
             out.append(cur)
@@ -191,6 +216,21 @@ def _core(toks: list[Tok]) -> list[str]:
     for t in toks:
         keys.extend(t.keys)
     return gz.core_tokens(keys)
+
+
+_core_memo: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _core_t(toks: list[Tok]) -> tuple[str, ...]:
+    """:func:`_core` as a tuple, memoised on the tokens' keys (a run of repeated capitalised
+    words, "Blair Blair ...", asks for the same few windows again and again)."""
+    keys = tuple(k for t in toks for k in t.keys)
+    c = _core_memo.get(keys)
+    if c is None:
+        if len(_core_memo) > 200_000:
+            _core_memo.clear()
+        c = _core_memo[keys] = tuple(gz.core_tokens(list(keys)))
+    return c
 
 
 def similar(a: str, b: str) -> bool:
@@ -397,19 +437,37 @@ def _form_token(form: str, which: str) -> str:
 
 # -- per document ----------------------------------------------------------------------------------
 
+# A name has at most this many core tokens (first, middle and last names; particles and
+# initials aside): no known name is longer, and it bounds the windows examined per run.
 _MAX_CORE = 5
+# ... and a window spans at most this many tokens, particles included ("Maria de los Angeles
+# de la Vega ..."): a run of particles ("de la de la de ...") would otherwise make every window
+# as long as the run. 5 core tokens with 7 particles between them is beyond any real name.
+_MAX_WINDOW = 12
 
 
 def _windows(toks: list[Tok]):
-    """(i, j) windows over a run, longest first for each start, particles not at the edges."""
+    """(i, j) windows over a run, longest first for each start, particles not at the edges, at
+    most ``_MAX_CORE`` non-particle and ``_MAX_WINDOW`` tokens each.
+
+    Linear in the run: each start looks ahead at most ``_MAX_WINDOW`` tokens (a run of N
+    capitalised words used to cost O(N^3): every window's non-particle tokens were counted
+    anew, "Blair " * 1600 took 36 s)."""
     n = len(toks)
     for i in range(n):
         if toks[i].particle:
             continue
-        for j in range(n, i + 1, -1):
+        # the longest window from i: up to _MAX_CORE non-particles, _MAX_WINDOW tokens
+        core = 0
+        jmax = i
+        for k in range(i, min(n, i + _MAX_WINDOW)):
+            if not toks[k].particle:
+                if core == _MAX_CORE:
+                    break
+                core += 1
+            jmax = k + 1
+        for j in range(jmax, i + 1, -1):
             if toks[j - 1].particle:
-                continue
-            if sum(1 for t in toks[i:j] if not t.particle) > _MAX_CORE:
                 continue
             yield i, j
 
@@ -452,12 +510,15 @@ def _memo(g: gz.Gazetteer, kind: str, key: str, fn) -> bool:
         store = _memo_store[id(g)] = (g, {})
     d = store[1]
     mk = (kind, key)
-    v = d.get(mk)
-    if v is None:
+    v = d.get(mk, _MISSING)
+    if v is _MISSING:
         if len(d) > 200_000:
             d.clear()
         v = d[mk] = fn(key)
     return v
+
+
+_MISSING = object()
 
 
 def _may_near(g: gz.Gazetteer, toks: list[Tok]) -> bool:
@@ -493,16 +554,20 @@ def _analyse(text: str) -> Analysis:
     if not runs:
         return res
     g = gz.get()
+    budget = MAX_RUN_TOKENS
     for toks in (r for run in runs for r in _split_runs(_tokens(text, run.start(), run.end()))):
+        budget -= len(toks)
+        if budget < 0:
+            break  # the per-article budget of the name checks (see MAX_RUN_TOKENS)
         taken = [False] * len(toks)
         # NAM001 near misses, leftmost start first
         for i, j in _windows(toks) if _may_near(g, toks) else ():
             if any(taken[i:j]):
                 continue
-            core = _core(toks[i:j])
+            core = _core_t(toks[i:j])
             if len(core) < 2:
                 continue
-            nm = near_miss(g, core)
+            nm = _memo(g, "nm", core, lambda c: near_miss(g, list(c)))
             if nm is None:
                 continue
             if nm.which == "first" and toks[i].keys and gz.first_canon(toks[i].keys[0]) != core[0]:
@@ -534,11 +599,11 @@ def _analyse(text: str) -> Analysis:
             for j in range(min(len(toks), i + _MAX_CORE + 2), i + 1, -1):
                 if toks[j - 1].particle or any(taken[i:j]):
                     continue
-                core = _core(toks[i:j])
+                core = _core_t(toks[i:j])
                 if 2 <= len(core) <= _MAX_CORE and (
                     _is_known(g, " ".join(core)) or _is_known(g, f"{core[0]} {core[-1]}")
                 ):
-                    found = (j, core, True)
+                    found = (j, list(core), True)
                     break
             if found is None:
                 # unknown name: the first name and the next word (particles between)
@@ -586,9 +651,18 @@ def _surname_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
     if not surnames:
         return
     initials = {k[0] for k in surnames}
+    # by initial and length: a slip keeps the initial and the length within one or two
+    by_shape: dict[tuple[str, int], list[str]] = {}
+    for k in surnames:
+        by_shape.setdefault((k[0], len(k)), []).append(k)
     # not inside a known name or a finding; an unknown name's last word may be a slip ("Cherie Blari")
     spans = [(m.start, m.end if m.known else m.toks[-1].start) for m in res.mentions]
     spans += [(f.start, f.end) for f in res.findings]
+    # words come in text order and do not overlap, so the spans this loop adds (below) never
+    # overlap a later word: the spans known now are all that matter
+    overlaps = _Overlaps(spans)
+    # where the last word of an unknown name of two or more words starts ("Cherie Blari")
+    named_last = {m.toks[-1].start for m in res.mentions if not m.known and m.start < m.toks[-1].start}
     seen: dict[str, int] = {}
     for w in _WORD_RE.finditer(text):
         tok = w.group()
@@ -598,11 +672,11 @@ def _surname_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
         k = gz.fold(tok)
         if k[:1] not in initials or k in surnames or len(k) < 4:
             continue
-        near = [s for s in surnames if slip(k, s, 4)]
+        near = [s for d in range(-2, 3) for s in by_shape.get((k[0], len(k) + d), ()) if slip(k, s, 4)]
         if len(near) != 1:
             continue
         s0, e0 = w.start(), w.start() + len(tok)
-        if any(a < e0 and s0 < b for a, b in spans):
+        if overlaps.hits(s0, e0):
             continue
         if k in COMMON_LAST or k in COMMON_FIRST or g.last_count(k) or _is_given_name(g, k) or not g.shared:
             continue
@@ -616,16 +690,14 @@ def _surname_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
         # after it ("..., Blari said"); used once and never in lower case
         if not titled:
             after = _SAID_RE.match(text, e0)
-            named = any(m.start < s0 and m.toks[-1].start == s0 and not m.known for m in res.mentions)
+            named = s0 in named_last
             if not (after or named):
                 continue
             if (j < 0 or text[j] in _SENT_END) and len(k) < MIN_SLIP_SENTENCE_START:
                 continue
             n = seen.get(k)
             if n is None:
-                n = seen[k] = _count_token(text, tok) + len(
-                    re.findall(rf"\b{re.escape(tok.lower())}\b", text)
-                )
+                n = seen[k] = _count_token(text, tok) + _word_used(text, tok.lower())
             if n > 1:
                 continue
         good = surnames[near[0]]
@@ -642,6 +714,22 @@ def _surname_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
                 suggestion=good,
             )
         )
+
+
+class _Overlaps:
+    """Does a span overlap any of a fixed set of spans? Sorted starts and running maximum ends:
+    a bisection per query instead of a pass over every span (a long document has thousands of
+    name mentions and findings; a pass per word was quadratic)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.max_end = list(itertools.accumulate((b for _, b in spans), max))
+
+    def hits(self, s: int, e: int) -> bool:
+        """Is there a span (a, b) with a < e and s < b?"""
+        k = bisect.bisect_left(self.starts, e)  # spans [0, k) start before e
+        return k > 0 and self.max_end[k - 1] > s
 
 
 def _flag(res: Analysis, m: Mention, code: str, message: str, suggestion: str) -> None:
@@ -662,6 +750,30 @@ def _lone_surnames(text: str) -> Counter:
     return out
 
 
+class _FirstUse:
+    """The first capitalised word (text order) whose folded form starts with a given prefix,
+    found by bisection in the sorted folded forms rather than by a scan of the text per query."""
+
+    def __init__(self, text: str):
+        first: dict[str, tuple[int, str]] = {}
+        for i, w in enumerate(_WORD_RE.finditer(text)):
+            k = gz.fold(w.group())
+            if k not in first:
+                first[k] = (i, w.group())
+        self.keys = sorted(first)
+        self.first = first
+
+    def find(self, prefix: str) -> str | None:
+        lo = bisect.bisect_left(self.keys, prefix)
+        best = None
+        for k in itertools.islice(self.keys, lo, None):
+            if not k.startswith(prefix):
+                break
+            if best is None or self.first[k][0] < best[0]:
+                best = self.first[k]
+        return None if best is None else best[1]
+
+
 def _full_name_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
     """NAM002 for a full name whose surname is nobody's name and one slip from a surname the
     article uses on its own at least as often ("Stewart Dwoning ... Downing said")."""
@@ -679,19 +791,28 @@ def _full_name_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
     if not cands:
         return
     lone = _lone_surnames(text)
+    # lone words used twice or more, by initial and length (a slip keeps the initial and the
+    # length within two): each candidate looks at a few buckets, not at every word
+    buckets: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for w, n in lone.items():
+        if n >= 2 and w:
+            buckets.setdefault((w[0], len(w)), []).append((w, n))
+    n_last = Counter(x.core[-1] for x in res.mentions)
+    first_use = None
     for m in cands:
         last = m.core[-1]
-        n_obs = sum(1 for x in res.mentions if x.core[-1] == last) + lone.get(last, 0)
+        n_obs = n_last[last] + lone.get(last, 0)
         near = [
             w
-            for w, n in lone.items()
+            for d in range(-2, 3)
+            for w, n in buckets.get((last[:1], len(last) + d), ())
             if n >= max(2, n_obs + 1) and w != last and slip(last, w, 4) and not slip_suffix(last, w)
         ]
         if len(near) != 1 or any(f.start < m.end and m.start < f.end for f in res.findings):
             continue
-        good_tok = next(
-            (w.group() for w in _WORD_RE.finditer(text) if gz.fold(w.group()).startswith(near[0])), None
-        )
+        if first_use is None:
+            first_use = _FirstUse(text)
+        good_tok = first_use.find(near[0])
         if good_tok is None:
             continue
         good_tok = _CLITIC_RE.sub("", good_tok)
@@ -760,7 +881,7 @@ def _given_name_slips(g: gz.Gazetteer, res: Analysis, text: str) -> None:
             continue
         if any(x.start < m.end and m.start < x.end for x in res.findings):
             continue
-        if re.search(rf"\b{re.escape(m.toks[0].text.lower())}\b", text):
+        if _word_used(text, m.toks[0].text.lower()):
             continue  # also used as an ordinary word
         if _known_word(f):
             continue  # the language model or the reference news know it ("Renee", "Joss")
@@ -824,9 +945,12 @@ def _typing_slips(text: str, res: Analysis) -> None:
     if not lm_available():
         return
     counts: Counter | None = None
-    taken = [(f.start, f.end) for f in res.findings]
+    # findings so far; the ones this loop adds are on earlier words and never overlap a later one
+    taken = _Overlaps([(f.start, f.end) for f in res.findings])
     for m in _CAP_WORD_RE.finditer(text):
         tok = m.group(1)
+        if len(tok) > MAX_NAME_TOKEN:
+            continue
         w = tok.lower()
         if _known_word(w):
             continue
@@ -835,13 +959,12 @@ def _typing_slips(text: str, res: Analysis) -> None:
         if counts[tok] > 2:
             continue  # a word used deliberately
         s0, e0 = m.start(1), m.end(1)
-        if any(a < e0 and s0 < b for a, b in taken):
+        if taken.hits(s0, e0):
             continue
         best = _slip_target(w)
         if best is None:
             continue
         good = best.capitalize()
-        taken.append((s0, e0))
         res.findings.append(
             Finding(
                 FAMILY,
@@ -880,8 +1003,87 @@ def _popularity(g: gz.Gazetteer, which: str, m: Mention) -> int:
     return g.first_count(m.core[0]) if which == "first" else g.last_count(m.core[-1])
 
 
+_RUN_W_RE = re.compile(r"\w+")
+_PART_W_RE = re.compile(r"\w+|\W")
+
+
+class _TokenIndex:
+    """Where each maximal run of word characters starts in one text (built once per text).
+
+    An occurrence of a token that starts and ends with word characters, not inside a longer
+    word, starts where a maximal run equal to the token's first part starts; counting one is a
+    look-up rather than a scan of the whole text (one scan per distinct name made the name
+    checks quadratic in the size of a long document)."""
+
+    __slots__ = ("text", "starts")
+
+    def __init__(self, text: str):
+        self.text = text
+        starts: dict[str, list[int]] = {}
+        for m in _RUN_W_RE.finditer(text):
+            starts.setdefault(m.group(), []).append(m.start())
+        self.starts = starts
+
+    def count(self, tok: str) -> int:
+        r"""Occurrences of ``tok`` not preceded or followed by a word character (as the regex
+        ``(?<!\w)tok(?!\w)`` counts them)."""
+        first = _RUN_W_RE.match(tok)
+        if first is None or first.end() == 0:
+            return len(re.findall(rf"(?<!\w){re.escape(tok)}(?!\w)", self.text))
+        starts = self.starts.get(first.group(), ())
+        if first.end() == len(tok):
+            return len(starts)
+        text, n, k, after = self.text, 0, len(tok), 0
+        for p in starts:  # ascending; matches do not overlap (as re.findall counts them)
+            if p >= after and text.startswith(tok, p) and not (p + k < len(text) and _RUN_W_RE.match(text, p + k)):
+                n += 1
+                after = p + k
+        return n
+
+
+_index_last: list = [None]
+
+
+def _token_index(text: str) -> _TokenIndex:
+    """The :class:`_TokenIndex` of ``text`` (the last one is kept: one article at a time)."""
+    idx = _index_last[0]
+    if idx is None or idx.text is not text:
+        idx = _index_last[0] = _TokenIndex(text)
+    return idx
+
+
 def _count_token(text: str, tok: str) -> int:
-    return len(re.findall(rf"(?<!\w){re.escape(tok)}(?!\w)", text))
+    """Occurrences of ``tok`` in ``text`` not inside a longer word."""
+    return _token_index(text).count(tok)
+
+
+def _word_used(text: str, tok: str) -> int:
+    r"""Occurrences of ``tok`` between word boundaries (``\btok\b``)."""
+    if tok[:1].isalnum() and tok[-1:].isalnum() and _RUN_W_RE.fullmatch(tok[0]) and _RUN_W_RE.fullmatch(tok[-1]):
+        return _count_token(text, tok)
+    return len(re.findall(rf"\b{re.escape(tok)}\b", text))
+
+
+def _similar_pairs(keys: list[str], first: list[Mention]) -> list[tuple[int, int]]:
+    """Index pairs (x < y, in order) of pair keys that :func:`_differs` may match: the same
+    first name and the same initial of the surname, or the same surname and the same initial
+    of the first name (a near miss keeps the initial). Comparing every pair of names was
+    quadratic in the names of the article (hours for a megabyte of capitalised words); the
+    groups keep it near-linear. Same pairs, same order, as the full double loop."""
+    groups: dict[tuple, list[int]] = {}
+    for x, m in enumerate(first):
+        f, last = m.core[0], m.core[-1]
+        groups.setdefault(("f", f, last[:1]), []).append(x)
+        groups.setdefault(("l", last, f[:1]), []).append(x)
+    out: set[tuple[int, int]] = set()
+    for idx in groups.values():
+        if len(idx) < 2:
+            continue
+        idx = idx[:MAX_NAME_GROUP]
+        for a in range(len(idx)):
+            for b in range(a + 1, len(idx)):
+                out.add((idx[a], idx[b]))
+    return sorted(out)
 
 
 def _nam002(g: gz.Gazetteer, text: str, res: Analysis) -> None:
@@ -891,33 +1093,32 @@ def _nam002(g: gz.Gazetteer, text: str, res: Analysis) -> None:
     if len(by_pair) < 2:
         return
     keys = list(by_pair)
-    for x in range(len(keys)):
-        for y in range(x + 1, len(keys)):
-            ma, mb = by_pair[keys[x]], by_pair[keys[y]]
-            which = _differs(ma[0], mb[0])
-            if which is None:
-                continue
-            known_a = any(m.known for m in ma)
-            known_b = any(m.known for m in mb)
-            if known_a and known_b or _variant_pair(g, keys[x], keys[y]):
-                continue
-            if any(m.flagged for m in ma) or any(m.flagged for m in mb):
-                continue  # NAM001 already
-            if known_a != known_b:
-                right, wrong = (ma, mb) if known_a else (mb, ma)
-            else:
-                ta = ma[0].toks[0 if which == "first" else -1].text
-                tb = mb[0].toks[0 if which == "first" else -1].text
-                # more mentions wins; then the longer spelling (dropped letters are the commoner
-                # slip); then the spelling of more known people; then the first used
-                sa = (_count_token(text, ta), len(ma), len(ta), _popularity(g, which, ma[0]), -ma[0].start)
-                sb = (_count_token(text, tb), len(mb), len(tb), _popularity(g, which, mb[0]), -mb[0].start)
-                right, wrong = (ma, mb) if sa > sb else (mb, ma)
-            good = right[0].toks[0 if which == "first" else -1].text
-            for m in wrong:
-                obs = text[m.start : m.end]
-                _flag(res, m, "NAM002", f"'{obs}' is also spelled '{right[0].text}' in this article",
-                      _replace(m, which, good))  # fmt: skip
+    for x, y in _similar_pairs(keys, [by_pair[k][0] for k in keys]):
+        ma, mb = by_pair[keys[x]], by_pair[keys[y]]
+        which = _differs(ma[0], mb[0])
+        if which is None:
+            continue
+        known_a = any(m.known for m in ma)
+        known_b = any(m.known for m in mb)
+        if known_a and known_b or _variant_pair(g, keys[x], keys[y]):
+            continue
+        if any(m.flagged for m in ma) or any(m.flagged for m in mb):
+            continue  # NAM001 already
+        if known_a != known_b:
+            right, wrong = (ma, mb) if known_a else (mb, ma)
+        else:
+            ta = ma[0].toks[0 if which == "first" else -1].text
+            tb = mb[0].toks[0 if which == "first" else -1].text
+            # more mentions wins; then the longer spelling (dropped letters are the commoner
+            # slip); then the spelling of more known people; then the first used
+            sa = (_count_token(text, ta), len(ma), len(ta), _popularity(g, which, ma[0]), -ma[0].start)
+            sb = (_count_token(text, tb), len(mb), len(tb), _popularity(g, which, mb[0]), -mb[0].start)
+            right, wrong = (ma, mb) if sa > sb else (mb, ma)
+        good = right[0].toks[0 if which == "first" else -1].text
+        for m in wrong:
+            obs = text[m.start : m.end]
+            _flag(res, m, "NAM002", f"'{obs}' is also spelled '{right[0].text}' in this article",
+                  _replace(m, which, good))  # fmt: skip
 
 
 def detect(text: str | Document) -> list[Finding]:

