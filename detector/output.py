@@ -50,8 +50,13 @@ def render_json(reports) -> str:
     return json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2) + "\n"
 
 
+# U+0085, U+2028 and U+2029 may stand raw in JSON strings, but str.splitlines() and some JSONL
+# readers break lines there; escaped, each record is one line by any reader's definition.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def render_jsonl(reports) -> str:
-    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)
+    return "".join(json.dumps(r.to_dict(), ensure_ascii=False).translate(_LINE_BREAKS) + "\n" for r in reports)
 
 
 CSV_COLUMNS = ("path", "reliability", "verdict", "language", "grammar_status", "model", "findings", *FAMILIES)

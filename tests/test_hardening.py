@@ -416,3 +416,15 @@ def test_score_csv_columns_are_unique_and_none_is_lost(tmp_path):
     assert row["grammar_status"] == "off"
     assert row["grammar"] == "0"  # the grammar family's finding count, like every family column
     assert set(FAMILIES) <= set(row)
+
+
+def test_jsonl_output_is_one_line_per_row_for_any_line_splitter(tmp_path):
+    """Raw U+2028/U+2029/U+0085 from the text (in messages, suggestions, titles) are escaped in
+    the JSONL output, so even str.splitlines() readers see one record per line."""
+    p = tmp_path / "sep.jsonl"
+    p.write_bytes(jsonl_with_separators()[0])
+    r = run_cli("score", str(p), "--no-grammar", "-f", "jsonl")
+    assert r.returncode == 0, r.stderr.decode()
+    out = r.stdout.decode()
+    rows = [json.loads(ln) for ln in out.splitlines()]
+    assert len(rows) == 3 and [row["path"] for row in rows] == [f"{p}#0", f"{p}#1", f"{p}#2"]
