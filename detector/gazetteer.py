@@ -348,8 +348,24 @@ class Gazetteer:
                 forms = [p.strip() for p in line.split("|") if p.strip()]
                 if forms:
                     self.add_person(forms, target=True, source=source, prominence=PROMINENT)
+                    if source == "user":
+                        self.add_user_tokens(forms)
                     n += 1
         return n
+
+    def add_user_tokens(self, forms: list[str]) -> None:
+        """Every word of a user's names file (one-word lines too: "Rafah") counts as a known
+        name for every name check, LanguageTool's unknown-word notes (NAM004) included."""
+        toks = self.__dict__.setdefault("user_tokens", set())
+        for form in forms:
+            for p in _SPLIT_RE.split(form):
+                k = fold(p)
+                if k:
+                    toks.add(k)
+
+    def is_user_token(self, key: str) -> bool:
+        """Is this folded word part of a name in the user's names files (``--names``)?"""
+        return key in self.__dict__.get("user_tokens", ())
 
     def freeze(self) -> None:
         """Move the known spellings into the compact sorted tables (once, before caching)."""

@@ -21,8 +21,13 @@ Findings:
 - family ``spelling`` for spelling rules (category TYPOS / MULTITOKEN_SPELLING, MORFOLOGIK
   rules), family ``grammar`` for everything else; code = the LanguageTool rule id; the first
   three replacements, joined by " | ", as the suggestion;
-- a spelling hit on a capitalised word becomes ``name``/``NAM004`` (a possible misspelt name;
-  :func:`detector.api._dedupe` drops it where a specific name finding covers the span);
+- a spelling hit on a capitalised word becomes ``name``/``NAM004`` (a misspelt name, warning)
+  only with corroboration: another spelling in the article or batch, a typing slip of a known
+  word, a slip of a prominent person's surname (:func:`detector.families.names.unknown_word_evidence`,
+  :func:`corroborate_batch`); otherwise an ``info`` note of family ``note`` that no model counts,
+  emitted only with ``DETECTOR_NAM004_NOTES=1``; nothing for words of the user's names files
+  (``--names``/``$DETECTOR_NAMES``). :func:`detector.api._dedupe` drops NAM004 where a specific
+  name finding covers the span;
 - spelling hits that only say a word is the British/American variant are dropped.
 
 Spans are offsets into the original text: LanguageTool counts UTF-16 code units, which are
@@ -125,6 +130,9 @@ class GrammarResult:
     findings: list[Finding] = field(default_factory=list)
     rates: dict[str, float] = field(default_factory=dict)
     error: str | None = None
+    # capitalised words LanguageTool does not know and nothing in the article corroborates as a
+    # misspelling, as (start, end): the batch may still (see :func:`corroborate_batch`)
+    unknown_names: list[tuple[int, int]] = field(default_factory=list)
 
 
 # -- configuration ---------------------------------------------------------------------------
@@ -263,8 +271,46 @@ def _is_spelling(rid: str, cat: str) -> bool:
     return cat in SPELLING_CATEGORIES or rid.startswith(("MORFOLOGIK_RULE", "HUNSPELL"))
 
 
+def _nam004(text: str, start: int, end: int, evidence: tuple[str, str]) -> Finding:
+    word = text[start:end]
+    reason, good = evidence
+    return Finding(
+        "name",
+        "NAM004",
+        start,
+        end,
+        f"'{word}' is not in LanguageTool's dictionary and {reason}: a misspelling of '{good}'?",
+        good,
+        "warning",
+    )
+
+
+def _nam004_note(text: str, start: int, end: int, suggestion: str | None) -> Finding:
+    """The opt-in note (family ``note``: no model counts it, so it never moves a score)."""
+    return Finding(
+        "note",
+        "NAM004",
+        start,
+        end,
+        f"'{text[start:end]}' is not in LanguageTool's dictionary (a name? nothing suggests a misspelling)",
+        suggestion,
+        "info",
+    )
+
+
 def to_result(text: str, matches: list[list]) -> GrammarResult:
+    """Findings and rates of one text from its LanguageTool matches.
+
+    A spelling match on a capitalised word is a name question, decided by
+    :func:`detector.families.names.unknown_word_evidence`: a ``name``/``NAM004`` warning when
+    something corroborates a misspelling, nothing when the user's names files list the word,
+    else an ``info`` note in family ``note`` -- only with ``DETECTOR_NAM004_NOTES=1``."""
+    from . import names
+
     findings = []
+    unknown: list[tuple[int, int]] = []
+    notes = names.nam004_notes_enabled()
+    index = None
     counts = dict.fromkeys(CATEGORIES, 0)
     other = 0
     for rid, cat, issue, start, end, msg, repl in matches:
@@ -277,17 +323,15 @@ def to_result(text: str, matches: list[list]) -> GrammarResult:
         severity = "warning" if issue in ("grammar", "misspelling", "duplication") else "info"
         suggestion = " | ".join(r for r in repl if r) or None
         if spelling and word[:1].isupper():
-            findings.append(
-                Finding(
-                    "name",
-                    "NAM004",
-                    start,
-                    end,
-                    f"'{word}' is not in LanguageTool's dictionary: if it is a name, check the spelling ({rid})",
-                    suggestion,
-                    "info",
-                )
-            )
+            if index is None:
+                index = names.SpellingIndex(names.capitalised_counts(text))
+            ev = names.unknown_word_evidence(text, start, end, index)
+            if isinstance(ev, tuple):
+                findings.append(_nam004(text, start, end, ev))
+            elif ev is None:
+                unknown.append((start, end))
+                if notes:
+                    findings.append(_nam004_note(text, start, end, suggestion))
         else:
             findings.append(
                 Finding("spelling" if spelling else "grammar", rid, start, end, msg, suggestion, severity)
@@ -296,7 +340,37 @@ def to_result(text: str, matches: list[list]) -> GrammarResult:
     rates = {f"lt_{c}_per100w": 100.0 * n / words for c, n in counts.items()}
     rates["lt_OTHER_per100w"] = 100.0 * other / words
     rates["lt_total_per100w"] = 100.0 * len(matches) / words
-    return GrammarResult(findings=findings, rates=rates)
+    return GrammarResult(findings=findings, rates=rates, unknown_names=unknown)
+
+
+def corroborate_batch(texts: list[str], results: list[GrammarResult | None]) -> None:
+    """Upgrade (in place) an uncorroborated unknown capitalised word to a NAM004 warning when
+    other articles of the batch agree on another spelling of it
+    (:func:`detector.families.names.batch_variant`)."""
+    from collections import Counter
+
+    from . import names
+
+    if len(texts) < 2 or not any(r is not None and r.unknown_names for r in results):
+        return
+    own = [names.capitalised_counts(t) for t in texts]
+    doc_freq: Counter = Counter()
+    for c in own:
+        doc_freq.update(c.keys())
+    batch = names.SpellingIndex(doc_freq)
+    for t, r, c in zip(texts, results, own, strict=True):
+        if r is None or not r.unknown_names:
+            continue
+        keep = []
+        for s, e in r.unknown_names:
+            word = names._CLITIC_RE.sub("", t[s:e])
+            v = names.batch_variant(word, batch, c)
+            if v is None:
+                keep.append((s, e))
+                continue
+            r.findings = [f for f in r.findings if not (f.family == "note" and f.start == s and f.end == e)]
+            r.findings.append(_nam004(t, s, e, (f"{v[1]} other articles of this batch spell it '{v[0]}'", v[0])))
+        r.unknown_names = keep
 
 
 # -- the shared local server -----------------------------------------------------------------
@@ -466,6 +540,7 @@ class LanguageToolChecker:
                 self._check_uncached(texts, keys, todo, results)
             finally:
                 self.close()
+        corroborate_batch(texts, results)
         return [r if r is not None else GrammarResult(error="not checked") for r in results]
 
     def _check_uncached(self, texts, keys, todo, results) -> None:
