@@ -41,6 +41,9 @@ class Report:
     reasons: list[Reason] = field(default_factory=list)
     # main language of the text (ISO 639-1, e.g. "en", "de"); see detector.language
     language: str = "en"
+    # the verdict cut-offs of the model that scored it (None: not judged); the one definition the
+    # text, JSON, CSV, HTML and triage outputs all follow
+    thresholds: dict | None = None
 
     @property
     def path(self) -> str:
@@ -61,6 +64,7 @@ class Report:
             "counts": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
             "reasons": [r.to_dict() for r in self.reasons],
+            "thresholds": self.thresholds,
             "stats": self.stats,
             "grammar": self.grammar,
             "model": self.model,
@@ -380,14 +384,20 @@ def score(
         return []
     judged = [i for i, lang in enumerate(langs) if lang.english]
     rel: list[float | None] = [None] * len(articles)
+    reasons: list[list[Reason]] = [[] for _ in articles]
     if judged:
         grammar_ok = all(evidence[i].grammar == "ok" for i in judged)
         if scorer is None:
             scorer = load_scorer(model, grammar_available=grammar_ok)
-        for i, r in zip(judged, scorer.reliability([evidence[i] for i in judged]), strict=True):
+        judged_ev = [evidence[i] for i in judged]
+        for i, r in zip(judged, scorer.reliability(judged_ev), strict=True):
             rel[i] = float(r)
+        # the contributions that moved each score most, exact for the model (detector.explain)
+        if hasattr(scorer, "explain"):
+            for i, rs in zip(judged, scorer.explain(judged_ev), strict=True):
+                reasons[i] = list(rs)
     reports = []
-    for a, ev, r, lang in zip(articles, evidence, rel, langs, strict=True):
+    for a, ev, r, lang, why in zip(articles, evidence, rel, langs, reasons, strict=True):
         if r is None:
             reports.append(_unsupported_report(a, ev, lang))
             continue
@@ -401,6 +411,8 @@ def score(
                 grammar=ev.grammar,
                 model=scorer.name,
                 language=lang.main,
+                reasons=why,
+                thresholds={"ok": scorer.thresholds.ok, "reject": scorer.thresholds.reject},
             )
         )
     return reports

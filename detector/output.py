@@ -43,6 +43,10 @@ def render_text(reports) -> str:
             out.append(f"{r.path:<{width}}  {'-':>6}  {r.verdict:<6}  language={getattr(r, 'language', '?')}")
             continue
         out.append(f"{r.path:<{width}}  {r.reliability:6.3f}  {r.verdict:<6}  {counts or '-'}")
+        if r.verdict != "ok":  # a flagged article says why (the reasons that lowered its score)
+            for x in getattr(r, "reasons", []):
+                if x.effect < 0:
+                    out.append(f"    why: {x.message}")
     return "\n".join(out) + "\n"
 
 
@@ -59,9 +63,11 @@ def render_jsonl(reports) -> str:
     return "".join(json.dumps(r.to_dict(), ensure_ascii=False).translate(_LINE_BREAKS) + "\n" for r in reports)
 
 
-CSV_COLUMNS = ("path", "reliability", "verdict", "language", "grammar_status", "model", "findings", *FAMILIES)
+CSV_COLUMNS = ("path", "reliability", "verdict", "language", "grammar_status", "model", "findings", *FAMILIES,
+               "reasons")
 """Score CSV header: every name unique (``grammar_status`` is LanguageTool's ok/unavailable/off;
-``grammar`` is the count of grammar findings, like every other family's column)."""
+``grammar`` is the count of grammar findings, like every other family's column; ``reasons``: the
+messages of the reasons, most negative first, joined by " | ")."""
 
 
 def render_csv(reports: Iterable) -> str:
@@ -72,8 +78,9 @@ def render_csv(reports: Iterable) -> str:
     for r in reports:
         c = r.counts()
         rel = "" if r.reliability is None else f"{r.reliability:.4f}"  # empty: not judged (unsupported)
+        why = " | ".join(x.message for x in getattr(r, "reasons", []))
         w.writerow([r.path, rel, r.verdict, getattr(r, "language", ""), r.grammar, r.model, len(r.findings),
-                    *(c.get(f, 0) for f in fams)])
+                    *(c.get(f, 0) for f in fams), why])
     return buf.getvalue()
 
 

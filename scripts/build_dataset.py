@@ -67,6 +67,13 @@ MT_HELDOUT = (
     ("wmt21_isen_jaen_ruen.jsonl", "is-en"),
 )
 MIN_WORDS = 50
+# Clean modern English-original news (WMT21 newstest source side, 28 outlets, 2020-21). Split by
+# OUTLET (sha1("wmt21-news:" + outlet) % 3 == 0 -> "train", else "measure"): the measurement part
+# (45 articles, 17 outlets) is never used for training, model choice or thresholds; it only
+# measures false alarms (scripts/measure_false_alarms.py). The train part (20 articles, 11
+# outlets) gives the classifier clean copy from outside BBC 2004-05.
+NEWS_FILE = ("clean", "wmt21_en_news.jsonl")
+NEWS_SALT = "wmt21-news"
 # Training split: an article pasted twice keeps its text intact, so it is a soft label: two rows
 # of the same text, label 1 with weight PASTED_TWICE_P and label 0 with weight 1 - PASTED_TWICE_P.
 PASTED_TWICE_P = 0.6
@@ -94,6 +101,41 @@ def half(key: str) -> str:
 def bbc_part(dup_group: str) -> str:
     """Half of the BBC train split (by duplicate group), see :func:`half`."""
     return half(dup_group)
+
+
+def news_part(outlet: str) -> str:
+    """"train" or "measure" for an outlet of ``wmt21_en_news.jsonl`` (see NEWS_FILE)."""
+    h = int(hashlib.sha1(f"{NEWS_SALT}:{outlet}".encode()).hexdigest(), 16)
+    return "train" if h % 3 == 0 else "measure"
+
+
+def load_news(shared: Path, part: str | None = None) -> list[dict]:
+    """Records of the clean modern news file (``part``: "train", "measure" or None for all)."""
+    path = shared.joinpath(*NEWS_FILE)
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    return [r for r in rows if part is None or news_part(r["outlet"]) == part]
+
+
+def news_rows(shared: Path, rng: random.Random, thesaurus_path: Path, other_titles: list[str]) -> list[dict]:
+    """Training rows from the "train" part of the clean modern news: each article clean (a third
+    with light furniture) plus one corrupted variant (operators in turn), in the article's group."""
+    thesaurus = Thesaurus(thesaurus_path)
+    lexicon = load_lexicon(shared)
+    rows = []
+    for k, r in enumerate(load_news(shared, "train")):
+        text = r["text"]
+        group = f"news:{r['id']}"
+        rows.append(clean_row(text, rng, "wmt21news-train/clean", group))
+        op = OPERATORS[k % len(OPERATORS)]
+        bad = OPS[op](text, rng, thesaurus=thesaurus, lexicon=lexicon, other_titles=other_titles,
+                      prefer_detectable=True)
+        if bad == text:
+            op, bad = "broken", op_broken(text, rng)
+        rows.extend(bad_rows(text, bad, f"wmt21news-train/{op}", group, soft=True))
+    return rows
 
 
 def mt_group(r: dict) -> str:
@@ -607,6 +649,7 @@ def main(argv=None) -> int:
             kw = {"thesaurus": Thesaurus(Path(args.thesaurus)), "lexicon": load_lexicon(shared),
                   "other_titles": bbc_titles, "prefer_detectable": True}
             rows += mt_rows(shared, MT_TRAIN, rng, MAX_SYS_PER_DOC_TRAIN, corrupt_refs=kw, part="model")
+            rows += news_rows(shared, rng, Path(args.thesaurus), bbc_titles)
         else:
             rows += mt_rows(shared, MT_HELDOUT, rng, None, da_threshold=args.da_threshold)
     if args.split == "train" and args.only == "all":

@@ -21,7 +21,10 @@ def test_feature_names_unique_and_variant_specific():
     assert not any(n.startswith("lt:") for n in ng)
     assert "fam:grammar_per1kw" not in ng and "code:NAM004_per1kw" not in ng
     assert "fam:grammar_per1kw" in g and "lt:GRAMMAR" in g and "code:NAM004_per1kw" in g
-    assert "stat:dup_10gram_char_frac" in ng and "stat:flu_unseen_bigram_share" in ng
+    assert "stat:dup_10gram_char_frac" in ng and "stat:flu_mt_share" in ng
+    # statistics that measure resemblance to the training domain are reported, not modelled
+    assert not any(f"stat:{k}" in ng or f"stat:{k}" in g for k in features.DOMAIN_STATS)
+    assert "stat:flu_unseen_bigram_share" not in ng and "stat:flesch_reading_ease" not in ng
     assert "stat:flesch_reading_ease" in ng and "code:FLU001_per1kw" in ng
 
 
@@ -88,7 +91,7 @@ def test_monotonic_constraints_cover_finding_features_only():
     names = features.feature_names(grammar=True)
     cst = dict(zip(names, features.monotonic_constraints(names), strict=True))
     assert cst["frac:duplicate-block"] == 1 and cst["fam:name_per1kw"] == 1 and cst["lt:GRAMMAR"] == 1
-    assert cst["stat:flesch_reading_ease"] == 0 and cst["stat:flu_unseen_bigram_share"] == 0
+    assert cst["stat:flu_mt_share"] == 0 and cst["stat:flu_lm_odd_share"] == 0
 
 
 def test_transformers_are_sklearn_estimators():

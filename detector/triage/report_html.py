@@ -28,6 +28,7 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:v
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 10px;border-bottom:1px solid var(--line);padding-bottom:4px}
 h3{font-size:17px;margin:0 0 4px}
 .meta{color:var(--muted);font-size:13px;margin:2px 0;overflow-wrap:anywhere}
+.reasons{font-size:13px;margin:4px 0 6px 18px;padding:0}.reasons li.lowers{color:#8a1c1c}.reasons li.raises{color:#1b5e20}.reasons .eff{color:var(--muted)}
 .summary{font-weight:600}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
@@ -209,9 +210,11 @@ def histogram_svg(rows: list[Row], bins: int = 10, width: int = 640, height: int
     return "".join(parts)
 
 
-def _bar(rel: float) -> str:
+def _bar(rel: float, verdict: str | None) -> str:
+    """The reliability bar, coloured by the item's verdict (so the colours follow the model's own
+    cut-offs, never a separate rule)."""
     w = 70
-    color = "#c62828" if rel < 0.3 else "#ef8f00" if rel < 0.6 else "#2e7d32"
+    color = VERDICT_COLOR.get(verdict or "", "#777")
     return (
         f'<svg width="{w}" height="9" aria-hidden="true"><rect width="{w}" height="9" fill="#eee"/>'
         f'<rect width="{w * max(0.0, min(1.0, rel)):.1f}" height="9" fill="{color}"/></svg>'
@@ -288,7 +291,7 @@ def render_html(res: TriageResult) -> str:
             continue
         if r.reliability is not None:
             data_rel = f'data-reliability="{r.reliability:.4f}" '
-            rel_cell = f'<td class="num">{_bar(r.reliability)} {r.reliability:.3f}</td>'
+            rel_cell = f'<td class="num">{_bar(r.reliability, r.verdict)} {r.reliability:.3f}</td>'
         else:  # not judged: verdict "unsupported" (the text is not English)
             data_rel = ""
             rel_cell = f'<td class="num" title="{_e(_not_judged(r))}">not judged</td>'
@@ -349,6 +352,16 @@ def render_html(res: TriageResult) -> str:
             o.append(f'<p class="meta">{_link(r.url)}</p>')
         if r.reliability is None:
             o.append(f'<p class="meta not-judged">{_e(_not_judged(r))}</p>')
+        else:
+            why = (r.report or {}).get("reasons") or []
+            if why:
+                o.append('<ul class="reasons" title="what moved the score most (effect in log-odds)">')
+                for x in why:
+                    eff = float(x.get("effect") or 0.0)
+                    sign = "lowers" if eff < 0 else "raises"
+                    o.append(f'<li class="{sign}">{_e(str(x.get("message", "")))} '
+                             f'<span class="eff">({sign} the score, {eff:+.2f})</span></li>')
+                o.append("</ul>")
         o.append(f'<div class="text">{highlight(r.text or "", fs)}</div>')
         if fs:
             o.append('<ol class="findings">')

@@ -1,0 +1,157 @@
+"""Reasons for a score: exact per-feature contributions of the model, in words.
+
+Every trained scorer here is a sum in log-odds space. For gradient-boosted trees the sum runs
+over trees, and each tree's output is split along its decision path (Saabas decomposition:
+at every split the change in the count-weighted mean leaf value goes to the split feature); the
+default models are *additive* (``interaction_cst="no_interactions"``: every tree splits on one
+feature), so a feature's part is exactly its own shape function. For logistic regression a
+feature's part is ``coef * (scaled value)``. Either way
+
+    log-odds(reliable | article) = bias + sum_j part_j(article)
+
+holds exactly, and the sigmoid calibration (``p = 1 / (1 + exp(a f + b))``) and the prior shift
+are affine in log-odds, so they only rescale the parts.
+
+A reason compares the article with a *typical clean article*: the vector of per-feature medians
+over the clean training rows (stored in the model as ``typical``). ``effect_j = part_j(article) -
+part_j(typical)``; the effects sum to ``log-odds(article) - log-odds(typical)``. A typical clean
+article scores above the ``ok`` cut, so an article scored below it has negative effects summing
+to at least the gap: a flagged article always has at least one reason.
+
+Messages name the article's value and the typical value in the units a person reads
+("41 % of sentences read like machine translation; clean copy: 9 %").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .findings import CODES, FAMILIES
+from .scoring import Reason
+
+# reasons whose effect is smaller than this (log-odds) are not shown (unless needed, see below)
+MIN_EFFECT = 0.15
+MAX_REASONS = 4
+
+# stat key -> (how to say it, unit): unit "%" multiplies shares by 100
+STAT_WORDS: dict[str, tuple[str, str]] = {
+    "flu_mt_share": ("sentences that read like machine translation", "%"),
+    "flu_mt_mean_logit": ("mean machine-translation score of the sentences (MT sentence model)", ""),
+    "flu_lm_cond_mean": ("mean word-sequence log-probability under a general-English language model", ""),
+    "flu_lm_assoc_mean": ("mean word-pair association under a general-English language model", ""),
+    "flu_lm_odd_share": ("word pairs a general-English language model finds unusual", "%"),
+    "flu_unseen_bigram_share": ("word pairs never seen in the 2004-05 reference news", "%"),
+    "flu_unseen_known_bigram_share": ("pairs of known words never seen together in the reference news", "%"),
+    "flu_unseen_frequent_bigram_share": ("pairs of frequent words never seen together in the reference news", "%"),
+    "flu_oov_share": ("words unknown to the reference news vocabulary", "%"),
+    "flu_tortured_per1000w": ("tortured phrases per 1,000 words", ""),
+    "flu_article_share": ("words that are articles (the, a, an)", "%"),
+    "flu_ttr_window": ("distinct words per 100-word window", "%"),
+    "flu_nonascii_word_share": ("lower-case words with non-English letters (untranslated words)", "%"),
+    "flu_lower_sentence_start_share": ("sentences starting in lower case", "%"),
+    "flu_space_before_punct_per1000w": ("spaces before punctuation per 1,000 words (tokenised text)", ""),
+    "flu_sentence_length_cv": ("variation of sentence length (coefficient of variation)", ""),
+    "flesch_reading_ease": ("Flesch reading ease", ""),
+    "flesch_kincaid_grade": ("Flesch-Kincaid grade", ""),
+    "gunning_fog": ("Gunning fog index", ""),
+    "smog_index": ("SMOG index", ""),
+    "coleman_liau_index": ("Coleman-Liau index", ""),
+    "automated_readability_index": ("automated readability index", ""),
+    "dale_chall_score": ("Dale-Chall score", ""),
+    "words_per_sentence": ("words per sentence", ""),
+    "syllables_per_word": ("syllables per word", ""),
+    "letters_per_word": ("letters per word", ""),
+    "polysyllable_share": ("words of three or more syllables", "%"),
+    "difficult_word_share": ("words outside the Dale-Chall easy-word list", "%"),
+    "dup_line_frac": ("lines that repeat another line", "%"),
+    "dup_line_char_frac": ("characters in repeated lines", "%"),
+    "dup_para_frac": ("paragraphs that repeat another paragraph", "%"),
+    "dup_para_char_frac": ("characters in repeated paragraphs", "%"),
+    "top_2gram_char_frac": ("characters in the most frequent word pair", "%"),
+    "top_3gram_char_frac": ("characters in the most frequent three-word sequence", "%"),
+    "top_4gram_char_frac": ("characters in the most frequent four-word sequence", "%"),
+}
+for _n in range(5, 11):
+    STAT_WORDS[f"dup_{_n}gram_char_frac"] = (f"characters in repeated {_n}-word sequences", "%")
+
+SEVERITY_WORDS = {"info": "notes", "warning": "warnings", "error": "errors"}
+
+
+def _num(x: float, unit: str = "") -> str:
+    if unit == "%":
+        v = 100.0 * x
+        return f"{v:.0f} %" if abs(v) >= 10 or v == 0 else f"{v:.1f} %"
+    if x == int(x) and abs(x) < 1e6:
+        return f"{int(x)}"
+    return f"{x:.2f}" if abs(x) < 10 else f"{x:.1f}"
+
+
+def describe(feature: str, value: float, typical: float | None) -> str:
+    """A feature's value (and the typical clean value, when the model knows it) in plain words."""
+    text = _describe(feature, value, 0.0 if typical is None else typical)
+    return text.split("; clean copy")[0] if typical is None else text
+
+
+def _describe(feature: str, value: float, t: float) -> str:
+    kind, _, key = feature.partition(":")
+    if kind == "fam":
+        fam = key.removesuffix("_per1kw")
+        what = f"{fam} findings per 1,000 words ({FAMILIES.get(fam, fam)})"
+        return f"{_num(value)} {what}; clean copy: {_num(t)}"
+    if kind == "code":
+        code = key.removesuffix("_per1kw")
+        desc = CODES.get(code, ("", code))[1]
+        return f"{_num(value)} {code} per 1,000 words ({desc}); clean copy: {_num(t)}"
+    if kind == "sev":
+        sev = key.removesuffix("_per1kw")
+        return f"{_num(value)} {SEVERITY_WORDS.get(sev, sev)} per 1,000 words; clean copy: {_num(t)}"
+    if kind == "any":
+        has = "has" if value else "has no"
+        return f"{has} {key} findings; clean copy usually {'has' if t else 'has none'}"
+    if kind == "count":
+        if key == "text_families":
+            return f"{_num(value)} different kinds of wording problems found; clean copy: {_num(t)}"
+        if key == "boilerplate":
+            return f"{_num(value)} page-furniture findings; clean copy: {_num(t)}"
+        return f"{key}: {_num(value)}; clean copy: {_num(t)}"
+    if kind == "frac":
+        what = {"duplicate-block": "of the text repeats other text in the article",
+                "boilerplate": "of the text is page furniture or inserted material",
+                "repetition": "of the text is in repeated words or phrase loops"}.get(key, f"covered by {key}")
+        return f"{_num(value, '%')} {what}; clean copy: {_num(t, '%')}"
+    if kind == "stat":
+        words, unit = STAT_WORDS.get(key, (key, ""))
+        return f"{words}: {_num(value, unit)}; clean copy: {_num(t, unit)}"
+    if kind == "lt":
+        return f"LanguageTool {key.lower().replace('_', ' ')} matches per 100 words: {_num(value)}; clean copy: {_num(t)}"
+    return f"{feature}: {_num(value)}; clean copy: {_num(t)}"
+
+
+def pick_reasons(
+    names: Sequence[str],
+    values: Sequence[float],
+    typical: Sequence[float] | None,
+    effects: Sequence[float],
+    *,
+    flagged: bool,
+    max_reasons: int = MAX_REASONS,
+    min_effect: float = MIN_EFFECT,
+) -> list[Reason]:
+    """The contributions that moved one article's score most, most negative first.
+
+    Shown: effects of at least ``min_effect`` in size (both directions), up to ``max_reasons``.
+    A flagged article always gets its most negative contributions, whatever their size."""
+    order = sorted(range(len(effects)), key=lambda j: effects[j])
+    chosen = [j for j in order if abs(effects[j]) >= min_effect]
+    chosen.sort(key=lambda j: (effects[j] >= 0, -abs(effects[j])))
+    chosen = chosen[:max_reasons]
+    if flagged and not any(effects[j] < 0 for j in chosen):
+        neg = [j for j in order if effects[j] < 0][:2]
+        chosen = (neg + chosen)[:max_reasons]
+    out = []
+    for j in chosen:
+        t = None if typical is None else float(typical[j])
+        v = float(values[j])
+        out.append(Reason(feature=str(names[j]), message=describe(str(names[j]), v, t), value=v, typical=t,
+                          effect=float(effects[j])))
+    return out
