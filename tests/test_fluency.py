@@ -103,3 +103,29 @@ def test_docstats_article_pasted_twice():
 def test_docstats_top_ngram_loop():
     s = docstats.stats("their intentions, their strategy, their intentions, their strategy, their intentions.")
     assert s["top_2gram_char_frac"] > 0.3
+
+
+def test_broad_oov_share(tmp_path, monkeypatch):
+    out = tmp_path / "vocab.npz"
+    words = ["the", "council", "approved", "budget", "on", "Tuesday", "ipod"]
+    n = fluency.build_broad_vocabulary(out, words=words)
+    assert n == 6  # "Tuesday" is not lower-case: only lower-case alphabetic words are kept
+    monkeypatch.setattr(fluency, "BROAD_VOCAB_FILE", out)
+    fluency._broad_vocab.cache_clear()
+    try:
+        # names and sentence-initial words are skipped; "iPod" is looked up lower-cased
+        s = fluency.stats("The council approved the budget on Tuesday with an iPod.")
+        assert s["flu_broad_oov_share"] == pytest.approx(2 / 8)  # "with", "an" unknown here
+        assert fluency.stats("The council approved the budget.")["flu_broad_oov_share"] == 0.0
+        assert fluency.stats("The counsil aproved the budjet.")["flu_broad_oov_share"] == pytest.approx(3 / 4)
+    finally:
+        fluency._broad_vocab.cache_clear()
+
+
+def test_shipped_broad_vocabulary():
+    if not fluency.BROAD_VOCAB_FILE.exists():
+        pytest.skip("resources/broad_vocab.npz not built")
+    fluency._broad_vocab.cache_clear()
+    assert fluency._broad_vocab().size > 200_000
+    assert fluency.stats("The council approved the budget.")["flu_broad_oov_share"] == 0.0
+    assert fluency.stats("The council blorfzed the qwuxbudget.")["flu_broad_oov_share"] == 0.5

@@ -42,6 +42,14 @@ look artificially familiar), shipped as sorted ``uint32`` hashes in ``resources/
 - ``flu_lm_odd_share``: share of word transitions with ``log P(w|h) - log P(w) < ODD_ASSOC``.
 - ``flu_mt_mean_logit``: mean MT-sentence-model logit over sentences of >= 4 words.
 - ``flu_mt_share``: share of those sentences the model calls MT (probability >= 0.5).
+- ``flu_broad_oov_share``: share of alphabetic words starting with a lower-case letter (so
+  names and sentence-initial words are skipped; "iPod" is looked up lower-cased) absent from a **broad** English vocabulary: the ~293k
+  lower-case alphabetic words of ``wordfreq``'s large English list (Wikipedia, subtitles, news,
+  books, web and social-media text; words with a frequency of at least 1 per 100 million words).
+  Unlike ``flu_oov_share`` it does not measure resemblance to one outlet and year (median 0 on
+  clean BBC and on modern news alike); it rises with spinner non-words and untranslated words.
+  Shipped as sorted ``uint32`` hashes in ``resources/broad_vocab.npz`` (built once by
+  :func:`build_broad_vocabulary`; ``wordfreq`` is needed only to build it, not at run time).
 
 ``FLU002`` (info): a sentence the MT sentence model scores at or above its flag probability
 (stored with the model; chosen so 1% of clean BBC sentences are flagged). ``FLU003`` (info): a
@@ -68,6 +76,7 @@ FAMILY = "fluency"
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 NGRAM_FILE = RESOURCES / "bbc_ngrams.npz"
 TORTURED_FILE = RESOURCES / "tortured_phrases.npz"
+BROAD_VOCAB_FILE = RESOURCES / "broad_vocab.npz"
 
 STAT_KEYS = (
     "flu_unseen_bigram_share",
@@ -86,6 +95,7 @@ STAT_KEYS = (
     "flu_lm_odd_share",
     "flu_mt_mean_logit",
     "flu_mt_share",
+    "flu_broad_oov_share",
 )
 ODD_ASSOC = -2.0
 FLAG_ASSOC = -3.0
@@ -176,6 +186,51 @@ def _member(sorted_arr, values):
     idx = np.searchsorted(sorted_arr, q)
     idx[idx >= sorted_arr.size] = 0
     return sorted_arr[idx] == q
+
+
+# --------------------------------------------------------------------------------------------
+# broad English vocabulary (hashes only)
+# --------------------------------------------------------------------------------------------
+def build_broad_vocabulary(out: str | os.PathLike = BROAD_VOCAB_FILE, words=None) -> int:
+    """Hash a broad English vocabulary into ``out``: by default the lower-case alphabetic words of
+    ``wordfreq``'s large English list (needs ``pip install wordfreq`` at build time only; its
+    data are CC BY-SA 4.0, see ``resources/README.md``). Stored as the first hash and the gaps
+    between the sorted ``uint32`` hashes (they compress to ~2.3 bytes a word). Returns the
+    number of words."""
+    import numpy as np
+
+    if words is None:
+        from wordfreq import get_frequency_dict
+
+        words = get_frequency_dict("en", "large")
+    vocab = {w for w in words if w.isalpha() and w == w.lower()}
+    h = np.unique(np.array([hash32(w) for w in vocab], dtype=np.uint32))
+    gaps = np.diff(h, prepend=np.uint32(0)).astype(np.uint32)
+    np.savez_compressed(out, gaps=gaps)
+    return len(vocab)
+
+
+@lru_cache(maxsize=1)
+def _broad_vocab():
+    import numpy as np
+
+    if not BROAD_VOCAB_FILE.exists():
+        return None
+    with np.load(BROAD_VOCAB_FILE) as z:
+        return np.cumsum(z["gaps"], dtype=np.uint32)
+
+
+def broad_oov_share(doc: Document) -> float | None:
+    """Share of alphabetic words starting lower-case absent from the broad vocabulary (None
+    without it)."""
+    vocab = _broad_vocab()
+    if vocab is None:
+        return None
+    t = doc.text
+    words = [w for w in (t[s:e].replace("’", "'") for s, e in doc.words) if w[0].islower() and w.isalpha()]
+    if not words:
+        return 0.0
+    return float(1.0 - _member(vocab, [hash32(w.lower()) for w in words]).mean())
 
 
 # --------------------------------------------------------------------------------------------
@@ -456,6 +511,9 @@ def stats(text: str | Document) -> dict[str, float]:
         mean = sum(lens) / len(lens)
         var = sum((x - mean) ** 2 for x in lens) / len(lens)
         out["flu_sentence_length_cv"] = (var**0.5) / mean if mean else 0.0
+    broad = broad_oov_share(doc)
+    if broad is not None:
+        out["flu_broad_oov_share"] = broad
     ref = _reference()
     if ref is None:
         return out
