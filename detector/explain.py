@@ -44,6 +44,7 @@ STAT_WORDS: dict[str, tuple[str, str]] = {
     "flu_unseen_known_bigram_share": ("pairs of known words never seen together in the reference news", "%"),
     "flu_unseen_frequent_bigram_share": ("pairs of frequent words never seen together in the reference news", "%"),
     "flu_oov_share": ("words unknown to the reference news vocabulary", "%"),
+    "flu_broad_oov_share": ("lower-case words that are in no broad English word list (wordfreq)", "%"),
     "flu_tortured_per1000w": ("tortured phrases per 1,000 words", ""),
     "flu_article_share": ("words that are articles (the, a, an)", "%"),
     "flu_ttr_window": ("distinct words per 100-word window", "%"),
@@ -74,7 +75,6 @@ STAT_WORDS: dict[str, tuple[str, str]] = {
 for _n in range(5, 11):
     STAT_WORDS[f"dup_{_n}gram_char_frac"] = (f"characters in repeated {_n}-word sequences", "%")
 
-SEVERITY_WORDS = {"info": "notes", "warning": "warnings", "error": "errors"}
 
 
 def _num(x: float, unit: str = "") -> str:
@@ -104,13 +104,14 @@ def _describe(feature: str, value: float, t: float) -> str:
         return f"{_num(value)} {code} per 1,000 words ({desc}); clean copy: {_num(t)}"
     if kind == "sev":
         sev = key.removesuffix("_per1kw")
-        return f"{_num(value)} {SEVERITY_WORDS.get(sev, sev)} per 1,000 words; clean copy: {_num(t)}"
+        return f"{_num(value)} {sev}-level findings per 1,000 words; clean copy: {_num(t)}"
     if kind == "any":
         has = "has" if value else "has no"
         return f"{has} {key} findings; clean copy usually {'has' if t else 'has none'}"
     if kind == "count":
         if key == "text_families":
-            return f"{_num(value)} different kinds of wording problems found; clean copy: {_num(t)}"
+            return (f"findings of {_num(value)} kind(s) of wording problem (repetition, names, broken "
+                    f"sentences, fluency); clean copy: {_num(t)}")
         if key == "boilerplate":
             return f"{_num(value)} page-furniture findings; clean copy: {_num(t)}"
         return f"{key}: {_num(value)}; clean copy: {_num(t)}"
@@ -140,8 +141,16 @@ def pick_reasons(
     """The contributions that moved one article's score most, most negative first.
 
     Shown: effects of at least ``min_effect`` in size (both directions), up to ``max_reasons``.
-    A flagged article always gets its most negative contributions, whatever their size."""
+    A flagged article always gets its most negative contributions, whatever their size.
+
+    A feature whose value equals the typical clean value is not shown: in an additive model its
+    effect is exactly 0; in a tree model with interactions its nonzero part is the effect of
+    *other* features on the path, and "0 findings; clean copy: 0" is no reason to a reader."""
     order = sorted(range(len(effects)), key=lambda j: effects[j])
+    if typical is not None:
+        differs = [j for j in order if abs(float(values[j]) - float(typical[j])) > 1e-12]
+        if not flagged or any(effects[j] < 0 for j in differs):
+            order = differs
     chosen = [j for j in order if abs(effects[j]) >= min_effect]
     chosen.sort(key=lambda j: (effects[j] >= 0, -abs(effects[j])))
     chosen = chosen[:max_reasons]

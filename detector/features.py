@@ -118,15 +118,21 @@ LT_CATEGORIES = (
 WORD_FLOOR = 100.0
 
 
+# Families that never enter a model: a paragraph in another language (LNG001) is set aside, not
+# evidence about the English text, and the training data has none. A finding of a family that
+# has no ``fam:`` column is skipped entirely by :func:`evidence_matrix` (also in the ``sev:`` rates).
+NON_MODEL_FAMILIES = ("foreign-language", "note")
+
+
 def families_for(grammar: bool) -> list[str]:
-    return [f for f in FAMILIES if grammar or f not in GRAMMAR_FAMILIES]
+    return [f for f in FAMILIES if (grammar or f not in GRAMMAR_FAMILIES) and f not in NON_MODEL_FAMILIES]
 
 
 def codes_for(grammar: bool) -> list[str]:
     return [
         c
         for c, (fam, _) in CODES.items()
-        if (grammar or (fam not in GRAMMAR_FAMILIES and c not in GRAMMAR_CODES))
+        if (grammar or (fam not in GRAMMAR_FAMILIES and c not in GRAMMAR_CODES)) and fam not in NON_MODEL_FAMILIES
     ]
 
 
