@@ -125,11 +125,10 @@ def load_model(path: str | os.PathLike) -> dict:
 def save_model(bundle: dict, path: str | os.PathLike) -> None:
     import skops.io as sio
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    sio.dump(bundle, str(tmp))
-    os.replace(tmp, path)
+    from .io import atomic_write
+
+    # serialised in memory, then written atomically with the user's umask (a unique temp file)
+    atomic_write(path, sio.dumps(bundle))
 
 
 def _thresholds(bundle: dict) -> Thresholds:
@@ -692,28 +691,13 @@ def _base_estimator(kind: str, seed: int, names=None):
         from .features import monotonic_constraints
 
         cst = monotonic_constraints(names)
-    if kind == "additive":
+    common = dict(monotonic_cst=cst, min_samples_leaf=20, l2_regularization=1.0, class_weight="balanced",
+                  random_state=seed)
+    if kind == "additive":  # one feature per tree: more, smaller trees to fit the shape functions
         return HistGradientBoostingClassifier(
-            monotonic_cst=cst,
-            interaction_cst="no_interactions",
-            max_iter=600,
-            learning_rate=0.15,
-            max_leaf_nodes=8,
-            min_samples_leaf=20,
-            l2_regularization=1.0,
-            class_weight="balanced",
-            random_state=seed,
+            interaction_cst="no_interactions", max_iter=600, learning_rate=0.15, max_leaf_nodes=8, **common
         )
-    return HistGradientBoostingClassifier(
-        monotonic_cst=cst,
-        max_iter=150,
-        learning_rate=0.08,
-        max_leaf_nodes=15,
-        min_samples_leaf=20,
-        l2_regularization=1.0,
-        class_weight="balanced",
-        random_state=seed,
-    )
+    return HistGradientBoostingClassifier(max_iter=150, learning_rate=0.08, max_leaf_nodes=15, **common)
 
 
 def _pre_steps(kind: str) -> list:
@@ -1009,7 +993,7 @@ def train(
         }
         log(f"cv {kind}: ROC-AUC {candidates[kind]['cv_roc_auc']:.4f}")
     # prefer the simpler, glass-box models unless free-form boosting is clearly better
-    penalty = {"hgb": 0.01, "additive": 0.0, "logreg": 0.0}
+    penalty = {"hgb": 0.005, "additive": 0.0, "logreg": 0.0}
     best = max(kinds, key=lambda k: candidates[k]["cv_roc_auc"] - penalty.get(k, 0.0))
     shift = prior_shift(y, w, prior)
     oof = shift_p(cross_validate(best, X, y, groups, seed, calibration, calibrated=True, names=names, w=w), shift)
@@ -1057,7 +1041,7 @@ def train(
             "preprocessing": [s for s, _ in final.steps if s != "clf"],
             "candidates": candidates,
             "selection": "highest out-of-fold ROC-AUC (uncalibrated, StratifiedGroupKFold(5) by group); "
-            "free-form hgb must beat the additive models by 0.01",
+            "free-form hgb must beat the additive models by 0.005",
         },
         "grammar": bool(grammar),
         "features": bundle["feature_names"],
@@ -1083,7 +1067,9 @@ def train(
         "train_seconds": round(time.time() - t0, 1),
     }
     card_path = out.with_name(out.stem + ".card.json")
-    card_path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    from .io import atomic_write
+
+    atomic_write(card_path, json.dumps(card, indent=2) + "\n")
     card["_bundle"] = bundle
     return card
 

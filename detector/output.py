@@ -56,11 +56,11 @@ def render_json(reports) -> str:
 
 # U+0085, U+2028 and U+2029 may stand raw in JSON strings, but str.splitlines() and some JSONL
 # readers break lines there; escaped, each record is one line by any reader's definition.
-_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+LINE_BREAK_ESCAPES = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def render_jsonl(reports) -> str:
-    return "".join(json.dumps(r.to_dict(), ensure_ascii=False).translate(_LINE_BREAKS) + "\n" for r in reports)
+    return "".join(json.dumps(r.to_dict(), ensure_ascii=False).translate(LINE_BREAK_ESCAPES) + "\n" for r in reports)
 
 
 CSV_COLUMNS = ("path", "reliability", "verdict", "language", "grammar_status", "model", "findings", *FAMILIES,

@@ -13,5 +13,37 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 os.environ["DETECTOR_EVIDENCE_CACHE"] = "off"
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def require_languagetool() -> None:
+    """Skip (or, with DETECTOR_REQUIRE_LT=1, fail) when LanguageTool cannot run here."""
+    from detector import languagetool as lt
+
+    missing = None
+    if lt.java_version() is None:
+        missing = "Java not found"
+    elif not lt.is_installed():
+        missing = f"LanguageTool {lt.LT_VERSION} not installed (run `detector languagetool install`)"
+    if missing:
+        if os.environ.get("DETECTOR_REQUIRE_LT") == "1":
+            pytest.fail(f"LanguageTool required (DETECTOR_REQUIRE_LT=1) but unavailable: {missing}")
+        pytest.skip(missing)
+
+
+def _lt_checker():
+    from detector import grammar_cache
+    from detector.families import grammar as g
+
+    require_languagetool()
+    g._launch(g.shared_server())
+    return g.LanguageToolChecker(None, config=g.load_config(), cache=grammar_cache.GrammarCache(None))
+
+
+@pytest.fixture(scope="module")
+def lt_checker():
+    """A real LanguageTool checker (shared server, no cache)."""
+    return _lt_checker()

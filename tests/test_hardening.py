@@ -380,6 +380,35 @@ def test_atomic_write_gives_the_mode_open_would(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.txt", "y.txt"]
 
 
+def test_trained_model_and_card_are_written_atomically_with_the_umask(tmp_path):
+    from test_model import make_rows, write_jsonl
+
+    from detector import model as M
+
+    data = write_jsonl(tmp_path / "d.jsonl", make_rows(40, seed=3))
+    out = tmp_path / "m" / "toy.skops"
+    old = os.umask(0o022)
+    try:
+        M.train(M.read_dataset(data), out, estimator="logreg", seed=1)
+    finally:
+        os.umask(old)
+    files = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.parent.iterdir()}
+    assert files == {"toy.skops": 0o644, "toy.card.json": 0o644}  # no temp file left behind
+    assert M.load_model(out)["name"] == "toy"
+
+
+def test_triage_jsonl_escapes_raw_line_separators(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(CLEAN.replace(". ", ".\u2028 ", 1) + "\n\nLast words\u2029 here.\n")
+    r = run_cli("triage", str(src), "--no-grammar", "--no-state", "-q", "-f", "jsonl")
+    assert r.returncode == 0, r.stderr.decode()
+    out = r.stdout.decode()
+    assert "\u2028" not in out and "\u2029" not in out
+    rows = [json.loads(x) for x in out.splitlines()]  # splitlines() would cut at a raw U+2028
+    assert len(rows) == 1
+
+
 @pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o002, 0o664)])
 def test_cli_output_files_respect_the_umask(tmp_path, umask, mode):
     src = tmp_path / "in"

@@ -7,7 +7,6 @@ All article texts here were written for these tests (no shared data). Tests mark
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from test_io_cli import run_cli
@@ -190,25 +189,6 @@ def test_cli_score_json_and_exit_codes(tmp_path):
 
 
 # -- with LanguageTool ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def lt_checker():
-    from detector import grammar_cache
-    from detector import languagetool as lt
-    from detector.families import grammar as g
-
-    missing = None
-    if lt.java_version() is None:
-        missing = "Java not found"
-    elif not lt.is_installed():
-        missing = f"LanguageTool {lt.LT_VERSION} not installed"
-    if missing:
-        if os.environ.get("DETECTOR_REQUIRE_LT") == "1":
-            pytest.fail(f"LanguageTool required but unavailable: {missing}")
-        pytest.skip(missing)
-    g._launch(g.shared_server())
-    return g.LanguageToolChecker(None, config=g.load_config(), cache=grammar_cache.GrammarCache(None))
-
-
 @pytest.mark.languagetool
 def test_with_grammar_german_gets_no_languagetool_findings_and_mixed_none_inside(lt_checker):
     start = MIXED.index(GERMAN_QUOTE)

@@ -5,8 +5,6 @@ Texts written for these tests. The ``languagetool`` test needs the real Language
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 import detector
@@ -77,25 +75,6 @@ def test_different_problems_in_one_span_are_not_merged():
     # rule table sanity: every rule says why, and no rule drops a code it also keeps
     for rule in merge.MERGE_RULES:
         assert rule.why and rule.keep != rule.drop
-
-
-@pytest.fixture(scope="module")
-def lt_checker():
-    from detector import grammar_cache
-    from detector import languagetool as lt
-    from detector.families import grammar as g
-
-    missing = None
-    if lt.java_version() is None:
-        missing = "Java not found"
-    elif not lt.is_installed():
-        missing = f"LanguageTool {lt.LT_VERSION} not installed"
-    if missing:
-        if os.environ.get("DETECTOR_REQUIRE_LT") == "1":
-            pytest.fail(f"LanguageTool required but unavailable: {missing}")
-        pytest.skip(missing)
-    g._launch(g.shared_server())
-    return g.LanguageToolChecker(None, config=g.load_config(), cache=grammar_cache.GrammarCache(None))
 
 
 @pytest.mark.languagetool

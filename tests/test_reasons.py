@@ -10,13 +10,12 @@ import random
 
 import numpy as np
 import pytest
+from test_model import make_rows, write_jsonl
 
 from detector import api, explain
 from detector import model as M
 from detector.findings import Finding
 from detector.scoring import Evidence, Thresholds
-
-from test_model import make_rows, write_jsonl
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +65,12 @@ def test_parts_add_up_to_the_log_odds_exactly(toy_models, kind):
     p = np.clip(am.p_from_matrix(X), 1e-15, 1 - 1e-15)
     logodds = np.log((1 - p) / p)
     parts = am.parts(X).sum(axis=1)
-    # the constant is the same for every row: differences of the two sides agree
-    np.testing.assert_allclose(logodds - logodds[0], parts - parts[0], atol=1e-7)
-    assert np.ptp(parts) > 0.1  # the rows really differ (the test could fail)
+    # the constant is the same for every row: differences of the two sides agree (rows whose
+    # probability is within 1e-9 of 0 or 1 lose the log-odds to float rounding and are left out)
+    ok = np.abs(logodds) < 20
+    assert ok.sum() >= 20
+    np.testing.assert_allclose(logodds[ok] - logodds[ok][0], parts[ok] - parts[ok][0], atol=1e-7)
+    assert np.ptp(parts[ok]) > 0.1  # the rows really differ (the test could fail)
 
 
 def test_additive_model_splits_each_tree_on_one_feature(toy_models):

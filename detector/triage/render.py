@@ -82,7 +82,9 @@ def render_json(res: TriageResult) -> str:
 
 
 def render_jsonl(res: TriageResult) -> str:
-    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in res.rows)
+    from ..output import LINE_BREAK_ESCAPES  # raw U+0085/U+2028/U+2029 escaped: one record per line
+
+    return "".join(json.dumps(r.to_dict(), ensure_ascii=False).translate(LINE_BREAK_ESCAPES) + "\n" for r in res.rows)
 
 
 def render_csv(res: TriageResult) -> str:
