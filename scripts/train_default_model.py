@@ -8,7 +8,8 @@
 Steps (seeded; shared data read from --shared / $DETECTOR_SHARED_DATA / ../shared/data):
 
 1. fluency resources: hashed unigrams/bigrams of the 'ref' half of the BBC train split
-   (``resources/bbc_ngrams.npz``), the hashed tortured-phrase lexicon
+   (``resources/bbc_ngrams.npz``), the hashed broad English vocabulary (``resources/broad_vocab.npz``,
+   from wordfreq when installed: ``pip install -e '.[train]'``), the hashed tortured-phrase lexicon
    (``resources/tortured_phrases.npz``) and the MT sentence model trained on the 'ref' half of the
    training WMT corpora (``resources/mt_sentences.npz``, ``scripts/build_fluency_model.py``). No
    third-party text is written into the package.
@@ -89,6 +90,10 @@ def main(argv=None) -> int:
         log(f"reference n-grams from {len(ref)} BBC train articles: {n}")
         k = fluency.build_tortured_lexicon(shared / "spinning" / "tortured_phrases_train.jsonl")
         log(f"tortured-phrase lexicon: {k} hashed phrases")
+        try:  # the broad English vocabulary (hashed wordfreq list): `pip install -e '.[train]'`
+            log(f"broad vocabulary: {fluency.build_broad_vocabulary()} hashed words")
+        except ImportError:
+            log("wordfreq not installed: keeping resources/broad_vocab.npz as it is")
         build_fluency_model.main(["--shared", str(shared), "--seed", str(args.seed)])
         fluency._reference.cache_clear()
         fluency._lexicon.cache_clear()
