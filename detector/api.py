@@ -19,6 +19,7 @@ from .article import Article, as_article
 from .findings import FAMILIES, Finding, locate
 from .language import LanguageResult
 from .scoring import Evidence, Reason, RuleScorer
+from .selection import Selection
 from .text import Document, scrub_surrogates
 
 GrammarOption = str  # "auto" | "off" | "require", or a checker object with .check_many()
@@ -261,8 +262,10 @@ def _analyse(
     progress: Callable[[int], None] | None,
     context: Iterable[str | Article],
     cache: bool | None,
+    selection: Selection | None = None,
 ) -> tuple[list[Article], list[Evidence], list[LanguageResult]]:
-    """:func:`analyse`, plus each article's languages."""
+    """:func:`analyse`, plus each article's languages. ``selection``: only the findings it keeps
+    are reported (and scored); they are chosen before de-duplication, as if the others never ran."""
     articles = [as_article(x, name=f"<text {i + 1}>") for i, x in enumerate(items)]
     # detectors and LanguageTool see unpaired surrogates as U+FFFD (same offsets); findings still
     # index the caller's text
@@ -329,6 +332,8 @@ def _analyse(
                 found.extend(res.findings)
                 stats.update(res.rates)
         found = _outside_foreign(found, langs[i]) + _foreign_findings(doc.text, langs[i])
+        if selection is not None:
+            found = selection.apply(found)
         evidence[i] = Evidence(findings=locate(doc.text, _dedupe(found)), stats=stats, grammar=status)
     return articles, evidence, langs
 
@@ -339,12 +344,23 @@ def check(
     grammar: GrammarOption = "auto",
     languagetool_url: str | None = None,
     cache: bool | None = None,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    extend_select: Iterable[str] | str | None = None,
+    min_severity: str | None = None,
 ) -> list[Finding] | list[list[Finding]]:
     """Findings for one text/Article (a list of Findings), or for a batch (a list of lists).
-    ``cache``: see :func:`analyse`."""
+    ``cache``: see :func:`analyse`.
+    ``select``/``ignore``/``extend_select``/``min_severity``: which findings to report, by code,
+    code prefix, family or LanguageTool rule id (:mod:`detector.selection`; a bad value raises
+    :class:`detector.selection.SelectionError`, a ValueError)."""
+    selection = Selection.build(select, ignore, extend_select, min_severity)
     single = isinstance(text_or_article, (str, Article))
     items = [text_or_article] if single else list(text_or_article)
-    _, evidence = analyse(items, grammar=grammar, languagetool_url=languagetool_url, cache=cache)
+    _, evidence, _ = _analyse(
+        items, grammar=grammar, languagetool_url=languagetool_url, progress=None, context=(), cache=cache,
+        selection=selection,
+    )
     return evidence[0].findings if single else [e.findings for e in evidence]
 
 
@@ -367,10 +383,18 @@ def score(
     progress: Callable[[int], None] | None = None,
     context: Iterable[str | Article] = (),
     cache: bool | None = None,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    extend_select: Iterable[str] | str | None = None,
+    min_severity: str | None = None,
 ) -> list[Report]:
     """Score a batch of articles (one batch: cross-article name consistency applies; ``context``
     adds texts that count for name consistency without being scored; ``cache``: see
-    :func:`analyse`)."""
+    :func:`analyse`).
+    ``select``/``ignore``/``extend_select``/``min_severity``: which findings to report, by code,
+    code prefix, family or LanguageTool rule id (:mod:`detector.selection`; a bad value raises
+    :class:`detector.selection.SelectionError`, a ValueError). Findings left out are also left out of the score."""
+    selection = Selection.build(select, ignore, extend_select, min_severity)
     items = list(items)
     articles, evidence, langs = _analyse(
         items,
@@ -379,6 +403,7 @@ def score(
         progress=progress,
         context=context,
         cache=cache,
+        selection=selection,
     )
     if not articles:
         return []

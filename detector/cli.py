@@ -2,8 +2,9 @@
 
 Exit codes (stable):
   0  done
-  1  some article scored at or below the --fail-on verdict (--fail-on review also counts
-     "unsupported", a text not in English; --fail-on reject does not)
+  1  score: some article got the --fail-on verdict (--fail-on review also counts "unsupported", a
+     text not in English; --fail-on reject does not); check: some finding at or above --fail-on
+     (default warning)
   2  usage error
   3  some input could not be read (the others were still processed)
   4  --require-grammar given and LanguageTool could not be had
@@ -18,18 +19,40 @@ from typing import Annotated
 
 import typer
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INPUT, EXIT_GRAMMAR = 0, 1, 2, 3, 4
+from .cli_common import EXIT_FAIL, EXIT_GRAMMAR, EXIT_INPUT, EXIT_OK, EXIT_USAGE
+from .cli_common import err as _err
+
+__all__ = ["EXIT_FAIL", "EXIT_GRAMMAR", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "app", "main"]
 
 app = typer.Typer(
     name="detector",
     help="Judge how far to trust the text of a news article, with evidence.\n\n"
-    "Exit codes: 0 done; 1 an article hit --fail-on; 2 usage error; 3 some input unreadable "
+    "Exit codes: 0 done; 1 --fail-on hit; 2 usage error; 3 some input unreadable "
     "(the rest still processed); 4 grammar required but LanguageTool unavailable.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .cli_common import version_text
+
+        sys.stdout.write(version_text())
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True,
+                     help="Show the version, models and LanguageTool version, and exit."),
+    ] = False,
+) -> None:
+    """Judge how far to trust the text of a news article, with evidence."""
 
 
 class Format(StrEnum):
@@ -43,11 +66,6 @@ class FailOn(StrEnum):
     reject = "reject"
     review = "review"
     never = "never"
-
-
-def _err(msg: str) -> None:
-    sys.stderr.write(msg.rstrip("\n") + "\n")
-    sys.stderr.flush()
 
 
 FilesArg = Annotated[
@@ -163,27 +181,116 @@ def _grammar_mode(grammar: bool, require: bool) -> str:
     return "auto" if grammar else "off"
 
 
-def _run(
-    files: list[str],
-    *,
-    grammar: bool,
-    require_grammar: bool,
-    languagetool_url: str | None,
-    quiet: bool,
-    max_bytes: int,
-    model: str | None,
-    names: list[str] | None,
-    no_cache: bool = False,
-    encoding: str | None = None,
-):
+class CheckFailOn(StrEnum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+    never = "never"
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    sarif = "sarif"
+    github = "github"
+
+
+class Severity(StrEnum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+# check/score options default to None: "not given", so a configuration file can set them
+GrammarFlag = Annotated[
+    bool | None,
+    typer.Option("--grammar/--no-grammar", help="Use LanguageTool when available (default: on).",
+                 show_default=False),
+]
+SelectOpt = Annotated[
+    list[str] | None,
+    typer.Option("--select", help="Report only these codes, prefixes or families (comma-separated).",
+                 show_default=False),
+]
+IgnoreOpt = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", help="Leave out these codes, prefixes or families.", show_default=False),
+]
+ExtendSelectOpt = Annotated[
+    list[str] | None,
+    typer.Option("--extend-select", help="Add codes, prefixes or families to the selection.", show_default=False),
+]
+MinSeverityOpt = Annotated[
+    Severity | None,
+    typer.Option("--min-severity", help="Leave out findings below this severity.", show_default=False),
+]
+ConfigOpt = Annotated[
+    str | None,
+    typer.Option("--config", help="Use this detector.toml / pyproject.toml.", show_default=False),
+]
+IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore configuration files.")]
+SettingsMaxBytesOpt = Annotated[
+    int | None,
+    typer.Option("--max-bytes", help="Largest article accepted, in bytes (default: 5000000).", show_default=False),
+]
+
+_SELECTION_OPTIONS = (("select", "--select"), ("ignore", "--ignore"), ("extend-select", "--extend-select"))
+
+
+def resolve_settings(files: list[str], cli_values: dict, *, config: str | None, isolated: bool):
+    """Defaults < configuration file < command line; a bad value anywhere is a usage error."""
+    from .config import ConfigError, resolve
+    from .selection import Selection, SelectionError
+
+    for key, flag in _SELECTION_OPTIONS:
+        if cli_values.get(key) is not None:
+            try:
+                Selection.build(**{key.replace("-", "_"): cli_values[key]})
+            except SelectionError as e:
+                _err(f"error: {flag}: {e}")
+                raise typer.Exit(EXIT_USAGE) from None
+    sources = {}
+    env_url = os.environ.get("DETECTOR_LT_URL")
+    if env_url and cli_values.get("languagetool-url") == env_url:  # typer took it from the environment
+        sources["languagetool-url"] = "$DETECTOR_LT_URL"
+    try:
+        return resolve(cli_values, inputs=files, config=config, isolated=isolated, cli_sources=sources)
+    except ConfigError as e:
+        _err(f"error: config: {e}")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _cli_values(
+    *, grammar, require_grammar, languagetool_url, names, max_bytes, encoding, select, ignore, extend_select,
+    min_severity, **more,
+) -> dict:
+    g = "require" if require_grammar else (None if grammar is None else ("auto" if grammar else "off"))
+    return {
+        "grammar": g,
+        "languagetool-url": languagetool_url,
+        "names": [os.path.abspath(n) for n in names] if names else None,
+        "max-bytes": max_bytes,
+        "encoding": encoding,
+        "select": select,
+        "ignore": ignore,
+        "extend-select": extend_select,
+        "min-severity": None if min_severity is None else min_severity.value,
+        **{k: (None if v is None else getattr(v, "value", v)) for k, v in more.items()},
+    }
+
+
+def _run(files: list[str], settings, *, quiet: bool, model: str | None, no_cache: bool = False):
     from . import api
+    from .cli_common import Progress
     from .families import grammar as grammar_family
 
     if not files:
         _err("error: no input given (pass files, directories, globs or '-')")
         raise typer.Exit(EXIT_USAGE)
-    encoding = check_encoding_option(encoding)
-    apply_names(names)
+    encoding = check_encoding_option(settings["encoding"])
+    apply_names(settings["names"] or None)
+    selection = settings.selection()  # validated when resolved
     scorer = None
     if model is not None:  # a user model: refuse a bad file before any work is done
         from .model import ModelError, load_scorer
@@ -194,42 +301,26 @@ def _run(
             reason = str(e) if isinstance(e, (ModelError, OSError, ValueError)) else f"{type(e).__name__}: {e}"
             _err(f"error: --model: {' '.join(reason.split())}")
             raise typer.Exit(EXIT_USAGE) from None
-    articles, errors = _load(files, max_bytes, quiet, encoding)
+    articles, errors = _load(files, settings["max-bytes"], quiet, encoding)
     reports = []
     if articles:
-        show_progress = not quiet and sys.stdout.isatty() and sys.stderr.isatty() and len(articles) > 1
-        progress_cb, progress_ctx = None, None
-        if show_progress:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            progress_ctx = Progress(
-                TextColumn("scoring"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            task = progress_ctx.add_task("score", total=len(articles))
-            progress_ctx.start()
-            progress_cb = lambda n: progress_ctx.advance(task, n)  # noqa: E731
         try:
-            reports = api.score(
-                articles,
-                grammar=_grammar_mode(grammar, require_grammar),
-                languagetool_url=languagetool_url,
-                model=model,
-                scorer=scorer,
-                progress=progress_cb,
-                cache=False if no_cache else None,
-            )
+            with Progress("scoring", len(articles), quiet or len(articles) < 2) as advance:
+                reports = api.score(
+                    articles,
+                    grammar=settings["grammar"],
+                    languagetool_url=settings["languagetool-url"],
+                    model=model,
+                    scorer=scorer,
+                    progress=advance,
+                    cache=False if no_cache else None,
+                    select=selection.select,
+                    ignore=selection.ignore,
+                    min_severity=selection.min_severity,
+                )
         except grammar_family.GrammarUnavailable as e:
             _err(f"error: grammar required but LanguageTool is unavailable: {e}")
             raise typer.Exit(EXIT_GRAMMAR) from None
-        finally:
-            if progress_ctx is not None:
-                progress_ctx.stop()
         if not quiet and any(r.grammar == "unavailable" for r in reports):
             _err(
                 "note: grammar: LanguageTool unavailable; scored without grammar/spelling "
@@ -248,47 +339,80 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.flush()
 
 
-def _exit_code(reports, errors, fail_on: FailOn) -> int:
+def _exit_code(reports, errors, fail_on: str) -> int:
+    """Precedence: 3 (an input could not be read) over 1 (the --fail-on verdict) over 0; usage
+    errors (2) and grammar required (4) end the command before this."""
     if errors:
         return EXIT_INPUT
     # "unsupported" (not English, not judged) is a status, not an error: only --fail-on review,
     # which fails everything that is not "ok", counts it
-    bad = {"reject": {"reject"}, "review": {"reject", "review", "unsupported"}, "never": set()}[fail_on.value]
+    bad = {"reject": {"reject"}, "review": {"reject", "review", "unsupported"}, "never": set()}[fail_on]
     if any(r.verdict in bad for r in reports):
         return EXIT_FAIL
+    return EXIT_OK
+
+
+def _check_exit_code(reports, errors, fail_on: str) -> int:
+    """``check``: 3 (unreadable input) over 1 (a finding at or above --fail-on) over 0."""
+    from .findings import SEVERITIES
+
+    if errors:
+        return EXIT_INPUT
+    if fail_on == "never":
+        return EXIT_OK
+    least = SEVERITIES.index(fail_on)
+    for r in reports:
+        for f in r.findings:
+            if f.severity in SEVERITIES and SEVERITIES.index(f.severity) >= least:
+                return EXIT_FAIL
     return EXIT_OK
 
 
 @app.command()
 def check(
     files: FilesArg = None,
-    grammar: GrammarOpt = True,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    fail_on: Annotated[
+        CheckFailOn | None,
+        typer.Option("--fail-on", help="Exit 1 on a finding of this severity or worse (default: warning).",
+                     show_default=False),
+    ] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    extend_select: ExtendSelectOpt = None,
+    min_severity: MinSeverityOpt = None,
+    grammar: GrammarFlag = None,
     require_grammar: RequireGrammarOpt = False,
     languagetool_url: LtUrlOpt = None,
     names: NamesOpt = None,
     output: OutputOpt = None,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
-    max_bytes: MaxBytesOpt = 5_000_000,
+    max_bytes: SettingsMaxBytesOpt = None,
     encoding: EncodingOpt = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
-    """Print every finding, one per line: path:line:col: CODE message (→ suggestion)."""
-    from .output import render_check
+    """Print every finding (default: path:line:col: CODE message (→ suggestion))."""
+    from . import __version__
+    from .output import CHECK_RENDERERS, render_sarif
 
-    reports, errors = _run(
-        files or [],
-        grammar=grammar,
-        require_grammar=require_grammar,
-        languagetool_url=languagetool_url,
-        quiet=quiet,
-        max_bytes=max_bytes,
-        model=None,
-        names=names,
-        no_cache=no_cache,
-        encoding=encoding,
+    files = files or []
+    cli_values = _cli_values(
+        grammar=grammar, require_grammar=require_grammar, languagetool_url=languagetool_url, names=names,
+        max_bytes=max_bytes, encoding=encoding, select=select, ignore=ignore, extend_select=extend_select,
+        min_severity=min_severity, **{"check-fail-on": fail_on},
     )
-    _emit(render_check(reports), output)
-    raise typer.Exit(EXIT_INPUT if errors else EXIT_OK)
+    settings = resolve_settings(files, cli_values, config=config, isolated=isolated)
+    reports, errors = _run(files, settings, quiet=quiet, model=None, no_cache=no_cache)
+    if format == CheckFormat.sarif:
+        text = render_sarif(reports, tool_version=__version__)
+    else:
+        text = CHECK_RENDERERS[format.value](reports)
+    _emit(text, output)
+    fail = "never" if exit_zero else settings["check-fail-on"]
+    raise typer.Exit(_check_exit_code(reports, errors, fail))
 
 
 @app.command()
@@ -296,41 +420,68 @@ def score(
     files: FilesArg = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Exit 1 if any article gets this verdict (or worse).")
-    ] = FailOn.never,
+        FailOn | None,
+        typer.Option("--fail-on", help="Exit 1 if an article gets this verdict or worse (default: never).",
+                     show_default=False),
+    ] = None,
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="A model file from `detector train` (.skops).")
     ] = None,
-    grammar: GrammarOpt = True,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    extend_select: ExtendSelectOpt = None,
+    min_severity: MinSeverityOpt = None,
+    grammar: GrammarFlag = None,
     require_grammar: RequireGrammarOpt = False,
     languagetool_url: LtUrlOpt = None,
     names: NamesOpt = None,
     output: OutputOpt = None,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
-    max_bytes: MaxBytesOpt = 5_000_000,
+    max_bytes: SettingsMaxBytesOpt = None,
     encoding: EncodingOpt = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """Score articles: reliability (0-1, higher = more trustworthy), verdict, findings per family.
 
-    All files of one call form one batch, so a name spelled one way in most files and another way in a few is flagged in the few.
+    All files of one call form one batch, so a name spelled one way in most files and another way
+    in a few is flagged in the few. Findings left out by --select/--ignore/--min-severity do not
+    count in the score either.
     """
     from .output import RENDERERS
 
-    reports, errors = _run(
-        files or [],
-        grammar=grammar,
-        require_grammar=require_grammar,
-        languagetool_url=languagetool_url,
-        quiet=quiet,
-        max_bytes=max_bytes,
-        model=model,
-        names=names,
-        no_cache=no_cache,
-        encoding=encoding,
+    files = files or []
+    cli_values = _cli_values(
+        grammar=grammar, require_grammar=require_grammar, languagetool_url=languagetool_url, names=names,
+        max_bytes=max_bytes, encoding=encoding, select=select, ignore=ignore, extend_select=extend_select,
+        min_severity=min_severity, **{"fail-on": fail_on},
     )
+    settings = resolve_settings(files, cli_values, config=config, isolated=isolated)
+    reports, errors = _run(files, settings, quiet=quiet, model=model, no_cache=no_cache)
     _emit(RENDERERS[format.value](reports), output)
-    raise typer.Exit(_exit_code(reports, errors, fail_on))
+    raise typer.Exit(_exit_code(reports, errors, settings["fail-on"]))
+
+
+@app.command("config")
+def config_cmd(
+    path: Annotated[
+        str | None,
+        typer.Argument(help="Resolve as for an input here (default: the current folder).", show_default=False),
+    ] = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+) -> None:
+    """Print the resolved settings and where each came from."""
+    import json
+
+    settings = resolve_settings([path or "."], {}, config=config, isolated=isolated)
+    where = str(settings.config_file) if settings.config_file else "none"
+    lines = [f"# configuration file: {where}"]
+    for key, value in settings.values.items():
+        shown = "(not set)" if value is None else json.dumps(value, ensure_ascii=False)
+        lines.append(f"{key} = {shown}  # {settings.sources[key]}")
+    typer.echo("\n".join(lines))
 
 
 @app.command()

@@ -208,7 +208,7 @@ def test_cli_no_cache_recomputes(tmp_path, cache_file, calls):
     assert calls["repetition"] == 2  # first run and the --no-cache run; the second was a hit
     assert runs[0].stdout == runs[1].stdout == runs[2].stdout
     res = CliRunner().invoke(app, ["check", "--no-grammar", "--no-cache", str(article)])
-    assert res.exit_code == 0 and "REP001" in res.stdout
+    assert res.exit_code == 1 and "REP001" in res.stdout  # 1: a warning was found
     assert calls["repetition"] == 3
 
 

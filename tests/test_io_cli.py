@@ -205,7 +205,7 @@ def test_cli_score_jsonl_schema(files):
 def test_cli_check_prints_ruff_style_lines(files):
     _, bad = files
     r = run_cli("check", str(bad), "--no-grammar")
-    assert r.returncode == 0
+    assert r.returncode == 1  # warnings found (check --fail-on defaults to warning)
     lines = r.stdout.decode().splitlines()
     assert lines
     import re
