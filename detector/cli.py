@@ -71,8 +71,7 @@ class FailOn(StrEnum):
 FilesArg = Annotated[
     list[str],
     typer.Argument(
-        help="Files (.txt, .html, .json, .jsonl), directories (searched recursively), glob patterns, "
-        "or '-' for standard input.",
+        help="Files (.txt .html .json .jsonl), folders, globs, or '-' (stdin).",
         show_default=False,
     ),
 ]
@@ -82,22 +81,21 @@ GrammarOpt = Annotated[
 ]
 RequireGrammarOpt = Annotated[
     bool,
-    typer.Option("--require-grammar", help="Fail with exit code 4 if LanguageTool cannot be used."),
+    typer.Option("--require-grammar", help="Exit 4 if LanguageTool cannot be used."),
 ]
 LtUrlOpt = Annotated[
     str | None,
     typer.Option(
         "--languagetool-url",
         envvar="DETECTOR_LT_URL",
-        help="Use this running LanguageTool server (e.g. http://localhost:8081) instead of a local one.",
+        help="URL of a running LanguageTool server to use.",
     ),
 ]
 NoCacheOpt = Annotated[
     bool,
     typer.Option(
         "--no-cache",
-        help="Recompute every article's evidence instead of reusing the per-article evidence cache "
-        "(also $DETECTOR_EVIDENCE_CACHE=off). LanguageTool results are still cached ($DETECTOR_LT_CACHE=off).",
+        help="Do not reuse cached per-article evidence.",
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or notes on stderr.")]
@@ -106,14 +104,13 @@ MaxBytesOpt = Annotated[
 ]
 OutputOpt = Annotated[
     str | None,
-    typer.Option("--output", "-o", help="Write the result to this file (atomically) instead of stdout."),
+    typer.Option("--output", "-o", help="Write to this file (atomically), not stdout."),
 ]
 EncodingOpt = Annotated[
     str | None,
     typer.Option(
         "--encoding",
-        help="Character encoding of plain-text inputs (default: strict UTF-8); for HTML it overrides "
-        "the page's <meta charset> (a byte-order mark still wins). JSON/JSONL are always UTF-8.",
+        help="Encoding of .txt (and .html) inputs (default: UTF-8).",
         show_default=False,
     ),
 ]
@@ -121,8 +118,7 @@ NamesOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--names",
-        help="Extra gazetteer file(s) of correct person-name spellings (one name per line; "
-        "'Canonical | variant | variant' for attested variants). Also $DETECTOR_NAMES.",
+        help="Extra gazetteer file of person names (repeatable).",
     ),
 ]
 
@@ -210,7 +206,7 @@ GrammarFlag = Annotated[
 ]
 SelectOpt = Annotated[
     list[str] | None,
-    typer.Option("--select", help="Report only these codes, prefixes or families (comma-separated).",
+    typer.Option("--select", help="Report only these codes, prefixes or families.",
                  show_default=False),
 ]
 IgnoreOpt = Annotated[
@@ -445,9 +441,8 @@ def score(
 ) -> None:
     """Score articles: reliability (0-1, higher = more trustworthy), verdict, findings per family.
 
-    All files of one call form one batch, so a name spelled one way in most files and another way
-    in a few is flagged in the few. Findings left out by --select/--ignore/--min-severity do not
-    count in the score either.
+    All files of one call form one batch (a name spelled differently in a few files is flagged).
+    Findings left out by --select/--ignore/--min-severity do not count in the score.
     """
     from .output import RENDERERS
 

@@ -21,7 +21,7 @@ CHECK_FAIL_ON = (*SEVERITIES, "never")
 
 # key -> (default, kind)
 KEYS: dict[str, tuple[object, str]] = {
-    "select": (None, "list"),
+    "select": (["ALL"], "list"),
     "ignore": ([], "list"),
     "extend-select": ([], "list"),
     "min-severity": ("info", "severity"),

@@ -397,3 +397,23 @@ def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
         files.append(str(p))
     r = run_cli("score", "--no-grammar", "--isolated", *files)
     assert r.returncode == 0 and r.stderr == b""
+
+
+# ------------------------------------------------------------------------------- help
+
+
+@pytest.mark.parametrize("command", ["score", "check"])
+def test_help_fits_80_columns(command):
+    r = subprocess.run(
+        [str(Path(sys.executable).with_name("detector")), command, "--help"],
+        capture_output=True, timeout=60, env=dict(os.environ, COLUMNS="80", TERM="dumb"),
+    )
+    out = r.stdout.decode()
+    assert r.returncode == 0 and "--select" in out
+    assert "…" not in out  # nothing cut mid-word
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_mistyped_option_names_the_right_one(bad):
+    r = _check("--formt", "json", str(bad))
+    assert r.returncode == 2 and b"--format" in r.stderr
