@@ -294,23 +294,31 @@ class CompiledScorer:
         return self.model.explain(evidence, self.thresholds)
 
 
-def _trees_decision(X, a: dict, i: int):
-    """Raw decision function of gradient-boosted trees stored as flat arrays (all trees at once)."""
+def _walk_trees(X, a: dict, i: int, step=None):
+    """Send every row down every tree of classifier ``i`` at once (flat arrays); returns the leaf
+    index per (row, tree). ``step(rows, node, next_node, live)`` is called at every level."""
     import numpy as np
 
     feat, thr = a[f"t{i}_feat"], a[f"t{i}_thr"]
-    left, right, leaf, value = a[f"t{i}_left"], a[f"t{i}_right"], a[f"t{i}_leaf"], a[f"t{i}_value"]
+    left, right, leaf = a[f"t{i}_left"], a[f"t{i}_right"], a[f"t{i}_leaf"]
     roots = a[f"t{i}_roots"]
-    n = X.shape[0]
-    idx = np.broadcast_to(roots, (n, roots.size)).copy()
-    rows = np.arange(n)[:, None]
+    idx = np.broadcast_to(roots, (X.shape[0], roots.size)).copy()
+    rows = np.broadcast_to(np.arange(X.shape[0])[:, None], idx.shape)
     for _ in range(int(a[f"t{i}_depth"]) + 1):
         is_leaf = leaf[idx]
         if is_leaf.all():
             break
         go_left = X[rows, feat[idx]] <= thr[idx]
-        idx = np.where(is_leaf, idx, np.where(go_left, left[idx], right[idx]))
-    return value[idx].sum(axis=1) + a[f"t{i}_base"]
+        nxt = np.where(is_leaf, idx, np.where(go_left, left[idx], right[idx]))
+        if step is not None:
+            step(rows, idx, nxt, ~is_leaf)
+        idx = nxt
+    return idx
+
+
+def _trees_decision(X, a: dict, i: int):
+    """Raw decision function of gradient-boosted trees stored as flat arrays (all trees at once)."""
+    return a[f"t{i}_value"][_walk_trees(X, a, i)].sum(axis=1) + a[f"t{i}_base"]
 
 
 def _trees_parts(X, a: dict, i: int):
@@ -319,25 +327,16 @@ def _trees_parts(X, a: dict, i: int):
     a split goes to the split feature. Sum over features + root means + base = decision."""
     import numpy as np
 
-    feat, thr = a[f"t{i}_feat"], a[f"t{i}_thr"]
-    left, right, leaf = a[f"t{i}_left"], a[f"t{i}_right"], a[f"t{i}_leaf"]
+    feat, leaf = a[f"t{i}_feat"], a[f"t{i}_leaf"]
     mean = a.get(f"t{i}_mean")
     if mean is None:  # compiled before node means were stored: leaf values only
         mean = np.where(leaf, a[f"t{i}_value"], 0.0)
-    roots = a[f"t{i}_roots"]
-    n, m = X.shape
-    idx = np.broadcast_to(roots, (n, roots.size)).copy()
-    rows = np.broadcast_to(np.arange(n)[:, None], idx.shape)
-    parts = np.zeros((n, m))
-    for _ in range(int(a[f"t{i}_depth"]) + 1):
-        is_leaf = leaf[idx]
-        if is_leaf.all():
-            break
-        go_left = X[rows, feat[idx]] <= thr[idx]
-        nxt = np.where(is_leaf, idx, np.where(go_left, left[idx], right[idx]))
-        live = ~is_leaf
-        np.add.at(parts, (rows[live], feat[idx][live]), (mean[nxt] - mean[idx])[live])
-        idx = nxt
+    parts = np.zeros(X.shape)
+
+    def step(rows, node, nxt, live):
+        np.add.at(parts, (rows[live], feat[node][live]), (mean[nxt] - mean[node])[live])
+
+    _walk_trees(X, a, i, step)
     return parts
 
 

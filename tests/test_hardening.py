@@ -14,17 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_io_cli import CLEAN
 
 from detector.article import Article
 from detector.io import InputError, atomic_write, iter_inputs, parse_bytes
 
-CLEAN = (
-    "Council approves new bus routes\n\n"
-    "The city council voted on Tuesday to approve three new bus routes linking the northern suburbs "
-    "with the central station. Officials said the routes would start running in the spring.\n\n"
-    "The transport committee said passenger numbers had risen by eight percent over the past year, "
-    "and that the new services would ease crowding on existing lines.\n"
-)
 OTHER = (
     "Library reopens after repairs\n\n"
     "The central library reopened on Monday after six months of repairs to its roof. Staff said "

@@ -12,20 +12,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import require_languagetool
 
 from detector import languagetool as lt
 
 
 def _require_lt():
-    missing = None
-    if lt.java_version() is None:
-        missing = "Java not found"
-    elif not lt.is_installed():
-        missing = f"LanguageTool {lt.LT_VERSION} not installed (run `detector languagetool install`)"
-    if missing:
-        if os.environ.get("DETECTOR_REQUIRE_LT") == "1":
-            pytest.fail(f"LanguageTool required (DETECTOR_REQUIRE_LT=1) but unavailable: {missing}")
-        pytest.skip(missing)
+    require_languagetool()
 
 
 # -- provisioning ----------------------------------------------------------------------------

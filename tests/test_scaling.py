@@ -12,20 +12,12 @@ import random
 import re
 
 import pytest
+from test_names import _fresh_gazetteer  # noqa: F401  (autouse: no user gazetteer)
 
 import detector
 from detector import families
-from detector import gazetteer as gz
 from detector.families import fluency, names, readability
 from detector.text import Document
-
-
-@pytest.fixture(autouse=True)
-def _fresh_gazetteer(monkeypatch):
-    monkeypatch.delenv("DETECTOR_NAMES", raising=False)
-    gz.set_user_gazetteer([])
-    yield
-    gz.set_user_gazetteer([])
 
 
 class CountingTok:
