@@ -387,13 +387,20 @@ def score(
     ignore: Iterable[str] | str | None = None,
     extend_select: Iterable[str] | str | None = None,
     min_severity: str | None = None,
+    thresholds: tuple[float, float] | None = None,
 ) -> list[Report]:
     """Score a batch of articles (one batch: cross-article name consistency applies; ``context``
     adds texts that count for name consistency without being scored; ``cache``: see
     :func:`analyse`).
     ``select``/``ignore``/``extend_select``/``min_severity``: which findings to report, by code,
     code prefix, family or LanguageTool rule id (:mod:`detector.selection`; a bad value raises
-    :class:`detector.selection.SelectionError`, a ValueError). Findings left out are also left out of the score."""
+    :class:`detector.selection.SelectionError`, a ValueError). Findings left out are also left out of the score.
+    ``thresholds``: ``(ok, reject)`` verdict cut-offs instead of the model's own (0 < reject < ok <= 1;
+    a ValueError otherwise); the reports, verdicts and reasons all follow them."""
+    if thresholds is not None:
+        ok_cut, reject_cut = (float(x) for x in thresholds)
+        if not 0.0 < reject_cut < ok_cut <= 1.0:
+            raise ValueError(f"thresholds: need 0 < reject < ok <= 1, got ok={ok_cut}, reject={reject_cut}")
     selection = Selection.build(select, ignore, extend_select, min_severity)
     items = list(items)
     articles, evidence, langs = _analyse(
@@ -414,6 +421,13 @@ def score(
         grammar_ok = all(evidence[i].grammar == "ok" for i in judged)
         if scorer is None:
             scorer = load_scorer(model, grammar_available=grammar_ok)
+        if thresholds is not None:  # a copy: the caller's scorer keeps its own cut-offs
+            import copy
+
+            from .scoring import Thresholds
+
+            scorer = copy.copy(scorer)
+            scorer.thresholds = Thresholds(ok=ok_cut, reject=reject_cut)
         judged_ev = [evidence[i] for i in judged]
         for i, r in zip(judged, scorer.reliability(judged_ev), strict=True):
             rel[i] = float(r)

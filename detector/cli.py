@@ -313,6 +313,8 @@ def _run(files: list[str], settings, *, quiet: bool, model: str | None, no_cache
                     select=selection.select,
                     ignore=selection.ignore,
                     min_severity=selection.min_severity,
+                    thresholds=None if settings["ok-threshold"] is None
+                    else (settings["ok-threshold"], settings["reject-threshold"]),
                 )
         except grammar_family.GrammarUnavailable as e:
             _err(f"error: grammar required but LanguageTool is unavailable: {e}")

@@ -32,6 +32,9 @@ KEYS: dict[str, tuple[object, str]] = {
     "languagetool-url": (None, "str"),
     "encoding": (None, "str"),
     "max-bytes": (5_000_000, "int"),
+    # verdict cut-offs on reliability instead of the model's own (score and triage; None = the model's)
+    "ok-threshold": (None, "share"),
+    "reject-threshold": (None, "share"),
 }
 
 
@@ -88,6 +91,10 @@ def _check(path: Path, key: str, value, kind: str):
         if kind == "paths":
             return [str((path.parent / v).resolve()) if not os.path.isabs(v) else v for v in value]
         return value
+    if kind == "share":
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0.0 < float(value) <= 1.0:
+            raise ConfigError(f"{where}: expected a number in (0, 1]")
+        return float(value)
     if kind == "int":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ConfigError(f"{where}: expected a positive integer")
@@ -165,4 +172,9 @@ def resolve(
         if v is not None:
             values[k] = v
             sources[k] = (cli_sources or {}).get(k, "command line")
+    ok_cut, reject_cut = values["ok-threshold"], values["reject-threshold"]
+    if (ok_cut is None) != (reject_cut is None):
+        raise ConfigError(f"{path or 'settings'}: ok-threshold and reject-threshold go together")
+    if ok_cut is not None and not reject_cut < ok_cut:
+        raise ConfigError(f"{path or 'settings'}: reject-threshold ({reject_cut}) must be below ok-threshold ({ok_cut})")
     return Settings(values=values, sources=sources, config_file=path)
