@@ -137,16 +137,19 @@ def check_encoding_option(encoding: str | None) -> str | None:
 
 
 def _load(files: list[str], max_bytes: int, quiet: bool, encoding: str | None = None):
+    from .cli_common import Progress
     from .io import Article, iter_inputs
 
     notes: list[str] = []
     articles, errors = [], []
-    for item in iter_inputs(files, max_bytes=max_bytes, notes=notes, encoding=encoding):
-        if isinstance(item, Article):
-            articles.append(item)
-        else:
-            errors.append(item)
-            _err(str(item))
+    with Progress("reading", None, quiet) as advance:  # the total is not known before the walk
+        for item in iter_inputs(files, max_bytes=max_bytes, notes=notes, encoding=encoding):
+            advance(1)
+            if isinstance(item, Article):
+                articles.append(item)
+            else:
+                errors.append(item)
+                _err(str(item))
     if not quiet:
         for n in notes:
             _err(f"note: {n}")

@@ -47,7 +47,9 @@ def show_progress(quiet: bool) -> bool:
 class Progress:
     """A rich progress bar on stderr (transient), or nothing when :func:`show_progress` says no.
 
-    ``with Progress("scoring", total, quiet) as advance: ... advance(n)``."""
+    ``with Progress("scoring", total, quiet) as advance: ... advance(n)``. A command with several
+    phases keeps the instance and switches its one bar with :meth:`phase`:
+    ``bar = Progress("reading", None, quiet); with bar: ... bar.phase("scoring", done, total)``."""
 
     def __init__(self, label: str, total: int | None, quiet: bool):
         self.label, self.total, self.enabled = label, total, show_progress(quiet)
@@ -62,7 +64,7 @@ class Progress:
         from rich.progress import Progress as RichProgress
 
         self._bar = RichProgress(
-            TextColumn(self.label),
+            TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
@@ -76,6 +78,18 @@ class Progress:
     def advance(self, n: int = 1) -> None:
         if self._bar is not None:
             self._bar.advance(self._task, n)
+
+    def phase(self, label: str, done: int = 0, total: int | None = None) -> None:
+        """Show ``label`` with ``done`` of ``total`` (None: no known total) on the bar; a new
+        label replaces the previous phase, so a finished phase never lingers at ``n/n``. A total
+        of 0 counts as not known."""
+        if self._bar is not None:
+            task = next(t for t in self._bar.tasks if t.id == self._task)
+            new = label != task.description
+            self._bar.update(self._task, description=label, completed=done)
+            task.total = total or None  # rich's update() reads total=None as "unchanged"
+            if new:  # draw a new phase at once: a short phase would otherwise never be seen
+                self._bar.refresh()
 
     def __exit__(self, *exc) -> None:
         if self._bar is not None:

@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from .cli_common import show_progress
+
 EXIT_USAGE = 2
 EXIT_INPUT = 3  # some rows could not be read: each named on stderr, the rest were used
 
@@ -51,18 +53,14 @@ def _read(data: str, quiet: bool):
 
 
 def _progress(total: int, label: str, quiet: bool):
-    if quiet or not sys.stderr.isatty():
-        return None, None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    """``(bar, advance)``: the shared stderr progress bar (:class:`detector.cli_common.Progress`),
+    started; ``bar.phase`` switches it to the next phase; ``(None, None)`` when not shown."""
+    from .cli_common import Progress
 
-    prog = Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=Console(stderr=True), transient=True,
-    )
-    task = prog.add_task(label, total=total)
-    prog.start()
-    return prog, (lambda n: prog.advance(task, n))
+    bar = Progress(label, total, quiet)
+    if not bar.enabled:
+        return None, None
+    return bar, bar.__enter__()
 
 
 def render_table(res: dict, title: str) -> None:
@@ -165,14 +163,16 @@ def register(app: typer.Typer) -> None:
         try:
             card = M.train(
                 ds, model, grammar=grammar, estimator=estimator, seed=seed, name=name, progress=cb,
-                log=(lambda s: None) if quiet else (lambda s: _err(f"note: {s}")),
+                phase=None if prog is None else prog.phase,
+                # training notes are progress-like: on a terminal only (warnings and errors always)
+                log=(lambda s: _err(f"note: {s}")) if show_progress(quiet) else (lambda s: None),
             )
         except (ValueError, RuntimeError) as e:
             _err(f"error: {e}")
             raise typer.Exit(EXIT_USAGE) from None
         finally:
             if prog is not None:
-                prog.stop()
+                prog.__exit__(None, None, None)
         card.pop("_bundle", None)
         if as_json:
             sys.stdout.write(json.dumps(card, indent=2) + "\n")
@@ -207,7 +207,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_USAGE) from None
         finally:
             if prog is not None:
-                prog.stop()
+                prog.__exit__(None, None, None)
         if plot:
             M.plot(res, ds.labels, plot)
         res.pop("_p", None)

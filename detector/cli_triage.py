@@ -66,7 +66,8 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--state",
                 envvar="DETECTOR_TRIAGE_STATE",
-                help="SQLite state file (default: triage.sqlite3 in the user data directory).",
+                show_envvar=False,  # named in the command's help: the env var cell is cut at 80 columns
+                help="SQLite state file (default: see above).",
                 show_default=False,
             ),
         ] = None,
@@ -140,10 +141,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Triage a feed: score all items as one batch, least reliable first, near-duplicates grouped.
 
-        Only new or changed items are scored; the rest are reported from the state file.
-        Exit codes: 0 done; 1 --fail-on hit; 2 usage error; 3 the source or some item could not
-        be read/fetched (the others are still reported); 4 grammar required but unavailable.
-        """
+        Only new or changed items are scored; the rest are reported from the state file ($DETECTOR_TRIAGE_STATE, or triage.sqlite3 in the user data directory).
+
+        Exit codes: 0 done; 1 --fail-on hit; 2 usage error; 3 the source or an item could not be read (the others are still reported); 4 grammar required but unavailable.
+        """  # one line per paragraph: rich keeps a docstring's line breaks
         from .families import grammar as grammar_family
         from .io import atomic_write
         from .triage import FetchPolicy, SourceError, State, StateError, default_state_path, triage
@@ -177,25 +178,9 @@ def register(app: typer.Typer) -> None:
             if not quiet:
                 c._err(f"note: {msg}")
 
-        progress_cb, progress_ctx, tasks = None, None, {}
-        if not quiet and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        from .cli_common import Progress, show_progress
 
-            progress_ctx = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            progress_ctx.start()
-
-            def progress_cb(phase: str, done: int, total: int) -> None:
-                if phase not in tasks:
-                    tasks[phase] = progress_ctx.add_task(phase, total=total)
-                progress_ctx.update(tasks[phase], completed=done, total=total)
-
+        bar = Progress("reading", None, quiet)  # one bar on stderr: reading, fetching, scoring
         policy = FetchPolicy(
             allow_private=allow_private,
             max_bytes=max_page_bytes,
@@ -204,6 +189,7 @@ def register(app: typer.Typer) -> None:
             total_timeout=timeout,
         )
         try:
+            bar.__enter__()  # stopped in `finally` (stopping twice is harmless)
             res = triage(
                 source,
                 state=st,
@@ -221,7 +207,7 @@ def register(app: typer.Typer) -> None:
                 jobs=jobs,
                 on_error=on_error,
                 on_note=on_note,
-                progress=progress_cb,
+                progress=bar.phase,
                 encoding=encoding,
             )
         except SourceError as e:
@@ -231,13 +217,11 @@ def register(app: typer.Typer) -> None:
             c._err(f"error: grammar required but LanguageTool is unavailable: {e}")
             raise typer.Exit(c.EXIT_GRAMMAR) from None
         except KeyboardInterrupt:
-            if progress_ctx is not None:
-                progress_ctx.stop()
+            bar.__exit__(None, None, None)
             c._err("interrupted: items scored so far are saved in the state; run again to resume")
             raise typer.Exit(130) from None
         finally:
-            if progress_ctx is not None:
-                progress_ctx.stop()
+            bar.__exit__(None, None, None)
             if st is not None:
                 st.close()
 
@@ -261,7 +245,7 @@ def register(app: typer.Typer) -> None:
         c._emit(text, output)
         if html:
             atomic_write(html, render_html(res))
-        if not quiet and (output or format != c.Format.text):
+        if show_progress(quiet) and (output or format != c.Format.text):  # a terminal only, like progress
             c._err(summary_line(res))
 
         if res.errors:

@@ -744,16 +744,21 @@ def _fit_matrix_model(kind: str, X, y, groups, seed: int, method: str, folds: in
 
 
 def cross_validate(
-    kind: str, X, y, groups, seed: int, method: str, calibrated: bool = True, names=None, w=None
+    kind: str, X, y, groups, seed: int, method: str, calibrated: bool = True, names=None, w=None,
+    on_fold: Callable[[int, int], None] | None = None,
 ):
-    """Out-of-fold P(unreliable), group-aware (StratifiedGroupKFold)."""
+    """Out-of-fold P(unreliable), group-aware (StratifiedGroupKFold). ``on_fold(done, total)``
+    is called before the first fold and after each one (progress only)."""
     import numpy as np
     from sklearn.pipeline import Pipeline
 
     y = np.asarray(y)
     groups = np.asarray(groups)
     oof = np.zeros(len(y))
-    for tr, te in _splits(y, list(groups), 5, seed):
+    splits = _splits(y, list(groups), 5, seed)
+    if on_fold:
+        on_fold(0, len(splits))
+    for fold, (tr, te) in enumerate(splits, 1):
         wt = None if w is None else w[tr]
         if calibrated:
             pipe = _fit_matrix_model(kind, X[tr], y[tr], list(groups[tr]), seed, method, folds=3, names=names, w=wt)
@@ -761,6 +766,8 @@ def cross_validate(
             pipe = Pipeline(_pre_steps(kind) + [("clf", _base_estimator(kind, seed, names))])
             pipe.fit(X[tr], y[tr], **({} if wt is None else {"clf__sample_weight": wt}))
         oof[te] = pipe.predict_proba(X[te])[:, 1]
+        if on_fold:
+            on_fold(fold, len(splits))
     return oof
 
 
@@ -954,8 +961,12 @@ def train(
     progress: Callable[[int], None] | None = None,
     log: Callable[[str], None] = lambda s: None,
     prior: float = PRIOR_UNRELIABLE,
+    phase: Callable[[str, int, int], None] | None = None,
 ) -> dict:
     """Train, cross-validate, choose thresholds, save ``out`` (skops) and ``out.card.json``.
+
+    ``phase(label, done, total)``: progress of the steps after the features (each candidate's
+    cross-validation fold by fold, the calibrated cross-validation, the final fit); progress only.
 
     ``prior``: the share of unreliable copy the reliabilities are calibrated to (see
     :data:`PRIOR_UNRELIABLE`).
@@ -985,7 +996,8 @@ def train(
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
     for kind in kinds:
-        oof_raw = cross_validate(kind, X, y, groups, seed, calibration, calibrated=False, names=names, w=w)
+        oof_raw = cross_validate(kind, X, y, groups, seed, calibration, calibrated=False, names=names, w=w,
+                                 on_fold=phase and (lambda d, t, k=kind: phase(f"cross-validating {k}", d, t)))
         candidates[kind] = {
             "cv_roc_auc": float(roc_auc_score(y, oof_raw)),
             "cv_brier_uncalibrated": float(brier_score_loss(y, oof_raw)),
@@ -995,11 +1007,14 @@ def train(
     penalty = {"hgb": 0.005, "additive": 0.0, "logreg": 0.0}
     best = max(kinds, key=lambda k: candidates[k]["cv_roc_auc"] - penalty.get(k, 0.0))
     shift = prior_shift(y, w, prior)
-    oof = shift_p(cross_validate(best, X, y, groups, seed, calibration, calibrated=True, names=names, w=w), shift)
+    oof = shift_p(cross_validate(best, X, y, groups, seed, calibration, calibrated=True, names=names, w=w,
+                                 on_fold=phase and (lambda d, t: phase(f"calibrating {best}", d, t))), shift)
     thresholds = choose_thresholds(y, oof, w)
     cv_metrics = metrics(y, oof, thresholds, ds.sources)
     log(f"chose {best}; calibrated out-of-fold ROC-AUC {cv_metrics['roc_auc']:.4f}; thresholds {thresholds}")
 
+    if phase:
+        phase(f"fitting the final {best} model", 0, 0)
     final = _fit_matrix_model(best, X, y, groups, seed, calibration, names=names, w=w)
     pipe = Pipeline([("features", vec)] + list(final.steps))
     out = Path(out)

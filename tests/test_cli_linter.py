@@ -399,19 +399,106 @@ def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
     assert r.returncode == 0 and r.stderr == b""
 
 
+def _toy_training_rows(n: int = 16) -> str:
+    """A tiny labelled set (JSONL): clean copy, and the same copy carrying page furniture twice."""
+    sentences = [
+        "The council met on Monday to discuss the budget.",
+        "Residents raised concerns about parking near the school.",
+        "The mayor said a decision would be made next month.",
+        "A new library branch will open in the autumn.",
+        "Local traders welcomed the plan to extend opening hours.",
+        "Volunteers cleaned the beach on Saturday morning.",
+        "The bus company announced a new timetable.",
+        "Funding for the project comes from a regional grant.",
+    ]
+    rows = []
+    for i in range(n):
+        text = "Town news\n\n" + " ".join(sentences[(i + k) % len(sentences)] for k in range(5))
+        if i % 2:
+            text += "\n\nShare this post\n\nSkip to main content\n\n" + text
+        rows.append({"text": text, "label": "unreliable" if i % 2 else "reliable", "group": f"g{i}"})
+    return "".join(json.dumps(r) + "\n" for r in rows)
+
+
+def _triage_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "feed"
+    d.mkdir()
+    for i in range(4):
+        (d / f"a{i}.txt").write_text((GARBLED if i % 2 else CLEAN).replace("port", f"port {i}"), encoding="utf-8")
+    return d
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_triage_progress_shows_each_phase_on_a_terminal_stderr(tmp_path):
+    d = _triage_dir(tmp_path)
+    out = tmp_path / "out.json"
+    rc, err = _run_with_pty_stderr(["triage", str(d), "--no-state", "--no-grammar", "-f", "json"], out)
+    assert rc == 0, err
+    assert "reading" in err and "scoring" in err and "4/4" in err  # not stuck at the fetch/read phase
+    assert len(json.loads(out.read_text())) == 4  # stdout got only the results
+    rc, err = _run_with_pty_stderr(["triage", str(d), "--no-state", "--no-grammar", "-q", "-f", "json"], out)
+    assert rc == 0 and "scoring" not in err and "reading" not in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_train_progress_reports_cross_validation_on_a_terminal_stderr(tmp_path):
+    data = tmp_path / "toy.jsonl"
+    data.write_text(_toy_training_rows(), encoding="utf-8")
+    out = tmp_path / "card.json"
+    args = ["train", str(data), "--model", str(tmp_path / "m.skops"), "--estimator", "logreg", "--json"]
+    rc, err = _run_with_pty_stderr(args, out)
+    assert rc == 0, err
+    assert "features" in err and "cross-validating logreg" in err and "calibrating logreg" in err
+    assert "fitting the final logreg model" in err
+    assert json.loads(out.read_text())["estimator"]["chosen"] == "logreg"
+    rc, err = _run_with_pty_stderr([*args, "-q"], out)
+    assert rc == 0 and "cross-validating" not in err and "features" not in err
+
+
+def test_triage_and_train_write_nothing_on_stderr_when_it_is_not_a_terminal(tmp_path):
+    r = run_cli("triage", str(_triage_dir(tmp_path)), "--no-state", "--no-grammar", "-f", "json")
+    assert r.returncode == 0 and r.stderr == b"", r.stderr
+    data = tmp_path / "toy.jsonl"
+    data.write_text(_toy_training_rows(), encoding="utf-8")
+    r = run_cli("train", str(data), "--model", str(tmp_path / "m.skops"), "--estimator", "logreg", "--json", "-q")
+    assert r.returncode == 0 and r.stderr == b"", r.stderr
+
+
 # ------------------------------------------------------------------------------- help
 
 
-@pytest.mark.parametrize("command", ["score", "check"])
-def test_help_fits_80_columns(command):
+def _help(command: str, columns: int) -> str:
     r = subprocess.run(
         [str(Path(sys.executable).with_name("detector")), command, "--help"],
-        capture_output=True, timeout=60, env=dict(os.environ, COLUMNS="80", TERM="dumb"),
+        capture_output=True, timeout=60, env=dict(os.environ, COLUMNS=str(columns), TERM="dumb"),
     )
-    out = r.stdout.decode()
-    assert r.returncode == 0 and "--select" in out
+    assert r.returncode == 0
+    return r.stdout.decode()
+
+
+@pytest.mark.parametrize(("command", "option"), [("score", "--select"), ("check", "--select"),
+                                                 ("triage", "--dup-threshold")])
+def test_help_fits_80_columns(command, option):
+    out = _help(command, 80)
+    assert option in out
     assert "…" not in out  # nothing cut mid-word
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_triage_help_has_no_stray_line_break(columns):
+    """Each paragraph of the description is wrapped by the terminal width only: no line of it
+    ends far short of the width while its paragraph goes on (the old "could not" / "be read")."""
+    out = _help("triage", columns)
+    desc = out.split("╭")[0]
+    paragraphs = [p for p in re.split(r"\n\s*\n", desc) if p.strip() and "Usage:" not in p]
+    assert len(paragraphs) == 3
+    for para in paragraphs:
+        lines = [ln.strip() for ln in para.splitlines()]
+        for ln, nxt in zip(lines, lines[1:], strict=False):
+            # the next line's first word would have fitted on this one: a hard break, not a wrap
+            assert len(ln) + 1 + len(nxt.split()[0]) > columns - 4, (ln, nxt)
+    assert "$DETECTOR_TRIAGE_STATE" in out
 
 
 def test_mistyped_option_names_the_right_one(bad):

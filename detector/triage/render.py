@@ -34,6 +34,58 @@ def _top_counts(row: Row, limit: int = 3) -> str:
     return ", ".join(f"{f} {n}" for n, f in items) or "-"
 
 
+def _n(x: float) -> str:
+    return f"{int(x)}" if float(x) == int(x) else (f"{x:.1f}" if abs(x) < 100 else f"{x:.0f}")
+
+
+def short_reason(reason: dict) -> str:
+    """A reason in a few words for a table cell: what it is about (a family, a code, a fluency
+    statistic) and the article's value, e.g. ``duplicate-block 18 %``, ``name 4.2/1kw``."""
+    from ..explain import STAT_WORDS
+
+    feature, v = str(reason.get("feature", "")), reason.get("value")
+    kind, _, key = feature.partition(":")
+    val = "" if v is None else float(v)
+
+    def with_value(label: str, fmt) -> str:
+        return label if val == "" else f"{label} {fmt(val)}"
+
+    if kind in ("fam", "code", "sev"):
+        label = key.removesuffix("_per1kw") + ("-level" if kind == "sev" else "")
+        return with_value(label, lambda x: f"{_n(x)}/1kw")
+    if kind == "frac":
+        return with_value(key, lambda x: f"{_n(100 * x)} %")
+    if kind == "any":
+        return key
+    if kind == "count":
+        if key == "text_families":
+            return with_value("problem kinds", _n)
+        return with_value(key, lambda x: f"x{_n(x)}")
+    if kind == "stat":
+        unit = STAT_WORDS.get(key, ("", ""))[1]
+        label = key.removeprefix("flu_").removesuffix("_per1000w").replace("_", " ")
+        return with_value(label, (lambda x: f"{_n(100 * x)} %") if unit == "%" else _n)
+    if kind == "lt":
+        return with_value(f"LT {key.lower().replace('_', ' ')}", lambda x: f"{_n(x)}/100w")
+    msg = " ".join(str(reason.get("message") or feature).split())
+    return msg if len(msg) <= 40 else msg[:39] + "\u2026"
+
+
+def lowering_reasons(row: Row, limit: int = 2) -> list[dict]:
+    """The reasons that lowered the item's score most (effect < 0), most negative first."""
+    reasons = (row.report or {}).get("reasons") or []
+    low = [r for r in reasons if isinstance(r, dict) and float(r.get("effect") or 0.0) < 0]
+    return sorted(low, key=lambda r: float(r.get("effect") or 0.0))[:limit]
+
+
+def lowered_by(row: Row) -> str:
+    """The table's "lowered by" cell: the top one or two lowering reasons in short form. A report
+    from a state written before reasons existed falls back to the largest finding counts."""
+    if "reasons" not in (row.report or {}):
+        return _top_counts(row)
+    return ", ".join(short_reason(r) for r in lowering_reasons(row)) or "-"
+
+
 def _dup(row: Row) -> str:
     if row.cluster is None:
         return ""
@@ -51,7 +103,7 @@ def render_table(res: TriageResult, *, width: int | None = None, color: bool | N
     table.add_column("verdict")
     table.add_column("status")
     table.add_column("dup")
-    table.add_column("findings")
+    table.add_column("lowered by")
     table.add_column("item", overflow="fold")
     for r in res.rows:
         label = Text(r.title or r.label)
@@ -68,7 +120,7 @@ def render_table(res: TriageResult, *, width: int | None = None, color: bool | N
             Text(r.verdict or "", VERDICT_STYLE.get(r.verdict or "", "")),
             r.status,
             _dup(r),
-            _top_counts(r),
+            lowered_by(r),
             label,
         )
     buf = io.StringIO()
@@ -102,6 +154,7 @@ def render_csv(res: TriageResult) -> str:
             "best_in_cluster",
             "findings",
             *fams,
+            "lowered_by",
             "title",
             "url",
             "key",
@@ -121,6 +174,7 @@ def render_csv(res: TriageResult) -> str:
                 int(r.best_in_cluster),
                 len((r.report or {}).get("findings", [])),
                 *(counts.get(f, 0) for f in fams),
+                "; ".join(short_reason(x) for x in lowering_reasons(r)),
                 r.title or "",
                 r.url or "",
                 r.key,

@@ -16,7 +16,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from ..findings import Finding
-from .render import summary_line
+from .render import lowered_by, summary_line
 from .run import Row, TriageResult
 
 VERDICT_COLOR = {"reject": "#c62828", "review": "#ef8f00", "ok": "#2e7d32"}
@@ -277,7 +277,7 @@ def render_html(res: TriageResult) -> str:
     o.append('<section id="ranking"><h2>Ranking: least reliable first</h2>')
     o.append(
         '<table id="ranking-table"><thead><tr><th>#</th><th>reliability</th><th>verdict</th><th>item</th>'
-        "<th>findings</th><th>near-duplicates</th><th>status</th></tr></thead><tbody>"
+        "<th>lowered by</th><th>findings</th><th>near-duplicates</th><th>status</th></tr></thead><tbody>"
     )
     for r in rows:
         if r.status == "error":
@@ -286,7 +286,7 @@ def render_html(res: TriageResult) -> str:
                 f'<td class="num">{r.rank}</td><td class="num">&ndash;</td>'
                 f'<td><span class="badge error">error</span></td>'
                 f'<td class="item">{_link(r.url, r.title or r.label)}<div class="meta">{_e(r.error)}</div></td>'
-                f'<td></td><td></td><td class="status">error</td></tr>'
+                f'<td></td><td></td><td></td><td class="status">error</td></tr>'
             )
             continue
         if r.reliability is not None:
@@ -302,7 +302,7 @@ def render_html(res: TriageResult) -> str:
             f'<td><span class="badge {_e(r.verdict)}">{_e(r.verdict)}</span></td>'
             f'<td class="item"><a href="#item-{r.rank}">{_e(r.title or r.label)}</a>'
             + (f'<div class="meta">{_e(r.url)}</div>' if r.url and r.title else "")
-            + f"</td><td>{_counts(r)}</td><td>{_dup_cell(r)}</td>"
+            + f'</td><td class="why">{_e(lowered_by(r))}</td><td>{_counts(r)}</td><td>{_dup_cell(r)}</td>'
             f'<td class="status">{_e(r.status)}{(" (" + _e(r.reason) + ")") if r.reason else ""}</td></tr>'
         )
     o.append("</tbody></table></section>")
@@ -328,7 +328,7 @@ def render_html(res: TriageResult) -> str:
     if errors:
         o.append('<section id="errors"><h2>Items that could not be read</h2><ul>')
         for r in errors:
-            o.append(f'<li class="error-item">{_link(r.url, r.label)}: {_e(r.error)}</li>')
+            o.append(f'<li class="error-item">{_link(r.url, r.title or r.label)}: {_e(r.error)}</li>')
         o.append("</ul></section>")
 
     o.append('<section id="articles"><h2>Articles and evidence</h2>')

@@ -99,6 +99,8 @@ class Row:
             grammar=r.get("grammar"),
             counts=r.get("counts", {}),
             findings=r.get("findings", []),
+            reasons=r.get("reasons", []),
+            thresholds=r.get("thresholds"),
             stats=r.get("stats", {}),
         )
         return d
@@ -172,13 +174,69 @@ def scoring_config(
 
 
 def _supports_context() -> bool:
+    return _score_accepts("context")
+
+
+def _score_accepts(name: str) -> bool:
     from .. import api
 
     try:
         params = inspect.signature(api.score).parameters
     except (TypeError, ValueError):
         return False
-    return "context" in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    return name in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+
+
+# Two copies whose reliabilities differ by at most this much are equally reliable when the best
+# copy of a near-duplicate group is chosen. Copies of one story differ by a few sentences, and such
+# differences move the calibrated reliability by a few hundredths either way; 0.05 is a fifth of
+# the review band of the default models (reject < ~0.29, ok >= ~0.6), so it never prefers a
+# copy of a worse verdict band by much, yet a copy still carrying page furniture (whose extra
+# lines may barely move the score) does not win on noise.
+BEST_COPY_CLOSE = 0.05
+PAGE_FURNITURE = ("boilerplate", "duplicate-block")
+
+
+def furniture_count(row: Row) -> int:
+    """Page-furniture findings of an item: boilerplate and duplicate-block."""
+    return sum(1 for f in (row.report or {}).get("findings", []) if f.get("family") in PAGE_FURNITURE)
+
+
+def best_copy(members: list[Row]) -> Row:
+    """The cleanest copy of a near-duplicate group: among the judged copies within
+    :data:`BEST_COPY_CLOSE` of the most reliable one, the one with the fewest page-furniture
+    findings; then the most reliable; then fewest findings; then earliest published; then rank.
+    Copies not judged (no reliability) are chosen only when no copy was judged."""
+    judged = [m for m in members if m.reliability is not None]
+    pool = members
+    if judged:
+        top = max(m.reliability for m in judged)
+        pool = [m for m in judged if m.reliability >= top - BEST_COPY_CLOSE - 1e-12]
+    return min(
+        pool,
+        key=lambda m: (
+            furniture_count(m),
+            -(m.reliability if m.reliability is not None else -1.0),
+            len((m.report or {}).get("findings", [])),
+            m.published or "~",
+            m.rank,
+        ),
+    )
+
+
+def _chunk_progress(
+    progress: Callable[[str, int, int], None], base: int, size: int, total: int
+) -> Callable[[int], None]:
+    """api.score's per-article callback for one chunk, as "scoring" progress over the whole run
+    (never past the chunk's end, even when a failed chunk is scored again article by article)."""
+    seen = 0
+
+    def advance(n: int) -> None:
+        nonlocal seen
+        seen = min(size, seen + n)
+        progress("scoring", base + seen, total)
+
+    return advance
 
 
 def triage(
@@ -203,7 +261,8 @@ def triage(
     encoding: str | None = None,
 ) -> TriageResult:
     """Triage ``source``; see the module docstring. Raises ``SourceError`` if the source as a
-    whole is unreadable. ``progress(phase, done, total)`` reports fetching and scoring.
+    whole is unreadable. ``progress(phase, done, total)`` reports the phases in turn: "reading"
+    (total 0: not known), "fetching" and "scoring" (one article at a time).
     ``encoding``: codec of plain-text files of a directory source (default strict UTF-8)."""
     from .. import api
     from ..families import grammar as grammar_family
@@ -217,6 +276,8 @@ def triage(
             on_note(msg)
 
     with Fetcher(policy) as fetcher:
+        if progress:
+            progress("reading", 0, 0)
         source_id, kind, items = load_source(source, fetcher, max_bytes=policy.max_bytes, encoding=encoding)
 
         # de-duplicate keys (first listing wins), then --since, then --max-items
@@ -285,6 +346,8 @@ def triage(
         # 2. fetch pages (in parallel, results kept in listing order)
         if to_fetch:
             done = 0
+            if progress:
+                progress("fetching", 0, len(to_fetch))
 
             def work(i: int):
                 try:
@@ -334,9 +397,14 @@ def triage(
         known_texts = {i: rows[i].text for i in range(len(rows)) if rows[i].status == "cached"}
         score_texts = {i: articles[i].text for i in to_score}
         done = 0
+        if progress:
+            progress("scoring", 0, len(to_score))
+        per_article = progress is not None and _score_accepts("progress")
         for start in range(0, len(to_score), max(1, batch_size)):
             chunk = to_score[start : start + max(1, batch_size)]
             kwargs = dict(grammar=grammar, languagetool_url=languagetool_url, model=model)
+            if per_article:  # a chunk is one api.score call: count its articles as they finish
+                kwargs["progress"] = _chunk_progress(progress, done, len(chunk), len(to_score))
             if scorer is not None:
                 kwargs["scorer"] = scorer
             if use_context:
@@ -411,16 +479,7 @@ def triage(
     cid = 0
     for members in sorted((g for g in groups.values() if len(g) > 1), key=lambda g: min(m.rank for m in g)):
         cid += 1
-        # best copy: most reliable; then fewest findings; then earliest published; then rank
-        best = min(
-            members,
-            key=lambda m: (
-                -(m.reliability if m.reliability is not None else -1.0),  # unjudged copies last
-                len((m.report or {}).get("findings", [])),
-                m.published or "~",
-                m.rank,
-            ),
-        )
+        best = best_copy(members)
         for m in members:
             m.cluster, m.cluster_size, m.best_in_cluster = cid, len(members), m is best
 

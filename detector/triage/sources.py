@@ -340,6 +340,18 @@ def _record_item(where: str, rec: object, name: str, max_bytes: int) -> Item:
 # Directories / single files
 
 
+def first_line_title(text: str) -> str | None:
+    """A plain-text article's headline: its first non-blank line when that reads as a title
+    (at most 150 characters, not ending like a sentence, and more text follows), else None."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 2:
+        return None
+    first = " ".join(lines[0].split())
+    if len(first) > 150 or first[-1] in ".,;:!" or len(first.split()) < 2:
+        return None
+    return first
+
+
 def parse_files(spec: str, max_bytes: int, encoding: str | None = None) -> list[Item]:
     root = Path(spec)
     items: list[Item] = []
@@ -366,7 +378,7 @@ def parse_files(spec: str, max_bytes: int, encoding: str | None = None) -> list[
                 Item(
                     key=key,
                     url=res.url,
-                    title=res.title,
+                    title=res.title or first_line_title(res.text),
                     published=_parse_date(res.meta.get("published") or res.meta.get("date")) or mtime,
                     fingerprint=_hash(res.text),
                     article=res,
