@@ -504,3 +504,20 @@ def test_triage_help_has_no_stray_line_break(columns):
 def test_mistyped_option_names_the_right_one(bad):
     r = _check("--formt", "json", str(bad))
     assert r.returncode == 2 and b"--format" in r.stderr
+
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+@pytest.mark.shared
+def test_check_github_annotations_on_the_seeds():
+    seeds = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    if not seeds:
+        pytest.skip(f"seed articles not found at {SEEDS}")
+    r = run_cli("check", "--no-grammar", "--isolated", "--format", "github", *map(str, seeds))
+    assert r.returncode == 1, r.stderr  # the seeds have warnings
+    lines = r.stdout.decode().splitlines()
+    assert len(lines) >= 10
+    pat = re.compile(r"::(notice|warning|error) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[A-Z0-9_]+::.+")
+    assert all(pat.fullmatch(line) for line in lines), [x for x in lines if not pat.fullmatch(x)][:3]
+    assert {ln.split("file=")[1].split(",")[0] for ln in lines} <= {str(s) for s in seeds}
