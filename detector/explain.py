@@ -128,6 +128,51 @@ def _describe(feature: str, value: float, t: float) -> str:
     return f"{feature}: {_num(value)}; clean copy: {_num(t)}"
 
 
+# Features that measure one cause. A reason stands for its group: its effect is the sum of the
+# group's effects (so the shown effects still add up exactly) and its words are those of the
+# member that moved the score most. Without this, "repeated 9-word sequences: 46 %" and "repeated
+# 8-word sequences: 46 %" would be two reasons for one pasted paragraph.
+_GROUP_PREFIXES = (
+    ("repeated text", ("frac:duplicate-block", "stat:dup_", "code:DUP")),
+    ("repetition", ("frac:repetition", "fam:repetition", "code:REP", "stat:top_")),
+    ("page furniture", ("count:boilerplate", "frac:boilerplate", "fam:boilerplate", "code:BOI")),
+    ("names", ("fam:name", "code:NAM")),
+    ("broken sentences", ("fam:broken-sentence", "code:BRK")),
+    ("language model", ("stat:flu_lm_", "code:FLU003")),
+    ("machine translation", ("stat:flu_mt_", "code:FLU002")),
+    ("tortured phrases", ("stat:flu_tortured", "code:FLU001")),
+)
+
+
+# Which side of the typical clean value is the damaged side: +1 higher is worse, -1 lower is
+# worse. Finding-derived features (fam:, code:, sev:, any:, count:, frac:, lt:) are +1 by
+# construction (monotonic constraints). A tree model with interactions can still give a value on
+# the clean side a negative part (it belongs to the combination, not to the value); such a value
+# is never shown as a reason against the article.
+_HIGHER_IS_WORSE = ("fam:", "code:", "sev:", "any:", "count:", "frac:", "lt:", "stat:dup_", "stat:top_",
+                    "stat:flu_mt_", "stat:flu_lm_odd_share", "stat:flu_broad_oov_share",
+                    "stat:flu_tortured", "stat:flu_nonascii", "stat:flu_lower_sentence_start",
+                    "stat:flu_space_before_punct")
+_LOWER_IS_WORSE = ("stat:flu_lm_assoc_mean", "stat:flu_lm_cond_mean")
+
+
+def damaged_side(feature: str) -> int:
+    """+1 when a higher value is the damaged side, -1 when a lower one is, 0 when unknown."""
+    if feature.startswith(_HIGHER_IS_WORSE):
+        return 1
+    if feature.startswith(_LOWER_IS_WORSE):
+        return -1
+    return 0
+
+
+def reason_group(feature: str) -> str:
+    """The cause a feature measures (its own name when it shares it with no other feature)."""
+    for group, prefixes in _GROUP_PREFIXES:
+        if feature.startswith(prefixes):
+            return group
+    return feature
+
+
 def pick_reasons(
     names: Sequence[str],
     values: Sequence[float],
@@ -137,30 +182,65 @@ def pick_reasons(
     flagged: bool,
     max_reasons: int = MAX_REASONS,
     min_effect: float = MIN_EFFECT,
+    alone: Sequence[float] | None = None,
 ) -> list[Reason]:
     """The contributions that moved one article's score most, most negative first.
 
-    Shown: effects of at least ``min_effect`` in size (both directions), up to ``max_reasons``.
-    A flagged article always gets its most negative contributions, whatever their size.
+    Features are first summed by cause (:func:`reason_group`). Shown: causes whose effect is at
+    least ``min_effect`` in size (both directions), up to ``max_reasons``. A flagged article always
+    gets its most negative contributions, whatever their size.
 
     A feature whose value equals the typical clean value is not shown: in an additive model its
     effect is exactly 0; in a tree model with interactions its nonzero part is the effect of
-    *other* features on the path, and "0 findings; clean copy: 0" is no reason to a reader."""
-    order = sorted(range(len(effects)), key=lambda j: effects[j])
+    *other* features on the path, and "0 findings; clean copy: 0" is no reason to a reader.
+    For the same reason, with ``alone`` (per feature: the change of the log-odds when that feature
+    alone is set back to its typical value, negated — negative when the article's value by itself
+    lowers the score), a cause is said to lower (raise) the score only through a member whose value
+    lowers (raises) it by itself: "16 % MT-like sentences; clean copy: 32 %" is never a reason
+    against an article. If that leaves a flagged article with no lowering reason, the exact parts
+    alone decide."""
+    idx = list(range(len(effects)))
     if typical is not None:
-        differs = [j for j in order if abs(float(values[j]) - float(typical[j])) > 1e-12]
+        differs = [j for j in idx if abs(float(values[j]) - float(typical[j])) > 1e-12]
         if not flagged or any(effects[j] < 0 for j in differs):
-            order = differs
-    chosen = [j for j in order if abs(effects[j]) >= min_effect]
-    chosen.sort(key=lambda j: (effects[j] >= 0, -abs(effects[j])))
+            idx = differs
+    groups: dict[str, list[int]] = {}
+    for j in idx:
+        groups.setdefault(reason_group(str(names[j])), []).append(j)
+    # one candidate per cause: (summed effect, the member that moved the score most that way)
+    def _plausible(j: int, sign: float) -> bool:
+        """Would a reader accept feature j's value as pushing the score this way?"""
+        if alone is not None and sign * float(alone[j]) <= 0:
+            return False
+        side = damaged_side(str(names[j]))
+        if side and typical is not None:
+            diff = float(values[j]) - float(typical[j])
+            return (side * diff > 0) == (sign < 0)
+        return True
+
+    def candidates(check: bool) -> list[tuple[float, int]]:
+        out = []
+        for members in groups.values():
+            total = float(sum(effects[j] for j in members))
+            sign = -1.0 if total < 0 else 1.0
+            ok = [j for j in members if not check or _plausible(j, sign)]
+            if ok:
+                out.append((total, max(ok, key=lambda j: sign * effects[j])))
+        return sorted(out, key=lambda c: c[0])
+
+    order = candidates(True)
+    if flagged and not any(c[0] < 0 for c in order):
+        order = candidates(False)
+    chosen = [c for c in order if abs(c[0]) >= min_effect]
+    chosen.sort(key=lambda c: (c[0] >= 0, -abs(c[0])))
     chosen = chosen[:max_reasons]
-    if flagged and not any(effects[j] < 0 for j in chosen):
-        neg = [j for j in order if effects[j] < 0][:2]
+    if flagged and not any(c[0] < 0 for c in chosen):
+        neg = [c for c in order if c[0] < 0][:2]
         chosen = (neg + chosen)[:max_reasons]
     out = []
-    for j in chosen:
+    for total, j in chosen:
         t = None if typical is None else float(typical[j])
         v = float(values[j])
         out.append(Reason(feature=str(names[j]), message=describe(str(names[j]), v, t), value=v, typical=t,
-                          effect=float(effects[j])))
+                          effect=total))
     return out

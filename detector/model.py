@@ -215,13 +215,39 @@ class _ArrayModel:
         P = self.parts(X)
         typical = np.asarray(self.typical if self.typical is not None else np.zeros(X.shape[1]))[None, :]
         ref = self.parts(typical)[0]
-        r = 1.0 - self.p_from_matrix(X)
+        p = self.p_from_matrix(X)
+        r = 1.0 - p
+        alone = self._alone_effects(X, typical[0], p) if self.typical is not None else None
         out = []
         for i in range(X.shape[0]):
             effects = P[i] - ref
             flagged = thresholds.verdict(float(r[i])) != "ok"
             out.append(pick_reasons(self.feature_names, X[i], typical[0] if self.typical is not None else None,
-                                    effects, flagged=flagged))
+                                    effects, flagged=flagged, alone=None if alone is None else alone[i]))
+        return out
+
+    def _alone_effects(self, X, typical, p):
+        """(n x features): log-odds(reliable) of the article minus that of the same article with
+        one feature set to its typical value (0 where the value is typical). All rows of the batch
+        in one evaluation."""
+        import numpy as np
+
+        rows, cols = np.nonzero(np.abs(X - typical[None, :]) > 1e-12)
+        out = np.zeros(X.shape)
+        if rows.size == 0:
+            return out
+
+        def logodds(q):
+            q = np.clip(q, 1e-15, 1 - 1e-15)
+            return np.log((1 - q) / q)
+
+        base = logodds(p)
+        step = 4096  # rows per evaluation: memory stays bounded however large the batch
+        for k in range(0, rows.size, step):
+            r, c = rows[k : k + step], cols[k : k + step]
+            Xc = X[r].copy()
+            Xc[np.arange(r.size), c] = typical[c]
+            out[r, c] = base[r] - logodds(self.p_from_matrix(Xc))
         return out
 
 

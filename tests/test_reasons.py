@@ -198,3 +198,29 @@ def test_describe_speaks_in_units():
     )
     assert "clean copy" not in explain.describe("frac:duplicate-block", 0.5, None)
     assert explain.describe("code:REP001_per1kw", 3.0, 0.0).startswith("3 REP001 per 1,000 words")
+
+
+def test_one_reason_per_cause_with_the_summed_effect():
+    names = ["stat:dup_8gram_char_frac", "stat:dup_9gram_char_frac", "count:boilerplate", "stat:flu_mt_share"]
+    values = [0.46, 0.46, 3.0, 0.30]
+    typical = [0.0, 0.0, 0.0, 0.30]
+    effects = [-0.8, -1.1, -0.9, 0.0]
+    rs = explain.pick_reasons(names, values, typical, effects, flagged=True)
+    assert [r.feature for r in rs] == ["stat:dup_9gram_char_frac", "count:boilerplate"]
+    assert rs[0].effect == pytest.approx(-1.9)  # both repeated-sequence measures, one cause
+
+
+def test_a_value_on_the_clean_side_is_never_a_reason_against():
+    names = ["stat:flu_mt_share", "stat:flu_lm_assoc_mean", "code:BRK001_per1kw"]
+    typical = [0.32, 1.66, 0.0]
+    # lower MT share and higher association than typical: the clean side, whatever the parts say
+    values = [0.16, 1.90, 2.0]
+    effects = [-0.9, -0.5, -0.4]
+    rs = explain.pick_reasons(names, values, typical, effects, flagged=True)
+    assert [r.feature for r in rs] == ["code:BRK001_per1kw"]
+    # the article's own values by themselves must lower the score too (alone < 0)
+    rs = explain.pick_reasons(names, [0.6, 1.0, 2.0], typical, effects, flagged=True, alone=[0.2, -0.3, -0.4])
+    assert [r.feature for r in rs] == ["stat:flu_lm_assoc_mean", "code:BRK001_per1kw"]
+    # if nothing plausible is left, a flagged article still gets its exact lowering parts
+    rs = explain.pick_reasons(names[:1], [0.16], typical[:1], [-0.9], flagged=True)
+    assert [r.feature for r in rs] == ["stat:flu_mt_share"]
