@@ -74,7 +74,7 @@ def find_config(start: str | os.PathLike) -> Path | None:
             try:
                 with open(cand, "rb") as fh:
                     data = tomllib.load(fh)
-            except (OSError, tomllib.TOMLDecodeError):
+            except (OSError, ValueError):  # TOMLDecodeError, UnicodeDecodeError (binary file)
                 continue  # not ours to judge: a broken pyproject.toml that may not mention us
             if isinstance(data.get("tool"), dict) and "detector" in data["tool"]:
                 return cand
@@ -120,6 +120,8 @@ def load_config(path: str | os.PathLike) -> dict[str, object]:
             data = tomllib.load(fh)
     except OSError as e:
         raise ConfigError(f"{path}: cannot be read ({e.strerror or e})") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML ({e})") from None
     if path.name == "pyproject.toml":

@@ -61,3 +61,17 @@ def test_bad_thresholds_in_a_config_file_are_usage_errors(tmp_path, text, msg):
     (tmp_path / "a.txt").write_text(CLEAN)
     r = run_cli("score", str(tmp_path / "a.txt"), "--no-grammar")
     assert r.returncode == 2
+
+
+def test_binary_or_empty_configuration_files(tmp_path):
+    (tmp_path / "a.txt").write_text(CLEAN)
+    (tmp_path / "detector.toml").write_bytes(b"\xff\xfe\x00binary")
+    r = run_cli("score", str(tmp_path / "a.txt"), "--no-grammar")
+    assert r.returncode == 2 and b"Traceback" not in r.stderr and b"not UTF-8" in r.stderr
+    (tmp_path / "detector.toml").write_bytes(b"")
+    assert run_cli("score", str(tmp_path / "a.txt"), "--no-grammar").returncode == 0
+    # a binary pyproject.toml that may not be ours is passed over, never a traceback
+    (tmp_path / "detector.toml").unlink()
+    (tmp_path / "pyproject.toml").write_bytes(b"[tool.detector]\n\xfd\xfe")
+    r = run_cli("score", str(tmp_path / "a.txt"), "--no-grammar")
+    assert r.returncode == 0 and b"Traceback" not in r.stderr
