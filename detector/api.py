@@ -9,6 +9,7 @@ The CLI is a thin layer over these two functions.
 
 from __future__ import annotations
 
+import copy
 import queue
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,7 @@ from . import evidence_cache, families, language, merge
 from .article import Article, as_article
 from .findings import FAMILIES, Finding, locate
 from .language import LanguageResult
-from .scoring import Evidence, Reason, RuleScorer
+from .scoring import Evidence, Reason, RuleScorer, Thresholds
 from .selection import Selection
 from .text import Document, scrub_surrogates
 
@@ -397,10 +398,12 @@ def score(
     :class:`detector.selection.SelectionError`, a ValueError). Findings left out are also left out of the score.
     ``thresholds``: ``(ok, reject)`` verdict cut-offs instead of the model's own (0 < reject < ok <= 1;
     a ValueError otherwise); the reports, verdicts and reasons all follow them."""
+    cutoffs = None
     if thresholds is not None:
         ok_cut, reject_cut = (float(x) for x in thresholds)
         if not 0.0 < reject_cut < ok_cut <= 1.0:
             raise ValueError(f"thresholds: need 0 < reject < ok <= 1, got ok={ok_cut}, reject={reject_cut}")
+        cutoffs = Thresholds(ok=ok_cut, reject=reject_cut)
     selection = Selection.build(select, ignore, extend_select, min_severity)
     items = list(items)
     articles, evidence, langs = _analyse(
@@ -421,13 +424,9 @@ def score(
         grammar_ok = all(evidence[i].grammar == "ok" for i in judged)
         if scorer is None:
             scorer = load_scorer(model, grammar_available=grammar_ok)
-        if thresholds is not None:  # a copy: the caller's scorer keeps its own cut-offs
-            import copy
-
-            from .scoring import Thresholds
-
+        if cutoffs is not None:  # a copy: the caller's scorer keeps its own cut-offs
             scorer = copy.copy(scorer)
-            scorer.thresholds = Thresholds(ok=ok_cut, reject=reject_cut)
+            scorer.thresholds = cutoffs
         judged_ev = [evidence[i] for i in judged]
         for i, r in zip(judged, scorer.reliability(judged_ev), strict=True):
             rel[i] = float(r)

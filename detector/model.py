@@ -217,7 +217,7 @@ class _ArrayModel:
         ref = self.parts(typical)[0]
         p = self.p_from_matrix(X)
         r = 1.0 - p
-        alone = self._alone_effects(X, typical[0], p) if self.typical is not None else None
+        alone = self._alone_effects(X, typical[0], p, P) if self.typical is not None else None
         out = []
         for i in range(X.shape[0]):
             effects = P[i] - ref
@@ -226,13 +226,14 @@ class _ArrayModel:
                                     effects, flagged=flagged, alone=None if alone is None else alone[i]))
         return out
 
-    def _alone_effects(self, X, typical, p):
+    def _alone_effects(self, X, typical, p, parts):
         """(n x features): log-odds(reliable) of the article minus that of the same article with
-        one feature set to its typical value (0 where the value is typical). All rows of the batch
-        in one evaluation."""
+        one feature set to its typical value (0 where the value is typical). Only where the
+        feature has a part: a feature no split on the article's paths looks at cannot change the
+        score by itself. All rows of the batch in a few evaluations."""
         import numpy as np
 
-        rows, cols = np.nonzero(np.abs(X - typical[None, :]) > 1e-12)
+        rows, cols = np.nonzero((np.abs(X - typical[None, :]) > 1e-12) & (parts != 0))
         out = np.zeros(X.shape)
         if rows.size == 0:
             return out
