@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import settings as rule_settings
 from .findings import SEVERITIES
 from .selection import Selection, SelectionError
 
@@ -35,6 +36,8 @@ KEYS: dict[str, tuple[object, str]] = {
     # verdict cut-offs on reliability instead of the model's own (score and triage; None = the model's)
     "ok-threshold": (None, "share"),
     "reject-threshold": (None, "share"),
+    # rule thresholds, {family: {setting: value}} (detector.settings; `detector codes --settings`)
+    "settings": ({}, "settings"),
 }
 
 
@@ -98,6 +101,14 @@ def _check(path: Path, key: str, value, kind: str):
     if kind == "int":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ConfigError(f"{where}: expected a positive integer")
+        return value
+    if kind == "settings":
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a table of [settings.<family>] tables")
+        try:
+            rule_settings.build(value)
+        except rule_settings.SettingsError as e:
+            raise ConfigError(f"{where}: {e}") from None
         return value
     if not isinstance(value, str):
         raise ConfigError(f"{where}: expected a string")

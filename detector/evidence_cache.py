@@ -33,6 +33,7 @@ import sys
 import threading
 from pathlib import Path
 
+from . import settings
 from .findings import Finding
 from .sqlite_store import SqliteStore
 
@@ -124,8 +125,9 @@ def names_fingerprint() -> str:
 
 
 def fingerprint() -> str:
-    """Everything detection depends on besides the text itself."""
-    return f"{code_fingerprint()}:{names_fingerprint()}"
+    """Everything detection depends on besides the text itself: the code and resources, the
+    names gazetteer and the active rule settings (:mod:`detector.settings`)."""
+    return f"{code_fingerprint()}:{names_fingerprint()}:{settings.fingerprint()}"
 
 
 def make_key(fingerprint: str, text: str) -> str:

@@ -5,7 +5,7 @@ Two tests, cheapest first (``scripts/measure_language_id.py`` measures both; fig
 * an **English stop-word share**: the share of a paragraph's words that are among ~60 common
   English function words ("the", "of", "and", ...). English news paragraphs: median 0.36, 1st
   percentile 0.13; foreign sentences (WMT15/16 sources): median 0, 99th percentile 0.125, max
-  0.22. A paragraph at or above ``ENGLISH_STOPWORD_SHARE`` is English without further ado, so
+  0.22. A paragraph at or above ``english_stopword_share`` is English without further ado, so
   about four English articles in five (597 of 765 measured) never load the identifier's
   model (about 0.5 s);
 * otherwise **py3langid** (the identifier trafilatura uses; 140 languages in 0.4), with
@@ -17,7 +17,7 @@ Two tests, cheapest first (``scripts/measure_language_id.py`` measures both; fig
 
 :func:`identify` answers for one piece of text; :func:`analyse` for an article, per paragraph:
 its main language (the language of most letters) and the paragraphs in another language.
-Text with fewer than ``MIN_LETTERS`` letters of running text is "too short to tell" and counts
+Text with fewer than ``min_letters`` letters of running text is "too short to tell" and counts
 as English.
 """
 
@@ -27,33 +27,34 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+from . import settings
+
 ENGLISH = "en"
 
-# Fewer letters of running text (words not starting with a capital, see running_letters) and the
-# language is not told (a heading, a name, a dateline): treated as English. 40 letters is about
-# one short sentence; on such sentences (WMT15/16 sources and English MT output of 40+ running
-# letters) the combined test is right 99.9 % of the time.
-MIN_LETTERS = 40
+@settings.register("language")
+@dataclass(frozen=True, slots=True)
+class LanguageSettings:
+    """Knobs of the language check (``[settings.language]`` in the configuration). Measured with
+    ``scripts/measure_language_id.py`` (figures in the module docstring)."""
 
-# A paragraph whose words are at least this share English stop words is English. The highest
-# share among 1,728 foreign sentences was 0.22 (99th percentile 0.125); 96 % of English paragraphs
-# are above 0.2. Those below go to the identifier, so a high cut only costs time.
-ENGLISH_STOPWORD_SHARE = 0.25
+    # Fewer letters of running text (words not starting with a capital, see running_letters) and
+    # the language is not told (a heading, a name, a dateline): treated as English.
+    min_letters: int = settings.knob(
+        40, "about one short sentence; on such sentences (WMT15/16 sources, English MT output) the combined test is right 99.9 % of the time"
+    )
+    english_stopword_share: float = settings.knob(
+        0.25, "highest share among 1,728 foreign sentences was 0.22 (99th percentile 0.125); 96 % of English paragraphs are above 0.2"
+    )
+    paragraph_confidence: float = settings.knob(
+        0.9, "1 - P(en) needed to set a paragraph aside as foreign; the only English paragraphs above 0.9 were half-untranslated MT"
+    )
+    main_language_share: float = settings.knob(
+        0.5, "an article is 'not English' when another language holds at least this share of the letters that could be told"
+    )
+    min_script_letters: int = settings.knob(
+        10, "fewer letters suffice when most are outside the Latin script (a short Cyrillic or Japanese line is plainly not English)"
+    )
 
-# Probability that a paragraph is not English (1 - py3langid's P(en)) needed to call it foreign.
-# Below it the paragraph is left as English: a false "foreign" drops real findings, a missed one
-# only leaves English-rule findings on a foreign quotation. On the measured paragraphs the only
-# English ones above 0.9 were MT output left half untranslated.
-PARAGRAPH_CONFIDENCE = 0.9
-
-# The whole article is "not English" when its main language (most letters among the paragraphs
-# that could be told) is another language and covers at least this share of the letters that
-# could be told. Below it the article is mixed: scored as English with its foreign paragraphs set
-# aside.
-MAIN_LANGUAGE_SHARE = 0.5
-
-# Fewer letters are enough when most of them are outside the Latin script (see long_enough).
-MIN_SCRIPT_LETTERS = 10
 
 # Languages whose text is English for detector's purposes (py3langid codes). Scots and Nigerian
 # Pidgin are the labels the model gives some English paragraphs (dialogue, dialect spellings).
@@ -152,12 +153,13 @@ def _running_at_least(text: str, n: int) -> bool:
 
 
 def long_enough(text: str) -> bool:
-    """Enough running text to tell the language: ``MIN_LETTERS`` letters in words that do not
-    start with a capital (:func:`running_letters`), or ``MIN_SCRIPT_LETTERS`` when most letters
+    """Enough running text to tell the language: ``min_letters`` letters in words that do not
+    start with a capital (:func:`running_letters`), or ``min_script_letters`` when most letters
     are outside the Latin script (a short Cyrillic or Japanese line is plainly not English)."""
-    if _running_at_least(text, MIN_LETTERS):
+    cfg = settings.get(LanguageSettings)
+    if _running_at_least(text, cfg.min_letters):
         return True
-    return letters(text) >= MIN_SCRIPT_LETTERS and _latin_share(text) < 0.5
+    return letters(text) >= cfg.min_script_letters and _latin_share(text) < 0.5
 
 
 def identify(text: str) -> tuple[str, float]:
@@ -178,7 +180,7 @@ def identify(text: str) -> tuple[str, float]:
 
 def _identify_told(text: str) -> tuple[str, float]:
     """:func:`identify` for text already known to be long enough."""
-    if stopword_share(text) >= ENGLISH_STOPWORD_SHARE:
+    if stopword_share(text) >= settings.get(LanguageSettings).english_stopword_share:
         return ENGLISH, 1.0
     ranked = _identifier().rank(text)
     p_en = sum(p for lang, p in ranked if lang in ENGLISH_LIKE)
@@ -240,6 +242,7 @@ def blocks(text: str) -> list[tuple[int, int]]:
 
 def analyse(text: str) -> LanguageResult:
     """Per-paragraph languages of an article, its main language and its foreign paragraphs."""
+    cfg = settings.get(LanguageSettings)
     told: dict[str, int] = {}
     found: list[Block] = []
     for s, e in blocks(text):
@@ -248,7 +251,7 @@ def analyse(text: str) -> LanguageResult:
             continue
         n = letters(chunk)
         lang, conf = _identify_told(chunk)
-        if lang != ENGLISH and conf < PARAGRAPH_CONFIDENCE:
+        if lang != ENGLISH and conf < cfg.paragraph_confidence:
             continue  # not sure enough to set it aside: it stays English (and untold)
         told[lang] = told.get(lang, 0) + n
         if lang != ENGLISH:
@@ -258,7 +261,7 @@ def analyse(text: str) -> LanguageResult:
         return LanguageResult()
     main = max(told, key=lambda k: (told[k], k == ENGLISH))
     share = told[main] / total
-    if main != ENGLISH and share < MAIN_LANGUAGE_SHARE:
+    if main != ENGLISH and share < cfg.main_language_share:
         main = ENGLISH  # no language holds half the text: judged as English, foreign parts aside
     if main != ENGLISH:
         return LanguageResult(main=main, confidence=round(share, 4), foreign=[], told_letters=total)

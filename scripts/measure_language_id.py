@@ -57,7 +57,7 @@ def load(shared: Path, n: int, seed: int = 0):
 
 
 def stopword_is_en(text: str) -> bool:
-    return language.stopword_share(text) >= language.ENGLISH_STOPWORD_SHARE
+    return language.stopword_share(text) >= language.LanguageSettings().english_stopword_share
 
 
 def langid_lang(text: str) -> str:
@@ -75,7 +75,7 @@ def main(argv=None) -> int:
     paras_en, paras_xx = long_enough(paras_en), long_enough(paras_xx)
 
     print(
-        f"articles: {len(docs_en)} English, {len(docs_xx)} other; paragraphs (>= {language.MIN_LETTERS} "
+        f"articles: {len(docs_en)} English, {len(docs_xx)} other; paragraphs (>= {language.LanguageSettings().min_letters} "
         f"letters): {len(paras_en)} English, {len(paras_xx)} other\n"
     )
 
@@ -122,9 +122,9 @@ def main(argv=None) -> int:
 
     def para_judge(t):
         lang, conf = language.identify(t)
-        return lang if lang == "en" or conf >= language.PARAGRAPH_CONFIDENCE else "en"
+        return lang if lang == "en" or conf >= language.LanguageSettings().paragraph_confidence else "en"
 
-    table("  detector (identify + PARAGRAPH_CONFIDENCE)", paras_en, paras_xx, para_judge)
+    table("  detector (identify + paragraph_confidence)", paras_en, paras_xx, para_judge)
     fp = [(t, language.identify(t)) for _, t in paras_en if para_judge(t) != "en"]
     for t, r in fp[:8]:
         print(f"    English paragraph called {r}: {t[:100]!r}")
@@ -132,7 +132,7 @@ def main(argv=None) -> int:
         1
         for _, t in docs_en
         if any(
-            language.long_enough(t[s:e]) and language.stopword_share(t[s:e]) < language.ENGLISH_STOPWORD_SHARE
+            language.long_enough(t[s:e]) and language.stopword_share(t[s:e]) < language.LanguageSettings().english_stopword_share
             for s, e in language.blocks(t)
         )
     )

@@ -77,7 +77,7 @@ def test_analyse_finds_the_foreign_paragraph_of_a_mixed_article():
     assert len(res.foreign) == 1
     block = res.foreign[0]
     assert MIXED[block.start : block.end] == GERMAN_QUOTE
-    assert block.lang == "de" and block.confidence >= language.PARAGRAPH_CONFIDENCE
+    assert block.lang == "de" and block.confidence >= language.LanguageSettings().paragraph_confidence
     assert language.analyse(GERMAN).main == "de" and not language.analyse(GERMAN).english
 
 

@@ -28,7 +28,9 @@ than literal strings.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from .. import settings
 from ..findings import Finding
 from ..text import Document, as_document
 
@@ -204,10 +206,16 @@ _QUOTED_RE = re.compile(r"""^["'“‘].+["'”’]$""")
 _DASHED_RE = re.compile(r"^[-–—]\s+.+\s+[-–—]$")
 _ONE_WORD_HEADING_RE = re.compile(r"[A-Z][a-z]{3,}")
 
-MAX_HEADING_WORDS = 8
-BODY_MIN_WORDS = 12
-MAX_FURNITURE_WORDS = 30
-MAX_COOKIE_WORDS = 45  # a consent banner is a sentence or two, not a paragraph about cookies
+
+@settings.register("boilerplate")
+@dataclass(frozen=True, slots=True)
+class BoilerplateSettings:
+    """Knobs of the boilerplate family (``[settings.boilerplate]`` in the configuration)."""
+
+    max_heading_words: int = settings.knob(8, "a stray heading (BOI004) is a short title-case line; longer lines are body text")
+    body_min_words: int = settings.knob(12, "a line this long ending in terminal punctuation counts as body text around a stray heading")
+    max_furniture_words: int = settings.knob(30, "page furniture (share, see-also, credit lines) is short; longer lines are left alone")
+    max_cookie_words: int = settings.knob(45, "a consent banner is a sentence or two, not a paragraph about cookies")
 
 
 def _q(text: str) -> str:
@@ -237,6 +245,7 @@ def _is_heading_style(line: str, words: list[str]) -> bool:
 
 
 def detect(text: str | Document) -> list[Finding]:
+    cfg = settings.get(BoilerplateSettings)
     doc = as_document(text)
     src = doc.text
     lines = doc.lines
@@ -252,7 +261,7 @@ def detect(text: str | Document) -> list[Finding]:
         line = src[s:e]
         nw = len(line.split())
         nwords.append(nw)
-        body.append(nw >= BODY_MIN_WORDS and bool(_TERMINAL_RE.search(line)))
+        body.append(nw >= cfg.body_min_words and bool(_TERMINAL_RE.search(line)))
         kinds[k] = _classify(line, nw, k)
 
     out: list[Finding] = []
@@ -300,9 +309,10 @@ def detect(text: str | Document) -> list[Finding]:
 
 
 def _classify(line: str, nw: int, k: int) -> tuple[str, str, str] | None:
-    if nw > MAX_FURNITURE_WORDS * 2:
+    cfg = settings.get(BoilerplateSettings)
+    if nw > cfg.max_furniture_words * 2:
         return None
-    if nw <= MAX_FURNITURE_WORDS:
+    if nw <= cfg.max_furniture_words:
         if NAV_LINE_RE.fullmatch(line):
             return ("BOI006", f"navigation furniture: “{_q(line)}”", "warning")
         if nw <= 10 and TIMESTAMP_RE.fullmatch(line):
@@ -316,18 +326,19 @@ def _classify(line: str, nw: int, k: int) -> tuple[str, str, str] | None:
         if nw <= 14 and CREDIT_RE.match(line) and not line.endswith((". ", "!", "?")):
             if not (nw > 6 and line.endswith(".") and not line.endswith((".COM", ".com"))):
                 return ("BOI006", f"photo credit line: “{_q(line)}”", "info")
-    if nw <= MAX_COOKIE_WORDS and COOKIE_RE.search(line):
+    if nw <= cfg.max_cookie_words and COOKIE_RE.search(line):
         return ("BOI006", f"cookie/consent notice: “{_q(line)}”", "warning")
     if PROMPT_ANY_RE.search(line):
         return ("BOI002", f"comment-form text: “{_q(line)}”", "warning")
     if DISCLAIMER_RE.search(line):
         return ("BOI003", f"syndication/editing note: “{_q(line)}”", "warning")
-    if nw <= MAX_FURNITURE_WORDS and CREDIT_LINE_RE.match(line):
+    if nw <= cfg.max_furniture_words and CREDIT_LINE_RE.match(line):
         return ("BOI003", f"reporting/editing credit: “{_q(line)}”", "info")
     return None
 
 
 def _stray_headings(doc: Document, kinds, body, nwords, in_block) -> list[Finding]:
+    cfg = settings.get(BoilerplateSettings)
     src = doc.text
     lines = doc.lines
     n = len(lines)
@@ -344,7 +355,7 @@ def _stray_headings(doc: Document, kinds, body, nwords, in_block) -> list[Findin
             continue
         if k == 0 or not seen_body or kinds[k] is not None or in_block[k]:
             continue
-        if nwords[k] > MAX_HEADING_WORDS:
+        if nwords[k] > cfg.max_heading_words:
             continue
         line = src[s:e]
         if _TERMINAL_RE.search(line) or _BULLET_START_RE.match(line):

@@ -5,42 +5,54 @@ The unit is a line (``Document.lines``): in scraped copy a paragraph, a caption 
 are each a line, and a paragraph with an inner line break is two units that repeat together.
 Each line is normalised to its lower-cased words (punctuation, quotes and spacing ignored) and
 hashed; a line counts as a repeat when an earlier line has the same key. Lines of fewer than
-``MIN_WORDS`` words ("Thumbnail", "Share this post") are left to the boilerplate family.
+``min_words`` words ("Thumbnail", "Share this post") are left to the boilerplate family.
 
 Near-identical repeats (a word changed or dropped) are found without comparing every pair: a
-long line is also keyed by its first and last ``AFFIX_WORDS`` words, and only an earlier line
-sharing one of those keys is compared with rapidfuzz (``NEAR_RATIO``).
+long line is also keyed by its first and last ``affix_words`` words, and only an earlier line
+sharing one of those keys is compared with rapidfuzz (``near_ratio``).
 
 The same text wrapped differently (two paragraphs joined into one line by another page
 template) is caught through sentences: a line whose sentences all occurred in earlier lines is a
-repeat too. A single long sentence (``SENTENCE_MIN_WORDS``+) repeated in another line -- a
+repeat too. A single long sentence (``sentence_min_words``+) repeated in another line -- a
 standfirst or caption pasted into a paragraph -- is a DUP001 on that sentence. A sentence repeated
-within the next ``NEARBY_SENTENCES`` sentences of the same line is left to the repetition family.
+within the next ``nearby_sentences`` sentences of the same line is left to the repetition family.
 
 A run of repeated lines (short lines inside the run do not break it) with at least
-``RUN_MIN_LINES`` repeats and ``RUN_MIN_WORDS`` words becomes one DUP002 finding covering the
+``run_min_lines`` repeats and ``run_min_words`` words becomes one DUP002 finding covering the
 whole run, instead of one DUP001 per line. Every finding points at the repeat and names the
 first copy ("repeats paragraph at line N").
+
+The thresholds are settings (:class:`DuplicateSettings`, :mod:`detector.settings`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rapidfuzz import fuzz
 
+from .. import settings
 from ..findings import Finding
 from ..text import WORD_RE, Document, as_document
 
 FAMILY = "duplicate-block"
 
-MIN_WORDS = 4  # shorter lines are furniture or list labels, not duplicated content
-NEAR_MIN_WORDS = 10  # only lines this long are compared fuzzily
-AFFIX_WORDS = 6
-NEAR_RATIO = 90.0
-RUN_MIN_LINES = 3
-RUN_MIN_WORDS = 60
-QUOTE_CHARS = 50
-SENTENCE_MIN_WORDS = 8  # a repeated sentence (in another line) this long is reported
-NEARBY_SENTENCES = 2  # a sentence repeated this close in the same line is a repetition loop
+QUOTE_CHARS = 50  # length of the quoted first copy in a message
+
+
+@settings.register(FAMILY)
+@dataclass(frozen=True, slots=True)
+class DuplicateSettings:
+    """Knobs of the duplicate-block family (``[settings.duplicate-block]`` in the configuration)."""
+
+    min_words: int = settings.knob(4, "shorter lines are furniture or list labels (boilerplate's job); tuned on the BBC train split")
+    near_min_words: int = settings.knob(10, "only lines this long are compared fuzzily: a one-word change in a shorter line is another line")
+    affix_words: int = settings.knob(6, "candidate near-repeats share their first or last N words (keeps the fuzzy pass linear)")
+    near_ratio: float = settings.knob(90.0, "rapidfuzz ratio for a near-identical repeat; chosen on injected repeats in the BBC train split")
+    run_min_lines: int = settings.knob(3, "a run of this many repeated lines is one DUP002 (an article pasted twice), not N DUP001s")
+    run_min_words: int = settings.knob(60, "... and at least this many words, so a repeated caption block is not a pasted article")
+    sentence_min_words: int = settings.knob(8, "a repeated sentence (in another line) this long is reported; shorter ones recur in clean copy")
+    nearby_sentences: int = settings.knob(2, "a sentence repeated within N sentences of the same line is a repetition loop (REP002)")
 
 
 def _quote(text: str, start: int, end: int) -> str:
@@ -68,6 +80,7 @@ def _line_sentences(doc: Document) -> list[list[tuple[str, int, int, int]]]:
 
 
 def detect(text: str | Document) -> list[Finding]:
+    cfg = settings.get(DuplicateSettings)
     doc = as_document(text)
     src = doc.text
     lines = doc.lines
@@ -90,30 +103,30 @@ def detect(text: str | Document) -> list[Finding]:
         key = " ".join(words).lower()
         keys.append(key)
         found, kind = -1, ""
-        if nw >= MIN_WORDS:
+        if nw >= cfg.min_words:
             first = exact.get(key)
             if first is not None:
                 found, kind = first, "exact"
             else:
                 exact[key] = k
                 best = 0.0
-                if nw >= NEAR_MIN_WORDS:
-                    head = (0, " ".join(words[:AFFIX_WORDS]).lower())
-                    tail = (1, " ".join(words[-AFFIX_WORDS:]).lower())
+                if nw >= cfg.near_min_words:
+                    head = (0, " ".join(words[:cfg.affix_words]).lower())
+                    tail = (1, " ".join(words[-cfg.affix_words:]).lower())
                     for ak in (head, tail):
                         prev = affix.get(ak)
                         if prev is None:
                             affix[ak] = k
                         elif prev != found:
-                            r = fuzz.ratio(key, keys[prev], score_cutoff=NEAR_RATIO)
+                            r = fuzz.ratio(key, keys[prev], score_cutoff=cfg.near_ratio)
                             if r > best:
                                 found, best = prev, r
                     if found >= 0:
                         kind = f"nearly ({best:.0f}% similar) "
                 if found < 0:
                     # the same text wrapped differently: every sentence already seen elsewhere
-                    sents = [x for x in line_sents[k] if x[1] >= SENTENCE_MIN_WORDS // 2]
-                    if sents and (len(sents) >= 2 or sents[0][1] >= SENTENCE_MIN_WORDS):
+                    sents = [x for x in line_sents[k] if x[1] >= cfg.sentence_min_words // 2]
+                    if sents and (len(sents) >= 2 or sents[0][1] >= cfg.sentence_min_words):
                         hits = [seen_sent.get(x[0]) for x in sents]
                         if all(h is not None and h[0] != k for h in hits):
                             found, kind = hits[0][0], "wrapped"
@@ -135,11 +148,11 @@ def detect(text: str | Document) -> list[Finding]:
         while m < n:
             if source[m] >= 0:
                 run.append(m)
-            elif nwords[m] >= MIN_WORDS:
+            elif nwords[m] >= cfg.min_words:
                 break
             m += 1
         run_words = sum(nwords[r] for r in run)
-        if len(run) >= RUN_MIN_LINES and run_words >= RUN_MIN_WORDS:
+        if len(run) >= cfg.run_min_lines and run_words >= cfg.run_min_words:
             first = source[run[0]]
             start, end = lines[run[0]][0], lines[run[-1]][1]
             fs, fe = lines[first]
@@ -188,20 +201,21 @@ def _sentence_repeats(
 ) -> list[Finding]:
     """A long sentence that repeats one in another line (a standfirst or caption pasted into a
     paragraph). Lines already reported as repeats are skipped; a sentence repeated within the next
-    ``NEARBY_SENTENCES`` sentences of its line is left to the repetition family (REP002)."""
+    ``nearby_sentences`` sentences of its line is left to the repetition family (REP002)."""
+    cfg = settings.get(DuplicateSettings)
     seen: dict[str, tuple[int, int, int, int]] = {}  # key -> (line, ordinal, start, end) of first copy
     out = []
     ordinal = 0
     for li, sents in enumerate(line_sents):
         for key, nw, s, e in sents:
             ordinal += 1
-            if nw < SENTENCE_MIN_WORDS:
+            if nw < cfg.sentence_min_words:
                 continue
             prev = seen.get(key)
             if prev is None:
                 seen[key] = (li, ordinal, s, e)
                 continue
-            if line_source[li] >= 0 or (prev[0] == li and ordinal - prev[1] <= NEARBY_SENTENCES):
+            if line_source[li] >= 0 or (prev[0] == li and ordinal - prev[1] <= cfg.nearby_sentences):
                 continue
             out.append(
                 Finding(

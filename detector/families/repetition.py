@@ -37,7 +37,9 @@ repeat removed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from .. import settings
 from ..findings import Finding
 from ..text import Document, as_document
 
@@ -129,14 +131,22 @@ _CLOSE_AFTER_RE = re.compile(r"""["'”’\]]*(?:[,;:.!?…]|\s*[\-–—](?:\s|
 _CONJ_AFTER_RE = re.compile(r"\s+(?:and|or|but)\b", re.I)
 _OPEN_BEFORE_RE = re.compile(r"""(?:[,;:–—]|\s[\-–—])["'“‘]?\s*$""")
 
-MAX_GAP = 8  # tokens allowed between the two copies of a repeated list item
-MAX_LOOP_GAP = 5  # tokens allowed between the copies of a loop spliced into running text
+
+@settings.register("repetition")
+@dataclass(frozen=True, slots=True)
+class RepetitionSettings:
+    """Knobs of the repetition family (``[settings.repetition]`` in the configuration)."""
+
+    max_gap: int = settings.knob(8, "tokens allowed between the two copies of a repeated list item; tuned on injected repeats (BBC train split)")
+    max_loop_gap: int = settings.knob(5, "tokens allowed between the copies of a loop spliced into running text; tuned on injected loops (BBC train split)")
+    max_sentence_distance: int = settings.knob(2, "a repeated phrase is looked for up to N sentences later; further apart it is style, not a loop")
+
+
 # Between a loop's first copy and the comma before its second copy: plain words only.
 _PLAIN_GAP_RE = re.compile(r"[\w\s'’\-]*")
 _LOOP_SEP_RE = re.compile(r"\s*(?:[,;]|[\-–—])\s*")
 _CLAUSE_PUNCT_BEFORE_RE = re.compile(r"""[,;:(\[“‘"'\-–—]\s*$""")
 _PUNCT_AFTER_RE = re.compile(r"""\s*(?:[,;:.!?…)\]”"]|$)""")
-MAX_SENTENCE_DISTANCE = 2
 
 
 def _norm(word: str) -> str:
@@ -340,6 +350,7 @@ def _phrase_repeats(doc: Document, toks: list[str]) -> list[tuple[int, int, int,
     Candidates come from a hash of word bigrams -> last position (linear in words); each is
     extended to the longest common run and judged by the shape around it.
     """
+    cfg = settings.get(RepetitionSettings)
     text = doc.text
     words = doc.words
     ntok = len(toks)
@@ -359,7 +370,7 @@ def _phrase_repeats(doc: Document, toks: list[str]) -> list[tuple[int, int, int,
         if i is None or j < covered or i + 2 > j:
             continue
         ds = sidx[j] - sidx[i]
-        if ds > MAX_SENTENCE_DISTANCE:
+        if ds > cfg.max_sentence_distance:
             continue
         if sidx[i + 1] != sidx[i] or sidx[j + 1] != sidx[j]:
             continue
@@ -381,7 +392,7 @@ def _phrase_repeats(doc: Document, toks: list[str]) -> list[tuple[int, int, int,
             if gap == 0:
                 # immediate repeat: "to fall to fall", "70 km from the city, 70 km from the city"
                 ok = _immediate_ok(text, words, toks, i, j, n, ncontent)
-            if not ok and ncontent and gap <= MAX_GAP:
+            if not ok and ncontent and gap <= cfg.max_gap:
                 # a list item repeated: "their intentions, their strategy, their intentions,"
                 if (
                     _CLOSE_AFTER_RE.match(text, e1)
@@ -391,7 +402,7 @@ def _phrase_repeats(doc: Document, toks: list[str]) -> list[tuple[int, int, int,
                     and ")" not in text[e1:s2]
                 ):
                     ok = True
-            if not ok and 1 <= gap <= MAX_LOOP_GAP:
+            if not ok and 1 <= gap <= cfg.max_loop_gap:
                 # a loop spliced into running text: "not guilty to fraud and theft, guilty to fraud."
                 ok = _loop_ok(text, words, toks, sidx, i, j, n, ncontent)
         elif ncontent:
@@ -404,7 +415,7 @@ def _phrase_repeats(doc: Document, toks: list[str]) -> list[tuple[int, int, int,
                 starts_sentence and n >= 4 and ncontent >= 2 and n >= 0.8 * longer and "\n" not in text[e1:s2]
             )
         if not ok and ncontent and accepted and accepted[-1][1] == i and accepted[-1][2] == n and ds == 0:
-            ok = gap <= MAX_GAP  # the chain goes on: "the storm, the storm, the storm"
+            ok = gap <= cfg.max_gap  # the chain goes on: "the storm, the storm, the storm"
         if ok:
             accepted.append((i, j, n, ds))
             covered = j + n
