@@ -378,12 +378,13 @@ def test_trained_model_and_card_are_written_atomically_with_the_umask(tmp_path):
     from test_model import make_rows, write_jsonl
 
     from detector import model as M
+    from detector import training as T
 
     data = write_jsonl(tmp_path / "d.jsonl", make_rows(40, seed=3))
     out = tmp_path / "m" / "toy.skops"
     old = os.umask(0o022)
     try:
-        M.train(M.read_dataset(data), out, estimator="logreg", seed=1)
+        T.train(T.read_dataset(data), out, estimator="logreg", seed=1)
     finally:
         os.umask(old)
     files = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.parent.iterdir()}
