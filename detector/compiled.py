@@ -2,7 +2,7 @@
 
 :func:`compile_arrays` turns a fitted pipeline (logistic regression or gradient-boosted trees
 inside ``CalibratedClassifierCV``; imports scikit-learn) into ``(meta, arrays)``;
-:func:`compile_bundle` writes them as the ``.npz`` beside a model file; :class:`_ArrayModel`
+:func:`compile_bundle` writes them as the ``.npz`` beside a model file; :class:`ArrayModel`
 evaluates them: P(unreliable) and the exact per-feature parts of the log-odds that
 :mod:`detector.explain` turns into reasons. Used by :mod:`detector.model` (scoring) and
 :mod:`detector.training` (writing the compiled copy).
@@ -25,7 +25,7 @@ def shift_p(p_unreliable, shift: float):
     return 1.0 / (1.0 + np.exp(np.log((1 - p) / p) + shift))
 
 
-class _ArrayModel:
+class ArrayModel:
     """Evaluates a compiled model (plain arrays; numpy only): P(unreliable) and the exact
     per-feature parts of the log-odds that :mod:`detector.explain` turns into reasons."""
 

@@ -196,7 +196,8 @@ def sniff_meta_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "ignore") if m else None
 
 
-def _detect(data: bytes) -> str | None:
+def detect_charset(data: bytes) -> str | None:
+    """The codec of undeclared bytes (charset-normalizer, first 200 kB), or None."""
     from charset_normalizer import from_bytes
 
     results = from_bytes(data[:200_000])
@@ -229,7 +230,7 @@ def html_encoding(data: bytes, *, declared: str | None = None, override: str | N
         return "utf-8", "valid UTF-8"
     except UnicodeDecodeError:
         pass
-    codec = _detect(data)
+    codec = detect_charset(data)
     return (codec, "detected") if codec else ("", "undetermined")
 
 
@@ -257,7 +258,8 @@ def decode_html(
     return text
 
 
-def _check_text(text: str, name: str) -> InputError | None:
+def check_text(text: str, name: str) -> InputError | None:
+    """The error for a text with nothing to check (blank, or no word of two letters), else None."""
     if not text.strip():
         return InputError(name, "empty: no text to check")
     if not re.search(r"[^\W\d_]{2,}", text):
@@ -265,7 +267,8 @@ def _check_text(text: str, name: str) -> InputError | None:
     return None
 
 
-def _html_to_article(html: str, name: str, url: str | None = None) -> Article | InputError:
+def html_to_article(html: str, name: str, url: str | None = None) -> Article | InputError:
+    """The article text of an HTML page (trafilatura; title first, one paragraph per block)."""
     import trafilatura  # heavy; only for HTML input
 
     try:
@@ -289,7 +292,9 @@ def _html_to_article(html: str, name: str, url: str | None = None) -> Article | 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
-def _record_to_article(rec: object, name: str, where: str, max_bytes: int) -> Article | InputError:
+def record_to_article(rec: object, name: str, where: str, max_bytes: int) -> Article | InputError:
+    """One JSON record (``text``; optional ``id``, ``title``, ``url``, other keys kept as meta) as
+    an article, or the one-line error naming ``where`` (or ``name#id``)."""
     if not isinstance(rec, dict):
         return InputError(where, f"expected a JSON object with a 'text' field, got {type(rec).__name__}")
     text = rec.get("text")
@@ -305,7 +310,7 @@ def _record_to_article(rec: object, name: str, where: str, max_bytes: int) -> Ar
         )
     if len(text.encode("utf-8")) > max_bytes:
         return InputError(display, f"text too large ({_human(len(text.encode()))} > {_human(max_bytes)} limit)")
-    err = _check_text(text, display)
+    err = check_text(text, display)
     if err:
         return err
     title = rec.get("title") if isinstance(rec.get("title"), str) else None
@@ -357,7 +362,7 @@ def sniff_kind(data: bytes) -> str:
 def _safe_record(rec: object, name: str, where: str, max_bytes: int) -> Article | InputError:
     """One record of a JSON/JSONL collection; a failure is that record's error only."""
     try:
-        return _record_to_article(rec, name, where, max_bytes)
+        return record_to_article(rec, name, where, max_bytes)
     except Exception as e:
         return InputError(where, failure_reason(e))
 
@@ -396,7 +401,7 @@ def _parse_bytes(data: bytes, name: str, kind: str, max_bytes: int, encoding: st
         if looks_like_html(text):
             yield InputError(name, "looks like HTML, not plain text; save it as .html to extract the article")
             return
-        err = _check_text(text, name)
+        err = check_text(text, name)
         yield err or Article(text=text, name=name)
     elif kind == "html":
         if len(data) > max_bytes * 4:
@@ -406,9 +411,9 @@ def _parse_bytes(data: bytes, name: str, kind: str, max_bytes: int, encoding: st
         if isinstance(html, InputError):
             yield html
             return
-        res = _html_to_article(html, name)
+        res = html_to_article(html, name)
         if isinstance(res, Article):
-            err = _check_text(res.text, name)
+            err = check_text(res.text, name)
             yield err or res
         else:
             yield res

@@ -35,11 +35,11 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .compiled import _ArrayModel, compile_arrays, compile_bundle, shift_p
+from .compiled import ArrayModel, compile_arrays, compile_bundle, shift_p
 from .scoring import Evidence, Thresholds
 
 __all__ = [
-    "DEFAULT_GRAMMAR", "DEFAULT_NOGRAMMAR", "MODEL_FORMAT", "RESOURCES", "TRUSTED_TYPES",
+    "DEFAULT_GRAMMAR", "DEFAULT_NOGRAMMAR", "MODEL_FORMAT", "RESOURCES", "TRUSTED_TYPES", "ArrayModel",
     "CompiledScorer", "ModelError", "ModelFormatError", "ModelScorer", "UntrustedModelError",
     "compile_arrays", "compile_bundle", "default_model_path", "load_model", "load_scorer",
     "save_model", "shift_p", "untrusted_types",
@@ -143,7 +143,7 @@ class ModelScorer:
         self.thresholds = _thresholds(bundle)
         self.grammar = bool(bundle.get("grammar", False))
         self.shift = float(bundle.get("prior_shift", 0.0) or 0.0)
-        self._compiled: _ArrayModel | None | bool = False
+        self._compiled: ArrayModel | None | bool = False
 
     def p_unreliable(self, evidence: Sequence[Evidence]):
         p = self.pipeline.predict_proba(list(evidence))[:, 1]
@@ -167,7 +167,7 @@ class ModelScorer:
         for a pipeline of another shape."""
         if self._compiled is False:
             c = compile_arrays(self.bundle)
-            self._compiled = None if c is None else _ArrayModel(*c)
+            self._compiled = None if c is None else ArrayModel(*c)
         if self._compiled is None:
             return [[] for _ in evidence]
         return self._compiled.explain(evidence, self.thresholds)
@@ -182,7 +182,7 @@ class CompiledScorer:
         with np.load(npz_path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
             arrays = {k: z[k] for k in z.files if k != "meta"}
-        self.model = _ArrayModel(meta, arrays)
+        self.model = ArrayModel(meta, arrays)
         self.arrays = arrays
         self.meta = meta
         self.name = meta["name"]

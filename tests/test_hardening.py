@@ -102,14 +102,14 @@ def test_any_exception_while_reading_one_record_or_file_stays_with_it(tmp_path, 
     on one record, or on one file, is that input's one-line error; the rest is still read."""
     import detector.io as dio
 
-    real = dio._record_to_article
+    real = dio.record_to_article
 
     def flaky(rec, name, where, max_bytes):
         if isinstance(rec, dict) and rec.get("id") == "boom":
             raise KeyError("unexpected\nbug")
         return real(rec, name, where, max_bytes)
 
-    monkeypatch.setattr(dio, "_record_to_article", flaky)
+    monkeypatch.setattr(dio, "record_to_article", flaky)
     p = tmp_path / "list.json"
     p.write_text(json.dumps([{"text": CLEAN}, {"id": "boom", "text": "x"}, {"text": OTHER}]), encoding="utf-8")
     q = tmp_path / "lines.jsonl"
@@ -122,7 +122,7 @@ def test_any_exception_while_reading_one_record_or_file_stays_with_it(tmp_path, 
     def broken_html(html, name, url=None):
         raise MemoryError
 
-    monkeypatch.setattr(dio, "_html_to_article", broken_html)
+    monkeypatch.setattr(dio, "html_to_article", broken_html)
     h = tmp_path / "page.html"
     h.write_text("<html><body><p>" + CLEAN + "</p></body></html>")
     t = tmp_path / "t.txt"

@@ -242,3 +242,22 @@ def test_the_check_catches_a_cycle_and_an_upward_import(tmp_path):
     # siblings: "low" and "sub" declared independent -> sub.a importing low is reported
     v = violations(graph, layers, independent=[("low", "sub")], facade="pkg")
     assert any("pkg.sub.a (sub) imports pkg.low (low); the two layers are independent" == x for x in v)
+
+
+def private_imports(root: Path, package: str = "detector") -> list[str]:
+    """``from <package module> import _name``: a module reaching into another one's private
+    helpers (a dunder such as ``__version__`` is public)."""
+    out = []
+    for mod, (path, _) in _modules(root, package).items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith(package)):
+                out += [f"{mod}: from {'.' * node.level}{node.module or ''} import {a.name}" for a in node.names
+                        if a.name.startswith("_") and not a.name.endswith("__")]
+    return out
+
+
+def test_no_module_imports_another_modules_private_names(tmp_path):
+    assert private_imports(ROOT) == []
+    _write(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "def _h():\n    pass\n",
+                      "pkg/b.py": "from . import __version__\nfrom .a import _h\n"})
+    assert private_imports(tmp_path, "pkg") == ["pkg.b: from .a import _h"]

@@ -59,7 +59,7 @@ def _random_evidence(rng: random.Random, names: list[str]) -> Evidence:
 def test_parts_add_up_to_the_log_odds_exactly(toy_models, kind):
     """log-odds(reliable) = constant + sum of the per-feature parts, for every kind of model."""
     meta, arrays = M.compile_arrays(toy_models[kind])
-    am = M._ArrayModel(meta, arrays)
+    am = M.ArrayModel(meta, arrays)
     rng = random.Random(1)
     ev = _evidence(10, seed=7) + [_random_evidence(rng, am.feature_names) for _ in range(30)]
     X = am.matrix(ev)
@@ -108,7 +108,7 @@ def test_reasons_compare_with_the_typical_clean_value(toy_models):
 
 def test_typical_clean_article_is_ok(toy_models):
     for kind, bundle in toy_models.items():
-        am = M._ArrayModel(*M.compile_arrays(bundle))
+        am = M.ArrayModel(*M.compile_arrays(bundle))
         typ = np.asarray(bundle["typical"])[None, :]
         r = 1.0 - am.p_from_matrix(typ)[0]
         assert Thresholds(*bundle["thresholds"]).verdict(r) == "ok", (kind, r, bundle["thresholds"])

@@ -26,13 +26,13 @@ from pathlib import Path
 from ..article import Article
 from ..io import (
     InputError,
-    _check_text,
-    _html_to_article,
-    _record_to_article,
+    check_text,
     decode_html,
     failure_reason,
+    html_to_article,
     iter_inputs,
     json_problem,
+    record_to_article,
 )
 from .fetch import HTML_TYPES, Fetcher, FetchError
 
@@ -252,7 +252,7 @@ def _feed_item(i: int, e) -> Item:
     else:
         item.error = "feed entry has neither content, summary nor link"
     if item.article is not None:
-        err = _check_text(item.article.text, item.label)
+        err = check_text(item.article.text, item.label)
         if err:
             item.article, item.error = None, err.message
     return item
@@ -324,7 +324,7 @@ def _record_item(where: str, rec: object, name: str, max_bytes: int) -> Item:
     published = _parse_date(rec.get("published") or rec.get("date") or rec.get("updated"))
     item = Item(key=key, url=url, title=title, published=published, fingerprint=_hash(rec))
     if isinstance(rec.get("text"), str):
-        art = _record_to_article(rec, name, where, max_bytes)
+        art = record_to_article(rec, name, where, max_bytes)
         if isinstance(art, InputError):
             item.error = art.message
         else:
@@ -453,17 +453,17 @@ def fetch_article(item: Item, fetcher: Fetcher, *, max_bytes: int) -> Article:
     res = fetcher.get(item.url, accept=HTML_TYPES + ("text/plain",), max_bytes=max_bytes)
     if res.content_type == "text/plain":
         text = res.text()
-        err = _check_text(text, item.url)
+        err = check_text(text, item.url)
         if err:
             raise FetchError(err.message)
         return Article(text=_with_title(item.title, text), name=item.url, title=item.title, url=item.url)
     html = decode_html(res.content, item.url, declared=res.charset)
     if isinstance(html, InputError):
         raise FetchError(html.message)
-    art = _html_to_article(html, item.url, url=item.url)
+    art = html_to_article(html, item.url, url=item.url)
     if isinstance(art, InputError):
         raise FetchError(art.message)
-    err = _check_text(art.text, item.url)
+    err = check_text(art.text, item.url)
     if err:
         raise FetchError(err.message)
     art.url = item.url
