@@ -224,7 +224,7 @@ def register(app: typer.Typer) -> None:
                 st.close()
 
         if not quiet and any(
-            (r.report or {}).get("grammar") == "unavailable" for r in res.rows if r.status == "scored"
+            r.report.grammar == "unavailable" for r in res.rows if r.status == "scored" and r.report
         ):
             c.err("note: grammar: LanguageTool unavailable; scored without grammar/spelling")
 
