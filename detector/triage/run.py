@@ -22,19 +22,17 @@ state), :func:`score_items` (in chunks, committed per chunk) and :func:`rank_and
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .. import __version__
 from ..article import Article
 from . import cluster as cluster_mod
 from .fetch import Fetcher, FetchError, FetchPolicy
 from .rows import BEST_COPY_CLOSE, PAGE_FURNITURE, ItemReport, Row, TriageResult, best_copy, furniture_count
 from .sources import Item, fetch_article, load_source
-from .state import State, Stored, now_iso
+from .state import State, Stored, content_hash, now_iso, scoring_config
 
 __all__ = [
     "BEST_COPY_CLOSE", "DEFAULT_BATCH_SIZE", "DEFAULT_MAX_ITEMS", "PAGE_FURNITURE", "ItemReport", "Row",
@@ -43,47 +41,6 @@ __all__ = [
 
 DEFAULT_MAX_ITEMS = 200
 DEFAULT_BATCH_SIZE = 25
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def scoring_config(
-    model: str | None, grammar: str, names: list[str] | None = None, *, scorer_name: str | None = None
-) -> str:
-    """A string that changes whenever a stored score would no longer be comparable."""
-    from .. import api
-    from ..io import file_sha256
-
-    parts = [f"detector {__version__}", f"grammar {grammar}"]
-    if model:
-        try:
-            parts.append(f"model {model} sha256:{file_sha256(model)[:16]}")
-        except OSError:
-            parts.append(f"model {model}")
-    else:
-        try:
-            name = scorer_name or api.load_scorer(None, grammar_available=grammar != "off").name
-            parts.append(f"model {name}")
-        except Exception as e:  # a broken default model is reported by scoring itself
-            parts.append(f"model ? ({type(e).__name__})")
-        try:  # a retrained default model keeps its name: fingerprint the installed file
-            from .. import model as model_mod
-
-            p = model_mod.default_model_path(grammar != "off")
-            for f in (p.with_suffix(".npz"), p):
-                if f.exists():
-                    parts.append(f"sha256:{file_sha256(f)[:16]}")
-                    break
-        except Exception:  # no model module / resources: the rule scorer's name says it all
-            pass
-    for n in names or []:
-        try:
-            parts.append(f"names sha256:{file_sha256(n)[:16]}")
-        except OSError:
-            parts.append(f"names {n}")
-    return "; ".join(parts)
 
 
 def _chunk_progress(
@@ -211,7 +168,7 @@ def reuse_unchanged(run: _Run) -> None:
         art.id = art.id or it.key
         art.url = art.url or it.url
         art.title = art.title or it.title
-        if s and not run.rescore and s.content_hash == _sha(art.text) and s.config == run.config:
+        if s and not run.rescore and s.content_hash == content_hash(art.text) and s.config == run.config:
             run.cached(i, s)
             if run.state and s.fingerprint != it.fingerprint:
                 run.state.touch_fingerprint(run.source_id, it.key, it.fingerprint)
@@ -296,7 +253,7 @@ def _stored(run: _Run, i: int, rep, row: Row, when: str) -> Stored:
         title=row.title,
         published=row.published,
         fingerprint=run.items[i].fingerprint,
-        content_hash=_sha(text),
+        content_hash=content_hash(text),
         config=run.config,
         model=rep.model,
         # the state column is NOT NULL: a text not judged (verdict "unsupported", not English)
