@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", (
         "detector.findings", "detector.text", "detector.article", "detector.cache", "detector.sqlite_store",
-        "detector.io", "detector.scoring", "detector.selection", "detector.merge", "detector.output",
+        "detector.io", "detector.decode", "detector.scoring", "detector.selection", "detector.merge", "detector.output",
         "detector.config", "detector.language", "detector.gazetteer", "detector.languagetool",
         "detector.grammar_cache", "detector.explain", "detector.evidence_cache",
     )),
