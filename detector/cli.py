@@ -14,12 +14,32 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from .cli_common import EXIT_FAIL, EXIT_GRAMMAR, EXIT_INPUT, EXIT_OK, EXIT_USAGE
+from . import cli_languagetool, cli_model, cli_triage
+from .cli_common import (
+    EXIT_FAIL,
+    EXIT_GRAMMAR,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_USAGE,
+    CheckFailOn,
+    CheckFormat,
+    ConfigOpt,
+    FailOn,
+    FilesArg,
+    Format,
+    IsolatedOpt,
+    Progress,
+    RunOptions,
+    apply_names,
+    check_encoding_option,
+    emit,
+    load_inputs,
+    run_options,
+)
 from .cli_common import err as _err
 
 __all__ = ["EXIT_FAIL", "EXIT_GRAMMAR", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "app", "main"]
@@ -55,185 +75,6 @@ def _main(
     """Judge how far to trust the text of a news article, with evidence."""
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-
-
-class FailOn(StrEnum):
-    reject = "reject"
-    review = "review"
-    never = "never"
-
-
-FilesArg = Annotated[
-    list[str],
-    typer.Argument(
-        help="Files (.txt .html .json .jsonl), folders, globs, or '-' (stdin).",
-        show_default=False,
-    ),
-]
-GrammarOpt = Annotated[
-    bool,
-    typer.Option("--grammar/--no-grammar", help="Check grammar and spelling with LanguageTool when available."),
-]
-RequireGrammarOpt = Annotated[
-    bool,
-    typer.Option("--require-grammar", help="Exit 4 if LanguageTool cannot be used."),
-]
-LtUrlOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--languagetool-url",
-        envvar="DETECTOR_LT_URL",
-        help="URL of a running LanguageTool server to use.",
-    ),
-]
-NoCacheOpt = Annotated[
-    bool,
-    typer.Option(
-        "--no-cache",
-        help="Do not reuse cached per-article evidence.",
-    ),
-]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or notes on stderr.")]
-MaxBytesOpt = Annotated[
-    int, typer.Option("--max-bytes", help="Largest article accepted, in bytes.", show_default=True)
-]
-OutputOpt = Annotated[
-    str | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically), not stdout."),
-]
-EncodingOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--encoding",
-        help="Encoding of .txt (and .html) inputs (default: UTF-8).",
-        show_default=False,
-    ),
-]
-NamesOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--names",
-        help="Extra gazetteer file of person names (repeatable).",
-    ),
-]
-
-
-def check_encoding_option(encoding: str | None) -> str | None:
-    """Validate --encoding: an unknown name (or a non-text codec) is a usage error (exit 2)."""
-    if encoding is None:
-        return None
-    from .io import check_encoding
-
-    try:
-        return check_encoding(encoding)
-    except ValueError as e:
-        _err(f"error: --encoding: {e}")
-        raise typer.Exit(EXIT_USAGE) from None
-
-
-def _load(files: list[str], max_bytes: int, quiet: bool, encoding: str | None = None):
-    from .cli_common import Progress
-    from .io import Article, iter_inputs
-
-    notes: list[str] = []
-    articles, errors = [], []
-    with Progress("reading", None, quiet) as advance:  # the total is not known before the walk
-        for item in iter_inputs(files, max_bytes=max_bytes, notes=notes, encoding=encoding):
-            advance(1)
-            if isinstance(item, Article):
-                articles.append(item)
-            else:
-                errors.append(item)
-                _err(str(item))
-    if not quiet:
-        for n in notes:
-            _err(f"note: {n}")
-    return articles, errors
-
-
-def apply_names(names: list[str] | None) -> None:
-    """Use the --names gazetteer files; a missing or unreadable file there or in
-    $DETECTOR_NAMES is a usage error (exit 2), never silently ignored."""
-    if not names and not os.environ.get("DETECTOR_NAMES"):
-        return
-    from . import gazetteer
-
-    for label, paths in (("$DETECTOR_NAMES", gazetteer._env_paths()), ("--names", names or [])):
-        try:
-            for p in paths:
-                gazetteer.check_user_file(p)
-        except (OSError, ValueError) as e:
-            _err(f"error: {label}: {e}")
-            raise typer.Exit(EXIT_USAGE) from None
-    if names:
-        gazetteer.set_user_gazetteer(names)
-
-
-def _grammar_mode(grammar: bool, require: bool) -> str:
-    if require:
-        return "require"
-    return "auto" if grammar else "off"
-
-
-class CheckFailOn(StrEnum):
-    info = "info"
-    warning = "warning"
-    error = "error"
-    never = "never"
-
-
-class CheckFormat(StrEnum):
-    text = "text"
-    json = "json"
-    jsonl = "jsonl"
-    sarif = "sarif"
-    github = "github"
-
-
-class Severity(StrEnum):
-    info = "info"
-    warning = "warning"
-    error = "error"
-
-
-# check/score options default to None: "not given", so a configuration file can set them
-GrammarFlag = Annotated[
-    bool | None,
-    typer.Option("--grammar/--no-grammar", help="Use LanguageTool when available (default: on).",
-                 show_default=False),
-]
-SelectOpt = Annotated[
-    list[str] | None,
-    typer.Option("--select", help="Report only these codes, prefixes or families.",
-                 show_default=False),
-]
-IgnoreOpt = Annotated[
-    list[str] | None,
-    typer.Option("--ignore", help="Leave out these codes, prefixes or families.", show_default=False),
-]
-ExtendSelectOpt = Annotated[
-    list[str] | None,
-    typer.Option("--extend-select", help="Add codes, prefixes or families to the selection.", show_default=False),
-]
-MinSeverityOpt = Annotated[
-    Severity | None,
-    typer.Option("--min-severity", help="Leave out findings below this severity.", show_default=False),
-]
-ConfigOpt = Annotated[
-    str | None,
-    typer.Option("--config", help="Use this detector.toml / pyproject.toml.", show_default=False),
-]
-IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore configuration files.")]
-SettingsMaxBytesOpt = Annotated[
-    int | None,
-    typer.Option("--max-bytes", help="Largest article accepted, in bytes (default: 5000000).", show_default=False),
-]
-
 _SELECTION_OPTIONS = (("select", "--select"), ("ignore", "--ignore"), ("extend-select", "--extend-select"))
 
 
@@ -260,28 +101,25 @@ def resolve_settings(files: list[str], cli_values: dict, *, config: str | None, 
         raise typer.Exit(EXIT_USAGE) from None
 
 
-def _cli_values(
-    *, grammar, require_grammar, languagetool_url, names, max_bytes, encoding, select, ignore, extend_select,
-    min_severity, **more,
-) -> dict:
-    g = "require" if require_grammar else (None if grammar is None else ("auto" if grammar else "off"))
+def _cli_values(o: RunOptions, **more) -> dict:
+    """The command line's settings (None: not given) for :func:`resolve_settings`."""
+    g = "require" if o.require_grammar else (None if o.grammar is None else ("auto" if o.grammar else "off"))
     return {
         "grammar": g,
-        "languagetool-url": languagetool_url,
-        "names": [os.path.abspath(n) for n in names] if names else None,
-        "max-bytes": max_bytes,
-        "encoding": encoding,
-        "select": select,
-        "ignore": ignore,
-        "extend-select": extend_select,
-        "min-severity": None if min_severity is None else min_severity.value,
+        "languagetool-url": o.languagetool_url,
+        "names": [os.path.abspath(n) for n in o.names] if o.names else None,
+        "max-bytes": o.max_bytes,
+        "encoding": o.encoding,
+        "select": o.select,
+        "ignore": o.ignore,
+        "extend-select": o.extend_select,
+        "min-severity": None if o.min_severity is None else o.min_severity.value,
         **{k: (None if v is None else getattr(v, "value", v)) for k, v in more.items()},
     }
 
 
 def _run(files: list[str], settings, *, quiet: bool, model: str | None, no_cache: bool = False):
     from . import api
-    from .cli_common import Progress
     from .families import grammar as grammar_family
 
     if not files:
@@ -300,7 +138,7 @@ def _run(files: list[str], settings, *, quiet: bool, model: str | None, no_cache
             reason = str(e) if isinstance(e, (ModelError, OSError, ValueError)) else f"{type(e).__name__}: {e}"
             _err(f"error: --model: {' '.join(reason.split())}")
             raise typer.Exit(EXIT_USAGE) from None
-    articles, errors = _load(files, settings["max-bytes"], quiet, encoding)
+    articles, errors = load_inputs(files, settings["max-bytes"], quiet, encoding)
     reports = []
     if articles:
         try:
@@ -328,16 +166,6 @@ def _run(files: list[str], settings, *, quiet: bool, model: str | None, no_cache
                 "(run `detector languagetool status`, or pass --require-grammar to make this an error)"
             )
     return reports, errors
-
-
-def _emit(text: str, output: str | None) -> None:
-    if output:
-        from .io import atomic_write
-
-        atomic_write(output, text)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
 
 
 def _exit_code(reports, errors, fail_on: str) -> int:
@@ -370,6 +198,7 @@ def _check_exit_code(reports, errors, fail_on: str) -> int:
 
 
 @app.command()
+@run_options
 def check(
     files: FilesArg = None,
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
@@ -379,44 +208,28 @@ def check(
                      show_default=False),
     ] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    extend_select: ExtendSelectOpt = None,
-    min_severity: MinSeverityOpt = None,
-    grammar: GrammarFlag = None,
-    require_grammar: RequireGrammarOpt = False,
-    languagetool_url: LtUrlOpt = None,
-    names: NamesOpt = None,
-    output: OutputOpt = None,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
-    max_bytes: SettingsMaxBytesOpt = None,
-    encoding: EncodingOpt = None,
-    config: ConfigOpt = None,
-    isolated: IsolatedOpt = False,
+    *,
+    opts: RunOptions,
 ) -> None:
     """Print every finding (default: path:line:col: CODE message (→ suggestion))."""
     from . import __version__
     from .output import CHECK_RENDERERS, render_sarif
 
     files = files or []
-    cli_values = _cli_values(
-        grammar=grammar, require_grammar=require_grammar, languagetool_url=languagetool_url, names=names,
-        max_bytes=max_bytes, encoding=encoding, select=select, ignore=ignore, extend_select=extend_select,
-        min_severity=min_severity, **{"check-fail-on": fail_on},
-    )
-    settings = resolve_settings(files, cli_values, config=config, isolated=isolated)
-    reports, errors = _run(files, settings, quiet=quiet, model=None, no_cache=no_cache)
+    settings = resolve_settings(files, _cli_values(opts, **{"check-fail-on": fail_on}), config=opts.config,
+                                isolated=opts.isolated)
+    reports, errors = _run(files, settings, quiet=opts.quiet, model=None, no_cache=opts.no_cache)
     if format == CheckFormat.sarif:
         text = render_sarif(reports, tool_version=__version__)
     else:
         text = CHECK_RENDERERS[format.value](reports)
-    _emit(text, output)
+    emit(text, opts.output)
     fail = "never" if exit_zero else settings["check-fail-on"]
     raise typer.Exit(_check_exit_code(reports, errors, fail))
 
 
 @app.command()
+@run_options
 def score(
     files: FilesArg = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
@@ -428,21 +241,8 @@ def score(
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="A model file from `detector train` (.skops).")
     ] = None,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    extend_select: ExtendSelectOpt = None,
-    min_severity: MinSeverityOpt = None,
-    grammar: GrammarFlag = None,
-    require_grammar: RequireGrammarOpt = False,
-    languagetool_url: LtUrlOpt = None,
-    names: NamesOpt = None,
-    output: OutputOpt = None,
-    no_cache: NoCacheOpt = False,
-    quiet: QuietOpt = False,
-    max_bytes: SettingsMaxBytesOpt = None,
-    encoding: EncodingOpt = None,
-    config: ConfigOpt = None,
-    isolated: IsolatedOpt = False,
+    *,
+    opts: RunOptions,
 ) -> None:
     """Score articles: reliability (0-1, higher = more trustworthy), verdict, findings per family.
 
@@ -452,14 +252,10 @@ def score(
     from .output import RENDERERS
 
     files = files or []
-    cli_values = _cli_values(
-        grammar=grammar, require_grammar=require_grammar, languagetool_url=languagetool_url, names=names,
-        max_bytes=max_bytes, encoding=encoding, select=select, ignore=ignore, extend_select=extend_select,
-        min_severity=min_severity, **{"fail-on": fail_on},
-    )
-    settings = resolve_settings(files, cli_values, config=config, isolated=isolated)
-    reports, errors = _run(files, settings, quiet=quiet, model=model, no_cache=no_cache)
-    _emit(RENDERERS[format.value](reports), output)
+    settings = resolve_settings(files, _cli_values(opts, **{"fail-on": fail_on}), config=opts.config,
+                                isolated=opts.isolated)
+    reports, errors = _run(files, settings, quiet=opts.quiet, model=model, no_cache=opts.no_cache)
+    emit(RENDERERS[format.value](reports), opts.output)
     raise typer.Exit(_exit_code(reports, errors, settings["fail-on"]))
 
 
@@ -493,21 +289,10 @@ def codes() -> None:
         typer.echo(f"{code}  {fam:<16} {desc}")
 
 
-def _register_subcommands() -> None:
-    """Sub-command groups live in their own modules (each light to import)."""
-    import importlib
-
-    for modname in ("detector.cli_languagetool", "detector.cli_model", "detector.cli_triage"):
-        try:
-            mod = importlib.import_module(modname)
-        except ModuleNotFoundError as e:
-            if e.name == modname:
-                continue
-            raise
-        mod.register(app)
-
-
-_register_subcommands()
+# the sub-command groups live in their own modules (each light to import), registered after the
+# commands above so `--help` lists them in this order
+for _register in (cli_languagetool.register, cli_model.register, cli_triage.register):
+    _register(app)
 
 
 def main() -> None:

@@ -29,10 +29,10 @@ def _read(data: str, quiet: bool):
     its work on the other rows (a model is still written by ``train``)."""
     import re
 
-    from . import model as M
+    from . import training as T
 
     try:
-        ds = M.read_dataset(data)
+        ds = T.read_dataset(data)
     except (OSError, ValueError, UnicodeDecodeError) as e:
         _err(f"error: {data}: {' '.join(str(e).split())}")
         raise typer.Exit(EXIT_USAGE) from None
@@ -47,7 +47,7 @@ def _read(data: str, quiet: bool):
         _err(f"error: {data}: no usable rows (need 'text' or 'path', and 'label' in reliable/unreliable/0/1)")
         raise typer.Exit(EXIT_USAGE)
     if not quiet:
-        for w in M.data_warnings(ds):
+        for w in T.data_warnings(ds):
             _err(f"warning: {w}")
     return ds
 
@@ -68,7 +68,7 @@ def render_table(res: dict, title: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .model import fmt
+    from .training import fmt
 
     con = Console()
     t = Table(title=title, show_header=True)
@@ -157,11 +157,11 @@ def register(app: typer.Typer) -> None:
             _err("error: --estimator must be auto, logreg or hgb")
             raise typer.Exit(EXIT_USAGE)
         ds = _read(data, quiet)
-        from . import model as M
+        from . import training as T
 
         prog, cb = _progress(len(ds.texts), "features", quiet)
         try:
-            card = M.train(
+            card = T.train(
                 ds, model, grammar=grammar, estimator=estimator, seed=seed, name=name, progress=cb,
                 phase=None if prog is None else prog.phase,
                 # training notes are progress-like: on a terminal only (warnings and errors always)
@@ -197,19 +197,20 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """ROC-AUC, PR-AUC, Brier, confusion at the verdict thresholds, per-source breakdown, top features."""
         ds = _read(data, quiet)
-        from . import model as M
+        from . import training as T
+        from .model import ModelError
 
         prog, cb = _progress(len(ds.texts), "features", quiet)
         try:
-            res = M.evaluate(ds, model, grammar=grammar, progress=cb)
-        except (M.ModelError, RuntimeError) as e:
+            res = T.evaluate(ds, model, grammar=grammar, progress=cb)
+        except (ModelError, RuntimeError) as e:
             _err(f"error: {e}")
             raise typer.Exit(EXIT_USAGE) from None
         finally:
             if prog is not None:
                 prog.__exit__(None, None, None)
         if plot:
-            M.plot(res, ds.labels, plot)
+            T.plot(res, ds.labels, plot)
         res.pop("_p", None)
         if as_json:
             sys.stdout.write(json.dumps(res, indent=2) + "\n")

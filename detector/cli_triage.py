@@ -1,11 +1,11 @@
 """``detector triage SOURCE``: rank a feed's items least trustworthy first, with evidence.
 
-Registered on the main typer app by :func:`register` (``detector.cli`` calls it). Imports of the
+Registered on the main typer app by :func:`register` (``detector.cli`` imports this module and calls it). Imports of the
 triage machinery (httpx, feedparser, datasketch, sqlite) happen only when the command runs.
 """
 
-# No ``from __future__ import annotations``: typer reads the Annotated option types at
-# registration time, and they are only reachable from inside register().
+# No ``from __future__ import annotations``: typer reads the Annotated option types when
+# register() runs; they are real objects here.
 
 import re
 import sys
@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
+
+from . import cli_common as c
 
 
 def parse_since(value: str) -> datetime:
@@ -39,8 +41,6 @@ def parse_since(value: str) -> datetime:
 
 
 def register(app: typer.Typer) -> None:
-    from . import cli as c
-
     @app.command("triage")
     def triage_cmd(
         source: Annotated[
@@ -160,7 +160,7 @@ def register(app: typer.Typer) -> None:
             try:
                 load_scorer(model)
             except (ModelError, OSError, ValueError) as e:
-                c._err(f"error: --model: {e}")
+                c.err(f"error: --model: {e}")
                 raise typer.Exit(c.EXIT_USAGE) from None
         st = None
         if not no_state:
@@ -168,19 +168,17 @@ def register(app: typer.Typer) -> None:
             try:
                 st = State(path)
             except StateError as e:
-                c._err(f"error: --state: {e}")
+                c.err(f"error: --state: {e}")
                 raise typer.Exit(c.EXIT_USAGE) from None
 
         def on_error(row) -> None:
-            c._err(f"{row.label}: error: {row.error}")
+            c.err(f"{row.label}: error: {row.error}")
 
         def on_note(msg: str) -> None:
             if not quiet:
-                c._err(f"note: {msg}")
+                c.err(f"note: {msg}")
 
-        from .cli_common import Progress, show_progress
-
-        bar = Progress("reading", None, quiet)  # one bar on stderr: reading, fetching, scoring
+        bar = c.Progress("reading", None, quiet)  # one bar on stderr: reading, fetching, scoring
         policy = FetchPolicy(
             allow_private=allow_private,
             max_bytes=max_page_bytes,
@@ -193,7 +191,7 @@ def register(app: typer.Typer) -> None:
             res = triage(
                 source,
                 state=st,
-                grammar=c._grammar_mode(grammar, require_grammar),
+                grammar=c.grammar_mode(grammar, require_grammar),
                 languagetool_url=languagetool_url,
                 model=model,
                 names=names,
@@ -211,14 +209,14 @@ def register(app: typer.Typer) -> None:
                 encoding=encoding,
             )
         except SourceError as e:
-            c._err(f"error: {e}")
+            c.err(f"error: {e}")
             raise typer.Exit(c.EXIT_INPUT) from None
         except grammar_family.GrammarUnavailable as e:
-            c._err(f"error: grammar required but LanguageTool is unavailable: {e}")
+            c.err(f"error: grammar required but LanguageTool is unavailable: {e}")
             raise typer.Exit(c.EXIT_GRAMMAR) from None
         except KeyboardInterrupt:
             bar.__exit__(None, None, None)
-            c._err("interrupted: items scored so far are saved in the state; run again to resume")
+            c.err("interrupted: items scored so far are saved in the state; run again to resume")
             raise typer.Exit(130) from None
         finally:
             bar.__exit__(None, None, None)
@@ -226,9 +224,9 @@ def register(app: typer.Typer) -> None:
                 st.close()
 
         if not quiet and any(
-            (r.report or {}).get("grammar") == "unavailable" for r in res.rows if r.status == "scored"
+            r.report.grammar == "unavailable" for r in res.rows if r.status == "scored" and r.report
         ):
-            c._err("note: grammar: LanguageTool unavailable; scored without grammar/spelling")
+            c.err("note: grammar: LanguageTool unavailable; scored without grammar/spelling")
 
         if format == c.Format.text:
             to_tty = output is None and sys.stdout.isatty()
@@ -242,11 +240,11 @@ def register(app: typer.Typer) -> None:
             text = {c.Format.json: render_json, c.Format.jsonl: render_jsonl, c.Format.csv: render_csv}[
                 format
             ](res)
-        c._emit(text, output)
+        c.emit(text, output)
         if html:
             atomic_write(html, render_html(res))
-        if show_progress(quiet) and (output or format != c.Format.text):  # a terminal only, like progress
-            c._err(summary_line(res))
+        if c.show_progress(quiet) and (output or format != c.Format.text):  # a terminal only, like progress
+            c.err(summary_line(res))
 
         if res.errors:
             raise typer.Exit(c.EXIT_INPUT)

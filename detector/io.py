@@ -11,7 +11,8 @@ names another codec for plain text). HTML is read the way a browser reads it: a 
 first, then the encoding named by the caller (``--encoding``, or the HTTP ``Content-Type`` charset
 of a fetched page), then a ``<meta charset>`` / ``http-equiv`` declaration in the first 4 kB, then
 UTF-8 if the bytes are valid UTF-8, then detection (charset-normalizer). JSONL is split on
-``\n`` only, so raw U+2028/U+2029/U+0085 inside JSON strings stay inside their record.
+``\n`` only, so raw U+2028/U+2029/U+0085 inside JSON strings stay inside their record. The
+decoding itself (and :class:`InputError`) is in :mod:`detector.decode`, re-exported here.
 """
 
 from __future__ import annotations
@@ -24,10 +25,24 @@ import re
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from .article import Article
+from .decode import (  # re-exported: detector.io stays the one place to read inputs from
+    HTML_SNIFF_BYTES,
+    InputError,
+    LoadResult,
+    check_encoding,
+    decode_html,
+    decode_text,
+    detect_charset,
+    html_codec,
+    html_encoding,
+    human_size,
+    looks_binary,
+    looks_like_html,
+    sniff_meta_charset,
+)
 
 TEXT_EXTS = {".txt", ".text", ".md"}
 HTML_EXTS = {".html", ".htm", ".xhtml"}
@@ -38,226 +53,16 @@ SUPPORTED_EXTS = TEXT_EXTS | HTML_EXTS | JSON_EXTS | JSONL_EXTS
 DEFAULT_MAX_BYTES = 5_000_000  # one article; a news article is rarely above 100 kB
 DEFAULT_MAX_FILE_BYTES = 500_000_000  # a JSON/JSONL collection of articles
 
-_HTML_SNIFF_RE = re.compile(
-    r"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])|<(?:div|p|script|meta|a)\b[^>]*>.*</",
-    re.IGNORECASE | re.DOTALL,
-)
+__all__ = [
+    "DEFAULT_MAX_BYTES", "DEFAULT_MAX_FILE_BYTES", "HTML_SNIFF_BYTES", "SUPPORTED_EXTS", "Article",
+    "InputError", "LoadResult", "atomic_write", "check_encoding", "check_text", "current_umask", "decode_html",
+    "decode_text", "detect_charset", "failure_reason", "file_sha256", "html_codec", "html_encoding",
+    "html_to_article", "human_size", "iter_inputs", "json_problem", "kind_for_path", "load_path",
+    "looks_binary", "looks_like_html", "parse_bytes", "record_to_article", "sniff_kind", "sniff_meta_charset",
+]
 
-
-@dataclass(slots=True)
-class InputError:
-    """An input that could not be read; ``name`` says which, ``message`` says why (one line)."""
-
-    name: str
-    message: str
-
-    def __post_init__(self) -> None:
-        self.message = " ".join(str(self.message).split())  # always one line
-
-    def __str__(self) -> str:
-        return f"{self.name}: error: {self.message}"
-
-
-LoadResult = Article | InputError
-
-
-def _human(n: int) -> str:
-    for unit in ("B", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n} B"
-
-
-def looks_binary(data: bytes) -> bool:
-    sample = data[:8192]
-    if b"\x00" in sample:
-        return True
-    if not sample:
-        return False
-    ctrl = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return ctrl / len(sample) > 0.05
-
-
-def looks_like_html(text: str) -> bool:
-    head = text[:4096]
-    return bool(_HTML_SNIFF_RE.search(head)) and head.count("<") >= 3
-
-
-def _looks_binary_text(text: str) -> bool:
-    sample = text[:8192]
-    if "\x00" in sample:
-        return True
-    if not sample:
-        return False
-    ctrl = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\x0c\r\x1b")
-    return ctrl / len(sample) > 0.05
-
-
-def check_encoding(name: str) -> str:
-    """The canonical Python codec name for ``name`` (``--encoding``); ValueError if unknown or not
-    a text encoding (e.g. ``base64``)."""
-    try:
-        info = codecs.lookup(name)
-    except (LookupError, TypeError, ValueError):
-        raise ValueError(f"unknown encoding {name!r}") from None
-    if not getattr(info, "_is_text_encoding", True):
-        raise ValueError(f"{name!r} is not a text encoding")
-    return info.name
-
-
-def _is_wide(codec: str) -> bool:
-    return codec.startswith(("utf-16", "utf-32", "utf_16", "utf_32"))
-
-
-def decode_text(data: bytes, name: str, encoding: str | None = None) -> str | InputError:
-    """Decode bytes as UTF-8 text (BOM tolerated), or as ``encoding`` when given, or explain why not."""
-    codec = check_encoding(encoding) if encoding else "utf-8"
-    if codec == "utf-8":
-        codec = "utf-8-sig"
-    if not _is_wide(codec) and looks_binary(data):
-        return InputError(name, "binary data, not text (contains NUL or control bytes)")
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as e:
-        if encoding is None:
-            return InputError(
-                name,
-                f"invalid UTF-8 at byte {e.start} (0x{data[e.start]:02x}); re-encode the file as UTF-8 "
-                "or name its encoding with --encoding",
-            )
-        return InputError(name, f"invalid {codec} at byte {e.start} (0x{data[e.start]:02x}); check --encoding")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if _is_wide(codec) and _looks_binary_text(text):
-        return InputError(name, "binary data, not text (contains NUL or control characters)")
-    return text
-
-
-# --------------------------------------------------------------------------------------------
-# HTML decoding, as a browser does it (WHATWG "encoding sniffing", simplified)
-
-# Labels whose WHATWG meaning differs from Python's codec of the same name: browsers read
-# ISO-8859-1 and ASCII pages as windows-1252, Shift_JIS as windows-31j, GBK/GB2312 as GB18030, ...
-_WHATWG_LABELS = {
-    **dict.fromkeys(
-        ("iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "cp819", "ibm819",
-         "iso-ir-100", "csisolatin1", "us-ascii", "ascii", "ansi_x3.4-1968", "windows-1252",
-         "cp1252", "x-cp1252"),
-        "cp1252",
-    ),
-    **dict.fromkeys(("iso-8859-9", "iso8859-9", "latin5", "l5", "windows-1254", "cp1254"), "cp1254"),
-    **dict.fromkeys(("iso-8859-11", "tis-620", "windows-874", "cp874"), "cp874"),
-    **dict.fromkeys(
-        ("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j", "ms932", "cp932"),
-        "cp932",
-    ),
-    **dict.fromkeys(("gb2312", "gbk", "x-gbk", "chinese", "csgb2312", "gb18030"), "gb18030"),
-    **dict.fromkeys(("euc-kr", "ks_c_5601-1987", "windows-949", "cp949", "korean"), "cp949"),
-    **dict.fromkeys(("big5", "big5-hkscs", "x-x-big5", "cn-big5", "csbig5"), "big5hkscs"),
-}
-_SINGLE_BYTE_WINDOWS = {"cp1252", "cp1254", "cp874"}
-_META_CHARSET_RE = re.compile(
-    rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
-)
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-HTML_SNIFF_BYTES = 4096
-
-
-def _c1_controls(e: UnicodeError):
-    """windows-125x bytes Python leaves undefined (0x81, 0x8d, ...) are C1 controls in a browser."""
-    if isinstance(e, UnicodeDecodeError):
-        return "".join(chr(b) for b in e.object[e.start : e.end]), e.end
-    raise e
-
-
-codecs.register_error("detector-c1", _c1_controls)
-
-
-def html_codec(label: str | None, *, from_meta: bool = False) -> str | None:
-    """The Python codec a browser would use for an encoding label (None if unknown)."""
-    if not label:
-        return None
-    key = label.strip().strip("\"'").lower()
-    codec = _WHATWG_LABELS.get(key)
-    if codec is None:
-        try:
-            codec = check_encoding(key)
-        except ValueError:
-            return None
-    if from_meta and _is_wide(codec):
-        return "utf-8"  # a <meta> we could read in ASCII cannot be UTF-16: browsers take UTF-8
-    return codec
-
-
-def sniff_meta_charset(data: bytes) -> str | None:
-    """The charset label of the first ``<meta charset>``/``http-equiv`` tag in the first 4 kB."""
-    m = _META_CHARSET_RE.search(data[:HTML_SNIFF_BYTES])
-    return m.group(1).decode("ascii", "ignore") if m else None
-
-
-def _detect(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
-
-    results = from_bytes(data[:200_000])
-    best = results.best()
-    if best is None:
-        return None
-    # charset-normalizer ranks by "chaos" then "coherence"; on a tie among single-byte code pages
-    # (cp1250/cp1252/cp1257 all read most English pages alike) take what a Western browser
-    # falls back to, windows-1252.
-    ties = [m.encoding for m in results if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
-    return "cp1252" if "cp1252" in ties else html_codec(best.encoding)
-
-
-def html_encoding(data: bytes, *, declared: str | None = None, override: str | None = None) -> tuple[str, str]:
-    """``(codec, how)`` for HTML bytes: BOM, then ``override`` (``--encoding``), then ``declared``
-    (the HTTP charset), then ``<meta>``, then UTF-8 if valid, then detection; ``how`` says which."""
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return codec, "BOM"
-    for how, label, from_meta in (
-        ("--encoding", override, False),
-        ("HTTP charset", declared, False),
-        ("<meta> charset", sniff_meta_charset(data), True),
-    ):
-        codec = html_codec(label, from_meta=from_meta)
-        if codec:
-            return codec, how
-    try:
-        data.decode("utf-8")
-        return "utf-8", "valid UTF-8"
-    except UnicodeDecodeError:
-        pass
-    codec = _detect(data)
-    return (codec, "detected") if codec else ("", "undetermined")
-
-
-def decode_html(
-    data: bytes, name: str, *, declared: str | None = None, override: str | None = None
-) -> str | InputError:
-    """Decode an HTML page the way a browser would (see :func:`html_encoding`); bytes invalid
-    in the chosen encoding become U+FFFD, as in a browser."""
-    codec, how = html_encoding(data, declared=declared, override=override)
-    if not _is_wide(codec) and looks_binary(data):
-        return InputError(name, "binary data, not HTML (contains NUL or control bytes)")
-    if not codec:
-        return InputError(
-            name, "cannot tell the page's character encoding (no BOM, no <meta charset>, not UTF-8); pass --encoding"
-        )
-    body = data
-    for bom, c in _BOMS:
-        if how == "BOM" and c == codec:
-            body = data[len(bom) :]
-    text = body.decode(codec, "detector-c1" if codec in _SINGLE_BYTE_WINDOWS else "replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if _looks_binary_text(text):
-        return InputError(name, "binary data, not HTML (contains NUL or control characters)")
-    return text
-
-
-def _check_text(text: str, name: str) -> InputError | None:
+def check_text(text: str, name: str) -> InputError | None:
+    """The error for a text with nothing to check (blank, or no word of two letters), else None."""
     if not text.strip():
         return InputError(name, "empty: no text to check")
     if not re.search(r"[^\W\d_]{2,}", text):
@@ -265,7 +70,8 @@ def _check_text(text: str, name: str) -> InputError | None:
     return None
 
 
-def _html_to_article(html: str, name: str, url: str | None = None) -> Article | InputError:
+def html_to_article(html: str, name: str, url: str | None = None) -> Article | InputError:
+    """The article text of an HTML page (trafilatura; title first, one paragraph per block)."""
     import trafilatura  # heavy; only for HTML input
 
     try:
@@ -289,7 +95,9 @@ def _html_to_article(html: str, name: str, url: str | None = None) -> Article | 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
-def _record_to_article(rec: object, name: str, where: str, max_bytes: int) -> Article | InputError:
+def record_to_article(rec: object, name: str, where: str, max_bytes: int) -> Article | InputError:
+    """One JSON record (``text``; optional ``id``, ``title``, ``url``, other keys kept as meta) as
+    an article, or the one-line error naming ``where`` (or ``name#id``)."""
     if not isinstance(rec, dict):
         return InputError(where, f"expected a JSON object with a 'text' field, got {type(rec).__name__}")
     text = rec.get("text")
@@ -304,8 +112,8 @@ def _record_to_article(rec: object, name: str, where: str, max_bytes: int) -> Ar
             display, f"not valid Unicode: unpaired surrogate \\u{ord(bad.group()):04x} (a broken JSON escape)"
         )
     if len(text.encode("utf-8")) > max_bytes:
-        return InputError(display, f"text too large ({_human(len(text.encode()))} > {_human(max_bytes)} limit)")
-    err = _check_text(text, display)
+        return InputError(display, f"text too large ({human_size(len(text.encode()))} > {human_size(max_bytes)} limit)")
+    err = check_text(text, display)
     if err:
         return err
     title = rec.get("title") if isinstance(rec.get("title"), str) else None
@@ -357,7 +165,7 @@ def sniff_kind(data: bytes) -> str:
 def _safe_record(rec: object, name: str, where: str, max_bytes: int) -> Article | InputError:
     """One record of a JSON/JSONL collection; a failure is that record's error only."""
     try:
-        return _record_to_article(rec, name, where, max_bytes)
+        return record_to_article(rec, name, where, max_bytes)
     except Exception as e:
         return InputError(where, failure_reason(e))
 
@@ -387,7 +195,7 @@ def _parse_bytes(data: bytes, name: str, kind: str, max_bytes: int, encoding: st
         kind = sniff_kind(data)
     if kind == "text":
         if len(data) > max_bytes:
-            yield InputError(name, f"file too large ({_human(len(data))} > {_human(max_bytes)} limit; see --max-bytes)")
+            yield InputError(name, f"file too large ({human_size(len(data))} > {human_size(max_bytes)} limit; see --max-bytes)")
             return
         text = decode_text(data, name, encoding)
         if isinstance(text, InputError):
@@ -396,19 +204,19 @@ def _parse_bytes(data: bytes, name: str, kind: str, max_bytes: int, encoding: st
         if looks_like_html(text):
             yield InputError(name, "looks like HTML, not plain text; save it as .html to extract the article")
             return
-        err = _check_text(text, name)
+        err = check_text(text, name)
         yield err or Article(text=text, name=name)
     elif kind == "html":
         if len(data) > max_bytes * 4:
-            yield InputError(name, f"file too large ({_human(len(data))} > {_human(max_bytes * 4)} limit for HTML)")
+            yield InputError(name, f"file too large ({human_size(len(data))} > {human_size(max_bytes * 4)} limit for HTML)")
             return
         html = decode_html(data, name, override=encoding)
         if isinstance(html, InputError):
             yield html
             return
-        res = _html_to_article(html, name)
+        res = html_to_article(html, name)
         if isinstance(res, Article):
-            err = _check_text(res.text, name)
+            err = check_text(res.text, name)
             yield err or res
         else:
             yield res
@@ -483,7 +291,7 @@ def _load_path(path: Path, max_bytes: int, name: str, encoding: str | None) -> I
     try:
         size = path.stat().st_size
         if size > limit:
-            yield InputError(name, f"file too large ({_human(size)} > {_human(limit)} limit; see --max-bytes)")
+            yield InputError(name, f"file too large ({human_size(size)} > {human_size(limit)} limit; see --max-bytes)")
             return
         data = path.read_bytes()
     except IsADirectoryError:

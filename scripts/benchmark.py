@@ -7,10 +7,14 @@ GopherQualityFilter, C4QualityFilter and FineWebQualityFilter on the same docume
 a datatrove pipeline would (a dropped document skips later filters), and also each filter on
 every document. Each measurement is repeated ``--repeat`` times; medians and the ratio are
 printed. Also measures the cold start of ``detector score one.txt --no-grammar`` against a bare
-``python -c pass`` baseline.
+``python -c pass`` baseline. ``--cold-baseline DIR`` also times, interleaved in the same run, the
+cold start of another checkout's ``detector`` package (e.g. ``git archive main detector | tar -x
+-C /tmp/base``) against this one, both as ``python -m detector.cli`` with ``PYTHONPATH`` set, and
+prints the ratio; ``--cold-only`` skips the throughput part.
 
     .venv/bin/pip install -e '.[bench]'   # datatrove (+ spacy, its English word tokenizer)
     .venv/bin/python scripts/benchmark.py [--limit N] [--repeat 3] [--json out.json]
+    .venv/bin/python scripts/benchmark.py --cold-only --cold-baseline /tmp/base --repeat 15
 """
 
 from __future__ import annotations
@@ -113,6 +117,28 @@ def cold_start(repeat: int) -> tuple[float, float]:
     return statistics.median(base), statistics.median(det)
 
 
+def cold_compare(baseline: Path, repeat: int) -> tuple[float, float]:
+    """Median cold start of ``score one.txt --no-grammar`` for this checkout and for ``baseline``
+    (a folder holding a ``detector`` package), runs interleaved so both see the same machine load."""
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "one.txt"
+        p.write_text(
+            "Officials said on Monday that talks would resume next week.\n\n"
+            "The minister told reporters the government remained committed to the plan.\n",
+            encoding="utf-8",
+        )
+        times: dict[str, list[float]] = {"this": [], "baseline": []}
+        for r in range(repeat):
+            for label, path in (("this", ROOT), ("baseline", baseline))[:: 1 if r % 2 else -1]:
+                env = dict(os.environ, PYTHONPATH=str(path),
+                           DETECTOR_EVIDENCE_CACHE=str(Path(tmp) / f"ev-{label}-{r}.sqlite3"))
+                t0 = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "detector.cli", "score", str(p), "--no-grammar", "-q"],
+                               check=True, capture_output=True, env=env, cwd=tmp)
+                times[label].append(time.perf_counter() - t0)
+    return statistics.median(times["this"]), statistics.median(times["baseline"])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", help="shared data folder (default ../shared/data or $DETECTOR_SHARED_DATA)")
@@ -120,7 +146,12 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-datatrove", action="store_true")
     ap.add_argument("--json", dest="json_out")
+    ap.add_argument("--cold-baseline", type=Path, help="another checkout's folder holding `detector/`: "
+                    "compare cold starts with it (same run, interleaved)")
+    ap.add_argument("--cold-only", action="store_true", help="only the cold-start measurements")
     args = ap.parse_args()
+    if args.cold_only:
+        return cold_main(args)
 
     data = shared_data(args.data)
     if not (data / "clean" / "bbc_news.jsonl").exists():
@@ -160,9 +191,22 @@ def main() -> int:
         print(f"datatrove 4 filters, every doc       {n / every:8.1f} docs/s   ({every:.2f} s)")
         print(f"speed-up of detector vs datatrove:   {chained / det:.2f}x (chained), {every / det:.2f}x (every filter)")
 
+    return cold_main(args, res)
+
+
+def cold_main(args, res: dict | None = None) -> int:
+    res = {} if res is None else res
     base, cold = cold_start(max(3, args.repeat))
     res.update(cold_start_s=cold, python_startup_s=base)
     print(f"cold `detector score one.txt --no-grammar`: {cold:.3f} s (median; bare `python -c pass`: {base:.3f} s)")
+    if args.cold_baseline is not None:
+        if not (args.cold_baseline / "detector" / "__init__.py").is_file():
+            print(f"error: {args.cold_baseline}/detector/__init__.py not found", file=sys.stderr)
+            return 2
+        this, other = cold_compare(args.cold_baseline, max(3, args.repeat))
+        res.update(cold_start_module_s=this, cold_start_baseline_s=other, cold_start_ratio=this / other)
+        print(f"cold `python -m detector.cli score one.txt --no-grammar`: this {this:.3f} s, "
+              f"baseline {other:.3f} s (medians, interleaved): ratio {this / other:.3f}")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
     return 0

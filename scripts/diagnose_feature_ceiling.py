@@ -3,7 +3,7 @@
 trained on that very file? A diagnostic, never a model-selection step.
 
 It computes the no-grammar feature vector of every row (``detector.features``), then runs grouped
-5-fold cross-validation *within the file* (``detector.model.cross_validate``: the same
+5-fold cross-validation *within the file* (``detector.training.cross_validate``: the same
 StratifiedGroupKFold by ``group``, the same two estimators ``detector train`` chooses from, no
 calibration) over several seeds, and prints the mean out-of-fold ROC-AUC overall and per source
 prefix (e.g. ``wmt21-is-en``), plus the single features that separate best.
@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from detector import model as M  # noqa: E402
+from detector import training as T  # noqa: E402
 from detector.features import evidence_matrix, feature_names  # noqa: E402
 
 
@@ -43,7 +43,7 @@ def main(argv=None) -> int:
     from sklearn.metrics import roc_auc_score
 
     try:
-        ds = M.read_dataset(args.data)
+        ds = T.read_dataset(args.data)
     except (OSError, ValueError, UnicodeDecodeError) as e:
         print(f"error: {args.data}: {e}", file=sys.stderr)
         return 2
@@ -56,17 +56,17 @@ def main(argv=None) -> int:
         return 2
     sources = np.array([str(s or "").split("/")[0] for s in ds.sources])
     names = feature_names(False)
-    X = evidence_matrix(M.compute_evidence(ds.texts, grammar="off"), names)
+    X = evidence_matrix(T.compute_evidence(ds.texts, grammar="off"), names)
     y = np.asarray(ds.labels)
     groups = list(ds.groups)
     w = None if ds.weights is None else np.asarray(ds.weights, dtype=float)  # soft labels, as in training
 
     out: dict = {"rows": len(y), "unreliable": int(y.sum()), "seeds": args.seeds, "estimators": {}}
-    for kind in M.ESTIMATORS:
+    for kind in T.ESTIMATORS:
         per: dict[str, list[float]] = {}
         for seed in range(args.seeds):
             try:
-                p = M.cross_validate(
+                p = T.cross_validate(
                     kind,
                     X,
                     y,

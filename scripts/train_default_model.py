@@ -14,7 +14,7 @@ Steps (seeded; shared data read from --shared / $DETECTOR_SHARED_DATA / ../share
    training WMT corpora (``resources/mt_sentences.npz``, ``scripts/build_fluency_model.py``). No
    third-party text is written into the package.
 2. ``scripts/build_dataset.py --split train`` -> build/dataset-train.jsonl (outside git).
-3. ``detector.model.train`` -> resources/default-nogrammar-v1.skops (+ .card.json), estimator
+3. ``detector.training.train`` -> resources/default-nogrammar-v1.skops (+ .card.json), estimator
    chosen by group-aware CV, thresholds from out-of-fold predictions; then the numpy-only
    compiled copy (.npz) used on the cold-start path.
 4. If LanguageTool is available (and not --no-grammar-variant): the same with grammar features
@@ -37,6 +37,7 @@ import build_dataset  # noqa: E402
 import build_fluency_model  # noqa: E402
 
 from detector import model as M  # noqa: E402
+from detector import training as T  # noqa: E402
 from detector.families import fluency, fluency_lm  # noqa: E402
 
 
@@ -61,7 +62,7 @@ def cached_evidence(ds, dataset_path: str):
         log(f"evidence from cache {cache.name}")
         return pickle.loads(cache.read_bytes())
     t = time.time()
-    evidence = M.compute_evidence(ds.texts, grammar="off")
+    evidence = T.compute_evidence(ds.texts, grammar="off")
     cache.parent.mkdir(exist_ok=True)
     cache.write_bytes(pickle.dumps(evidence))
     log(f"evidence for {len(evidence)} articles in {time.time() - t:.0f}s")
@@ -101,13 +102,13 @@ def main(argv=None) -> int:
     if not args.skip_dataset:
         build_dataset.main(["--split", "train", "--shared", str(shared), "--seed", str(args.seed),
                             "--out", args.dataset])
-    ds = M.read_dataset(args.dataset)
+    ds = T.read_dataset(args.dataset)
     evidence = cached_evidence(ds, args.dataset)
 
     if not args.grammar_only:
         t = time.time()
         out = res / f"{M.DEFAULT_NOGRAMMAR}.skops"
-        card = M.train(ds, out, grammar=False, estimator=args.estimator, seed=args.seed,
+        card = T.train(ds, out, grammar=False, estimator=args.estimator, seed=args.seed,
                        name=M.DEFAULT_NOGRAMMAR, log=log, evidence=evidence)
         ok = M.compile_bundle(card["_bundle"], out.with_suffix(".npz"))
         if not ok:
@@ -125,12 +126,12 @@ def main(argv=None) -> int:
         idx = list(range(len(ds.texts)))
         if len(idx) > args.grammar_max:
             idx = sorted(rng.sample(idx, args.grammar_max))
-        sub = M.Dataset([ds.texts[i] for i in idx], [ds.labels[i] for i in idx],
+        sub = T.Dataset([ds.texts[i] for i in idx], [ds.labels[i] for i in idx],
                         [ds.sources[i] for i in idx], [ds.groups[i] for i in idx], [], ds.path,
                         None if ds.weights is None else [ds.weights[i] for i in idx])
         t = time.time()
         out = res / f"{M.DEFAULT_GRAMMAR}.skops"
-        card = M.train(sub, out, grammar=True, estimator=args.estimator, seed=args.seed,
+        card = T.train(sub, out, grammar=True, estimator=args.estimator, seed=args.seed,
                        name=M.DEFAULT_GRAMMAR, log=log)
         ok = M.compile_bundle(card["_bundle"], out.with_suffix(".npz"))
         if not ok:

@@ -102,14 +102,14 @@ def test_any_exception_while_reading_one_record_or_file_stays_with_it(tmp_path, 
     on one record, or on one file, is that input's one-line error; the rest is still read."""
     import detector.io as dio
 
-    real = dio._record_to_article
+    real = dio.record_to_article
 
     def flaky(rec, name, where, max_bytes):
         if isinstance(rec, dict) and rec.get("id") == "boom":
             raise KeyError("unexpected\nbug")
         return real(rec, name, where, max_bytes)
 
-    monkeypatch.setattr(dio, "_record_to_article", flaky)
+    monkeypatch.setattr(dio, "record_to_article", flaky)
     p = tmp_path / "list.json"
     p.write_text(json.dumps([{"text": CLEAN}, {"id": "boom", "text": "x"}, {"text": OTHER}]), encoding="utf-8")
     q = tmp_path / "lines.jsonl"
@@ -122,7 +122,7 @@ def test_any_exception_while_reading_one_record_or_file_stays_with_it(tmp_path, 
     def broken_html(html, name, url=None):
         raise MemoryError
 
-    monkeypatch.setattr(dio, "_html_to_article", broken_html)
+    monkeypatch.setattr(dio, "html_to_article", broken_html)
     h = tmp_path / "page.html"
     h.write_text("<html><body><p>" + CLEAN + "</p></body></html>")
     t = tmp_path / "t.txt"
@@ -378,12 +378,13 @@ def test_trained_model_and_card_are_written_atomically_with_the_umask(tmp_path):
     from test_model import make_rows, write_jsonl
 
     from detector import model as M
+    from detector import training as T
 
     data = write_jsonl(tmp_path / "d.jsonl", make_rows(40, seed=3))
     out = tmp_path / "m" / "toy.skops"
     old = os.umask(0o022)
     try:
-        M.train(M.read_dataset(data), out, estimator="logreg", seed=1)
+        T.train(T.read_dataset(data), out, estimator="logreg", seed=1)
     finally:
         os.umask(old)
     files = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.parent.iterdir()}

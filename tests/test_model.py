@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from detector import model as M
+from detector import training as T
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -74,7 +75,7 @@ def toy(tmp_path_factory):
     d = tmp_path_factory.mktemp("toy")
     data = write_jsonl(d / "train.jsonl", make_rows(60))
     out = d / "toy.skops"
-    card = M.train(M.read_dataset(data), out, estimator="logreg", seed=1)
+    card = T.train(T.read_dataset(data), out, estimator="logreg", seed=1)
     return {"dir": d, "data": data, "model": out, "card": card}
 
 
@@ -92,19 +93,19 @@ def test_read_dataset_reports_malformed_rows(tmp_path):
         '{"text": "y", "label": 0, "weight": "heavy"}\n',
         encoding="utf-8",
     )
-    ds = M.read_dataset(p)
+    ds = T.read_dataset(p)
     assert ds.labels == [0, 1, 1]
     assert ds.weights == [1.0, 1.0, 0.7]
     assert ds.texts[1] == "Text from a file."
     assert ds.groups[2] == "G"
     assert [x.split(":")[0] for x in ds.problems] == ["line 2", "line 3", "line 6", "line 8"]
-    assert any("tiny" in w or "only 3" in w for w in M.data_warnings(ds))
+    assert any("tiny" in w or "only 3" in w for w in T.data_warnings(ds))
 
 
 def test_read_csv(tmp_path):
     p = tmp_path / "d.csv"
     p.write_text('text,label\n"Hello, world.",0\nSecond,unreliable\nThird,2\n', encoding="utf-8")
-    ds = M.read_dataset(p)
+    ds = T.read_dataset(p)
     assert ds.labels == [0, 1] and ds.texts[0] == "Hello, world."
     assert ds.problems and ds.problems[0].startswith("line 4")
 
@@ -124,9 +125,9 @@ def test_train_with_sample_weights(tmp_path):
     soft = dict(rows[1], label=0, weight=0.3)
     rows[1]["weight"] = 0.7
     data = write_jsonl(tmp_path / "w.jsonl", rows + [soft])
-    ds = M.read_dataset(data)
+    ds = T.read_dataset(data)
     assert ds.weights is not None and sorted(set(ds.weights)) == [0.3, 0.7, 1.0]
-    card = M.train(ds, tmp_path / "w.skops", estimator="logreg", seed=0)
+    card = T.train(ds, tmp_path / "w.skops", estimator="logreg", seed=0)
     assert card["data"]["n"] == 41
 
 
@@ -147,9 +148,9 @@ def test_model_scorer_interface(toy):
 def test_compiled_copy_matches_pipeline(toy, tmp_path, kind):
     from detector import api
 
-    ds = M.read_dataset(toy["data"])
+    ds = T.read_dataset(toy["data"])
     out = tmp_path / f"{kind}.skops"
-    card = M.train(ds, out, estimator=kind, seed=2)
+    card = T.train(ds, out, estimator=kind, seed=2)
     assert M.compile_bundle(card["_bundle"], out.with_suffix(".npz"))
     rows = make_rows(12, seed=9)
     _, ev = api.analyse([r["text"] for r in rows], grammar="off")
@@ -287,7 +288,7 @@ def test_metrics_per_source_auc_against_the_corpus_reliable_rows():
     y = np.array([0, 0, 0, 1, 1, 1, 1, 0, 1])
     p = np.array([0.1, 0.2, 0.6, 0.9, 0.7, 0.15, 0.5, 0.3, 0.8])
     src = ["a/clean"] * 3 + ["a/op1"] * 2 + ["a/op2"] * 2 + ["b/ref", "b/mt"]
-    res = M.metrics(y, p, M.Thresholds(ok=0.5, reject=0.3), sources=src)
+    res = T.metrics(y, p, M.Thresholds(ok=0.5, reject=0.3), sources=src)
     per = res["per_source"]
     assert per["a/op1"]["roc_auc"] is None
     assert per["a/op1"]["roc_auc_vs_reliable"] == pytest.approx(1.0)  # both above every clean row
@@ -320,7 +321,7 @@ def test_feature_ceiling_diagnostic(tmp_path, capsys):
     rows = make_rows(80, seed=3)
     rc, res = _ceiling(write_jsonl(tmp_path / "toy.jsonl", rows), capsys, "--json")
     assert rc == 0 and res["rows"] == 80 and res["unreliable"] == 40
-    for kind in M.ESTIMATORS:
+    for kind in T.ESTIMATORS:
         assert res["estimators"][kind]["all"] > 0.9
         assert res["estimators"][kind]["toy"] == res["estimators"][kind]["all"]  # one source prefix
     assert res["best_single_features"] and res["best_single_features"][0][0] > 0.9
@@ -330,7 +331,7 @@ def test_feature_ceiling_diagnostic(tmp_path, capsys):
     shuffled = [dict(r, label=lab) for r, lab in zip(rows, labels, strict=True)]
     rc, res = _ceiling(write_jsonl(tmp_path / "shuffled.jsonl", shuffled), capsys, "--json")
     assert rc == 0
-    assert all(res["estimators"][kind]["all"] < 0.8 for kind in M.ESTIMATORS)
+    assert all(res["estimators"][kind]["all"] < 0.8 for kind in T.ESTIMATORS)
 
     rc, msg = _ceiling(write_jsonl(tmp_path / "bad.jsonl", rows[:6] + [{"text": "x", "label": "maybe"}]), capsys)
     assert rc == 2 and "line 7" in msg

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from detector import model as M
+from detector import training as T
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_model import make_rows, write_jsonl  # noqa: E402  (our own toy data)
@@ -38,7 +39,7 @@ def run_cli(*args: str, timeout: int = 600):
 
 @pytest.fixture(scope="module")
 def own_models(tmp_path_factory):
-    """Every kind of pipeline `detector train` can produce: each estimator of M.ESTIMATORS
+    """Every kind of pipeline `detector train` can produce: each estimator of T.ESTIMATORS
     (logistic regression behind SignedLog1p -> StandardScaler, gradient boosting, ...), each with
     sigmoid and isotonic calibration, assembled as train() assembles them (features ->
     _fit_matrix_model's steps), plus one model made by train() itself and the shipped models."""
@@ -53,18 +54,18 @@ def own_models(tmp_path_factory):
 
 def _own_models(tmp_path_factory, Pipeline, EvidenceVectorizer):  # noqa: N803
     d = tmp_path_factory.mktemp("own")
-    ds = M.read_dataset(write_jsonl(d / "t.jsonl", make_rows(40, seed=3)))
-    evidence = M.compute_evidence(ds.texts)
+    ds = T.read_dataset(write_jsonl(d / "t.jsonl", make_rows(40, seed=3)))
+    evidence = T.compute_evidence(ds.texts)
     out = {}
     path = d / "trained-logreg.skops"
-    M.train(ds, path, estimator="logreg", evidence=evidence, seed=1)
+    T.train(ds, path, estimator="logreg", evidence=evidence, seed=1)
     out["train-logreg"] = path
     vec = EvidenceVectorizer(grammar=False).fit(evidence)
     X = vec.transform(evidence)
     names = [str(n) for n in vec.get_feature_names_out()]
-    for kind in M.ESTIMATORS:
+    for kind in T.ESTIMATORS:
         for cal in ("sigmoid", "isotonic"):
-            final = M._fit_matrix_model(kind, X, ds.labels, ds.groups, 1, cal, folds=3, names=names)
+            final = T.fit._fit_matrix_model(kind, X, ds.labels, ds.groups, 1, cal, folds=3, names=names)
             bundle = {"format": M.MODEL_FORMAT, "name": f"{kind}-{cal}", "thresholds": [0.6, 0.3],
                       "pipeline": Pipeline([("features", vec)] + list(final.steps)), "grammar": False,
                       "estimator": kind, "feature_names": names}
@@ -192,7 +193,7 @@ def bad_dataset(tmp_path: Path) -> Path:
 
 def test_read_dataset_bad_rows_are_their_own_problems_and_separators_stay_inside(tmp_path):
     p = bad_dataset(tmp_path)
-    ds = M.read_dataset(p)
+    ds = T.read_dataset(p)
     assert [x.split(":")[0] for x in ds.problems] == ["line 4", "line 8", "line 11"]
     assert "4,300 digits" in ds.problems[0] and "nested too deeply" in ds.problems[1]
     assert "UTF-8" in ds.problems[2]
@@ -205,7 +206,7 @@ def test_read_csv_bad_rows(tmp_path):
     p.write_bytes(
         b'text,label\n"Hello, world.",0\n"caf\xe9 row",1\nSecond,unreliable\n"line\xe2\x80\xa8sep",1\n'
     )
-    ds = M.read_dataset(p)
+    ds = T.read_dataset(p)
     assert ds.texts == ["Hello, world.", "Second", "line\u2028sep"]
     assert [x.split(":")[0] for x in ds.problems] == ["line 3"]
 

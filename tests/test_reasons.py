@@ -14,6 +14,7 @@ from test_model import make_rows, write_jsonl
 
 from detector import api, explain
 from detector import model as M
+from detector import training as T
 from detector.findings import Finding
 from detector.scoring import Evidence, Thresholds
 
@@ -22,10 +23,10 @@ from detector.scoring import Evidence, Thresholds
 def toy_models(tmp_path_factory):
     d = tmp_path_factory.mktemp("reasons")
     data = write_jsonl(d / "train.jsonl", make_rows(80, seed=5))
-    ds = M.read_dataset(data)
+    ds = T.read_dataset(data)
     out = {}
     for kind in ("logreg", "additive", "hgb"):
-        card = M.train(ds, d / f"{kind}.skops", estimator=kind, seed=3)
+        card = T.train(ds, d / f"{kind}.skops", estimator=kind, seed=3)
         out[kind] = card["_bundle"]
     return out
 
@@ -58,7 +59,7 @@ def _random_evidence(rng: random.Random, names: list[str]) -> Evidence:
 def test_parts_add_up_to_the_log_odds_exactly(toy_models, kind):
     """log-odds(reliable) = constant + sum of the per-feature parts, for every kind of model."""
     meta, arrays = M.compile_arrays(toy_models[kind])
-    am = M._ArrayModel(meta, arrays)
+    am = M.ArrayModel(meta, arrays)
     rng = random.Random(1)
     ev = _evidence(10, seed=7) + [_random_evidence(rng, am.feature_names) for _ in range(30)]
     X = am.matrix(ev)
@@ -107,7 +108,7 @@ def test_reasons_compare_with_the_typical_clean_value(toy_models):
 
 def test_typical_clean_article_is_ok(toy_models):
     for kind, bundle in toy_models.items():
-        am = M._ArrayModel(*M.compile_arrays(bundle))
+        am = M.ArrayModel(*M.compile_arrays(bundle))
         typ = np.asarray(bundle["typical"])[None, :]
         r = 1.0 - am.p_from_matrix(typ)[0]
         assert Thresholds(*bundle["thresholds"]).verdict(r) == "ok", (kind, r, bundle["thresholds"])
@@ -144,21 +145,21 @@ def test_choose_thresholds_at_the_operating_point():
     rng = np.random.default_rng(0)
     y = np.r_[np.zeros(2000), np.ones(2000)].astype(int)
     p = np.r_[rng.beta(2, 8, 2000), rng.beta(8, 2, 2000)]  # P(unreliable)
-    th = M.choose_thresholds(y, p)
+    th = T.choose_thresholds(y, p)
     r_clean = 1 - p[y == 0]
-    assert (r_clean < th.reject).mean() <= M.REJECT_CLEAN_SHARE + 0.002
-    assert (r_clean < th.ok).mean() <= M.FLAG_CLEAN_SHARE + 0.002
-    assert (r_clean < th.ok).mean() >= M.FLAG_CLEAN_SHARE - 0.01
+    assert (r_clean < th.reject).mean() <= T.REJECT_CLEAN_SHARE + 0.002
+    assert (r_clean < th.ok).mean() <= T.FLAG_CLEAN_SHARE + 0.002
+    assert (r_clean < th.ok).mean() >= T.FLAG_CLEAN_SHARE - 0.01
     assert th.ok >= th.reject + 0.01
     # weights count: down-weighting the low-scoring clean rows raises the quantiles... and the cuts
     w = np.where(r_clean < np.median(r_clean), 0.1, 1.0)
-    th_w = M.choose_thresholds(y, p, np.r_[w, np.ones(2000)])
+    th_w = T.choose_thresholds(y, p, np.r_[w, np.ones(2000)])
     assert th_w.ok > th.ok
 
 
 def test_prior_shift_moves_numbers_not_ranking():
     y = np.r_[np.zeros(100), np.ones(200)]
-    s = M.prior_shift(y, None, 0.2)
+    s = T.prior_shift(y, None, 0.2)
     # training mix 2/3 unreliable -> odds of reliable x (0.8/0.2) / (1/2) = x8
     assert s == pytest.approx(np.log(8.0))
     p = np.linspace(0.01, 0.99, 50)

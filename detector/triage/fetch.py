@@ -67,7 +67,7 @@ class FetchResult:
         """The body decoded as a browser would: BOM, then the HTTP charset, then (HTML) the
         ``<meta charset>`` declaration, then UTF-8 if valid, then detection (charset-normalizer);
         undecodable bytes become U+FFFD."""
-        from ..io import _detect, decode_html, html_codec
+        from ..io import decode_html, detect_charset, html_codec
 
         if self.content_type in HTML_TYPES:
             text = decode_html(self.content, self.url, declared=self.charset)
@@ -81,7 +81,7 @@ class FetchResult:
             try:
                 return self.content.decode("utf-8")
             except UnicodeDecodeError:
-                codec = _detect(self.content) or "utf-8"
+                codec = detect_charset(self.content) or "utf-8"
         return self.content.decode(codec, "replace")
 
 

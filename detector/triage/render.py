@@ -29,7 +29,7 @@ def summary_line(res: TriageResult) -> str:
 
 
 def _top_counts(row: Row, limit: int = 3) -> str:
-    counts = (row.report or {}).get("counts", {})
+    counts = row.report.counts if row.report else {}
     items = sorted(((n, f) for f, n in counts.items() if n), reverse=True)[:limit]
     return ", ".join(f"{f} {n}" for n, f in items) or "-"
 
@@ -73,7 +73,7 @@ def short_reason(reason: dict) -> str:
 
 def lowering_reasons(row: Row, limit: int = 2) -> list[dict]:
     """The reasons that lowered the item's score most (effect < 0), most negative first."""
-    reasons = (row.report or {}).get("reasons") or []
+    reasons = (row.report.reasons if row.report else None) or []
     low = [r for r in reasons if isinstance(r, dict) and float(r.get("effect") or 0.0) < 0]
     return sorted(low, key=lambda r: float(r.get("effect") or 0.0))[:limit]
 
@@ -81,7 +81,7 @@ def lowering_reasons(row: Row, limit: int = 2) -> list[dict]:
 def lowered_by(row: Row) -> str:
     """The table's "lowered by" cell: the top one or two lowering reasons in short form. A report
     from a state written before reasons existed falls back to the largest finding counts."""
-    if "reasons" not in (row.report or {}):
+    if row.report is None or row.report.reasons is None:
         return _top_counts(row)
     return ", ".join(short_reason(r) for r in lowering_reasons(row)) or "-"
 
@@ -162,7 +162,7 @@ def render_csv(res: TriageResult) -> str:
         ]
     )
     for r in res.rows:
-        counts = (r.report or {}).get("counts", {})
+        counts = r.report.counts if r.report else {}
         w.writerow(
             [
                 r.rank,
@@ -172,7 +172,7 @@ def render_csv(res: TriageResult) -> str:
                 r.cluster or "",
                 r.cluster_size,
                 int(r.best_in_cluster),
-                len((r.report or {}).get("findings", [])),
+                len(r.findings),
                 *(counts.get(f, 0) for f in fams),
                 "; ".join(short_reason(x) for x in lowering_reasons(r)),
                 r.title or "",

@@ -223,15 +223,16 @@ def _bar(rel: float, verdict: str | None) -> str:
 
 def _not_judged(row: Row) -> str:
     """Why an item has no reliability (its language reason, e.g. "the text is German ...")."""
-    report = row.report or {}
-    for reason in report.get("reasons", []):
+    report = row.report
+    for reason in (report.reasons if report else None) or []:
         if reason.get("feature") == "language":
             return str(reason.get("message", ""))
-    return f"not judged: the text is not English ({report.get('language', '?')})"
+    language = report.language if report and report.language is not None else "?"
+    return f"not judged: the text is not English ({language})"
 
 
 def _counts(row: Row) -> str:
-    counts = (row.report or {}).get("counts", {})
+    counts = row.report.counts if row.report else {}
     parts = [f"{_e(f)}&nbsp;{n}" for f, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n]
     return ", ".join(parts) or "&ndash;"
 
@@ -353,7 +354,7 @@ def render_html(res: TriageResult) -> str:
         if r.reliability is None:
             o.append(f'<p class="meta not-judged">{_e(_not_judged(r))}</p>')
         else:
-            why = (r.report or {}).get("reasons") or []
+            why = (r.report.reasons if r.report else None) or []
             if why:
                 o.append('<ul class="reasons" title="what moved the score most (effect in log-odds)">')
                 for x in why:

@@ -5,16 +5,21 @@ re-scoring it: the article text, its SHA-256, the feed entry's fingerprint, the 
 configuration, and the full report JSON. Rows are written with idempotent upserts keyed by
 (source, key), one transaction per scored batch, so a run killed midway keeps every batch it
 finished and the next run neither loses nor double-counts anything.
+
+:func:`scoring_config` and :func:`content_hash` decide whether a stored score can be reused.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from .. import __version__
 
 SCHEMA_VERSION = 1
 
@@ -189,3 +194,45 @@ class State:
             "UPDATE runs SET finished_at=?, items=?, scored=?, cached=?, errors=? WHERE id=?",
             (now_iso(), items, scored, cached, errors, run_id),
         )
+
+
+def content_hash(text: str) -> str:
+    """The text hash the state compares to tell an unchanged text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def scoring_config(
+    model: str | None, grammar: str, names: list[str] | None = None, *, scorer_name: str | None = None
+) -> str:
+    """A string that changes whenever a stored score would no longer be comparable."""
+    from .. import api
+    from ..io import file_sha256
+
+    parts = [f"detector {__version__}", f"grammar {grammar}"]
+    if model:
+        try:
+            parts.append(f"model {model} sha256:{file_sha256(model)[:16]}")
+        except OSError:
+            parts.append(f"model {model}")
+    else:
+        try:
+            name = scorer_name or api.load_scorer(None, grammar_available=grammar != "off").name
+            parts.append(f"model {name}")
+        except Exception as e:  # a broken default model is reported by scoring itself
+            parts.append(f"model ? ({type(e).__name__})")
+        try:  # a retrained default model keeps its name: fingerprint the installed file
+            from .. import model as model_mod
+
+            p = model_mod.default_model_path(grammar != "off")
+            for f in (p.with_suffix(".npz"), p):
+                if f.exists():
+                    parts.append(f"sha256:{file_sha256(f)[:16]}")
+                    break
+        except Exception:  # no model module / resources: the rule scorer's name says it all
+            pass
+    for n in names or []:
+        try:
+            parts.append(f"names sha256:{file_sha256(n)[:16]}")
+        except OSError:
+            parts.append(f"names {n}")
+    return "; ".join(parts)
