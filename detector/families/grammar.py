@@ -363,13 +363,15 @@ def corroborate_batch(texts: list[str], results: list[GrammarResult | None]) -> 
             continue
         keep = []
         for s, e in r.unknown_names:
-            word = names._CLITIC_RE.sub("", t[s:e])
+            word = names.bare_word(t[s:e])
             v = names.batch_variant(word, batch, c)
             if v is None:
                 keep.append((s, e))
                 continue
             r.findings = [f for f in r.findings if not (f.family == "note" and f.start == s and f.end == e)]
-            r.findings.append(_nam004(t, s, e, (f"{v[1]} other articles of this batch spell it '{v[0]}'", v[0])))
+            r.findings.append(
+                _nam004(t, s, e, (f"{v[1]} other articles of this batch spell it '{v[0]}'", v[0]))
+            )
         r.unknown_names = keep
 
 
