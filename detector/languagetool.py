@@ -528,3 +528,38 @@ def discover_server() -> str | None:
         except (OSError, ValueError):
             return None
     return url if health(url, timeout=1.0) else None
+
+
+# -- the process's shared local server ------------------------------------------------------------
+# One local server per process, started on the first cache miss of a checker
+# (:class:`detector.lt_checker.LanguageToolChecker` with no URL) and stopped at exit.
+_SERVER: LocalServer | None = None
+_SERVER_LOCK = threading.Lock()
+_LAUNCHER = None  # a one-thread ThreadPoolExecutor, created on the first launch
+
+
+def shared_server() -> LocalServer:
+    """The process's one local LanguageTool server object (not started until needed)."""
+    global _SERVER
+    with _SERVER_LOCK:
+        if _SERVER is None:
+            _SERVER = LocalServer()
+        return _SERVER
+
+
+def launch(server: LocalServer) -> None:
+    """Start the JVM from one long-lived thread, so Linux's parent-death signal (tied to the
+    thread that forked) only fires when the process ends."""
+    global _LAUNCHER
+    with _SERVER_LOCK:
+        if _LAUNCHER is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _LAUNCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lt-launcher")
+    _LAUNCHER.submit(server.start).result()
+
+
+def shutdown() -> None:
+    """Stop the shared local server now (it is also stopped at exit)."""
+    if _SERVER is not None:
+        _SERVER.stop()

@@ -105,9 +105,7 @@ def test_name_checks_stop_at_the_run_token_budget(monkeypatch):
 def test_absurdly_long_capitalised_word_is_no_name_candidate(monkeypatch):
     calls = []
     real = names_nam006._slip_sources
-    monkeypatch.setattr(
-        names_nam006, "_slip_sources", lambda w, *a, **k: calls.append(len(w)) or real(w, *a, **k)
-    )
+    monkeypatch.setattr(names_nam006, "_slip_sources", lambda w, *a, **k: calls.append(len(w)) or real(w, *a, **k))
     names_nam006._slip_target.cache_clear()
     names_nam006._known_word.cache_clear()
     word = "Q" + "wertyuiop" * 250  # 2,251 letters: 58,000 slip candidates of 2 KB each
@@ -127,24 +125,7 @@ def test_long_word_syllables_skip_the_hyphenator():
 
 def test_token_counts_equal_the_regex_counts():
     rng = random.Random(7)
-    alphabet = [
-        "Al",
-        "-",
-        "Al-",
-        "Thani",
-        "O",
-        "'",
-        "Brien",
-        "J",
-        ".",
-        "é",
-        "Blair",
-        "’s",
-        " ",
-        ",",
-        "_",
-        "1",
-    ]
+    alphabet = ["Al", "-", "Al-", "Thani", "O", "'", "Brien", "J", ".", "é", "Blair", "’s", " ", ",", "_", "1"]
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         tok = "".join(rng.choice(alphabet[:13]) for _ in range(rng.randint(1, 4)))
@@ -152,10 +133,7 @@ def test_token_counts_equal_the_regex_counts():
         assert names_tokens._TokenIndex(text).count(tok) == expected, (text, tok)
         names_tokens._index_last[0] = None
         low = tok.lower()
-        assert names_tokens._word_used(text, low) == len(re.findall(rf"\b{re.escape(low)}\b", text)), (
-            text,
-            tok,
-        )
+        assert names_tokens._word_used(text, low) == len(re.findall(rf"\b{re.escape(low)}\b", text)), (text, tok)
 
 
 def test_overlap_index_equals_the_pairwise_test():
@@ -196,9 +174,7 @@ HOSTILE = {
     "one huge word": "reliability" * 20_000,
     "Blair * N": "Blair " * 20_000,
     "Tony Blair * N": "Tony Blair " * 10_000,
-    "mixed capitalised": " ".join(
-        random.Random(1).choice(["Blair", "Tony", "de", "Al-Thani", "Mr"]) for _ in range(20_000)
-    ),
+    "mixed capitalised": " ".join(random.Random(1).choice(["Blair", "Tony", "de", "Al-Thani", "Mr"]) for _ in range(20_000)),
     "no spaces": "Theministersaidthetalkswouldresume." * 5000,
     "punctuation": "!?.,;:-—()\"'…" * 15_000,
     "no full stop": "the minister said the talks would resume and " * 4000,
