@@ -30,7 +30,7 @@ from ...findings import Finding
 from ...text import Document, as_document
 from .analysis import MAX_RUN_TOKENS, analyse
 from .lookups import _is_given_name, _variant_pair, similar
-from .tokens import _CLITIC_RE, _MAX_WINDOW, FAMILY, TOKEN_RE, _replace
+from .tokens import _CLITIC_RE, _MAX_WINDOW, FAMILY, TOKEN_RE, _keys, _replace
 
 # NAM003: the majority spelling must be in at least this many articles, and this many times as
 # many as the minority spelling.
@@ -103,18 +103,31 @@ class NameIndex:
 def _spelled(text: str) -> set[str]:
     """Exact spellings of sequences of 2 to ``_MAX_WINDOW`` name tokens separated by single
     spaces, first and last not a particle, a possessive or contraction cut from the last (the
-    shape of a NAM001 suggestion), within the name checks' token budget."""
+    shape of a NAM001 suggestion), within the name checks' token budget. Only sequences that can
+    be a NAM001 suggestion are kept: the first token is a gazetteer target's first name, or the
+    last one a target's surname (a suggestion keeps one token of the target's name and takes the
+    other from it), which keeps the index small whatever the text."""
     out: set[str] = set()
-    group: list[tuple[int, int, bool]] = []  # (start, end, particle)
+    group: list[tuple[int, int, bool, str]] = []  # (start, end, particle, token)
+    g = None
 
     def flush():
+        nonlocal g
         n = len(group)
-        for i in range(n):
-            if group[i][2]:
-                continue
-            for j in range(i + 1, min(n, i + _MAX_WINDOW)):
-                if not group[j][2]:
-                    out.add(text[group[i][0] : group[j][1]])
+        if n >= 2:
+            if g is None:
+                g = gz.get()
+            tf, tl = g.t_by_first, g.t_by_last
+            edge = []
+            for _s, _e, particle, tok in group:
+                keys = [] if particle else _keys(tok)
+                edge.append((bool(keys) and gz.first_canon(keys[0]) in tf, bool(keys) and keys[-1] in tl))
+            for i in range(n):
+                if group[i][2]:
+                    continue
+                for j in range(i + 1, min(n, i + _MAX_WINDOW)):
+                    if not group[j][2] and (edge[i][0] or edge[j][1]):
+                        out.add(text[group[i][0] : group[j][1]])
         group.clear()
 
     prev_end = -2
@@ -126,7 +139,7 @@ def _spelled(text: str) -> set[str]:
             flush()
         c = _CLITIC_RE.search(t)
         cut = e - (len(t) - c.start()) if c and c.start() > 0 else e
-        group.append((s, cut, t[0].islower() and "-" not in t and "‐" not in t))
+        group.append((s, cut, t[0].islower() and "-" not in t and "‐" not in t, text[s:cut]))
         prev_end = e
         if cut != e:
             flush()
