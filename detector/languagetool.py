@@ -10,8 +10,9 @@ pinned below; without Maven, language-tool-python's own (checksum-verified) down
 Extraction is safe (no absolute paths, ``..`` or links) and atomic (a temporary directory
 renamed into place).
 
-The server (:class:`LocalServer`) is one JVM per process, started lazily by the grammar family
-on the first cache miss: ``java -Xmx<mem> -cp languagetool-server.jar
+The server (:class:`LocalServer`) is one JVM per process (:func:`shared_server`, the process's
+one instance; :func:`launch`, :func:`shutdown`), started lazily by the LanguageTool client
+(:mod:`detector.lt_checker`) on the first cache miss: ``java -Xmx<mem> -cp languagetool-server.jar
 org.languagetool.server.HTTPServer --port P --config <file>`` (language-tool-python's own
 server command cannot take JVM options, so we start the process and talk to it as a
 ``remote_server``). It is health-checked, restarted on demand, and killed at exit (atexit,
