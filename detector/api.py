@@ -114,9 +114,9 @@ def _open_grammar(grammar: GrammarOption, url: str | None):
         return None, "off"
     if not isinstance(grammar, str):
         return grammar, "ok"
-    from .families import grammar as grammar_family
+    from .lt_checker import open_checker
 
-    return grammar_family.open_checker(grammar, url=url)
+    return open_checker(grammar, url=url)
 
 
 def _document_evidence(doc: Document, per_doc, stat_mods) -> tuple[list[Finding], dict[str, float]]:

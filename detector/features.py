@@ -58,15 +58,15 @@ from typing import TYPE_CHECKING
 
 from .families import docstats as _docstats
 from .families import fluency as _fluency
+from .families import grammar as _grammar
 from .families import readability as _readability
-from .findings import CODES, FAMILIES
+from .findings import CODES, FAMILIES, SEVERITIES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .scoring import Evidence
 
 GRAMMAR_FAMILIES = ("grammar", "spelling")
 GRAMMAR_CODES = ("NAM004",)
-SEVERITIES = ("info", "warning", "error")
 # page-level families: evidence about the page (furniture, repeated blocks), not the wording
 PAGE_FAMILIES = ("duplicate-block", "boilerplate")
 FRAC_FAMILIES = ("duplicate-block", "boilerplate", "repetition")
@@ -94,27 +94,9 @@ DOMAIN_STATS = frozenset(
 )
 STAT_KEYS = tuple(k for k in READABILITY_KEYS + DOCSTAT_KEYS + FLUENCY_KEYS if k not in DOMAIN_STATS)
 
-# LanguageTool categories (ids) that get a feature in the grammar variant even when unseen.
-LT_CATEGORIES = (
-    "TYPOS",
-    "GRAMMAR",
-    "PUNCTUATION",
-    "TYPOGRAPHY",
-    "CASING",
-    "STYLE",
-    "REDUNDANCY",
-    "CONFUSED_WORDS",
-    "COLLOCATIONS",
-    "SEMANTICS",
-    "MISC",
-    "COMPOUNDING",
-    "NONSTANDARD_PHRASES",
-    "REPETITIONS",
-    "REPETITIONS_STYLE",
-    "BRITISH_ENGLISH",
-    "AMERICAN_ENGLISH",
-    "PLAIN_ENGLISH",
-)
+# LanguageTool categories (ids) that get a feature in the grammar variant even when unseen
+# (defined with the grammar family's rates: :data:`detector.families.grammar.LT_CATEGORY_TABLE`).
+LT_CATEGORIES = _grammar.COLUMN_CATEGORIES
 WORD_FLOOR = 100.0
 
 

@@ -10,8 +10,9 @@ pinned below; without Maven, language-tool-python's own (checksum-verified) down
 Extraction is safe (no absolute paths, ``..`` or links) and atomic (a temporary directory
 renamed into place).
 
-The server (:class:`LocalServer`) is one JVM per process, started lazily by the grammar family
-on the first cache miss: ``java -Xmx<mem> -cp languagetool-server.jar
+The server (:class:`LocalServer`) is one JVM per process (:func:`shared_server`, the process's
+one instance; :func:`launch`, :func:`shutdown`), started lazily by the LanguageTool client
+(:mod:`detector.lt_checker`) on the first cache miss: ``java -Xmx<mem> -cp languagetool-server.jar
 org.languagetool.server.HTTPServer --port P --config <file>`` (language-tool-python's own
 server command cannot take JVM options, so we start the process and talk to it as a
 ``remote_server``). It is health-checked, restarted on demand, and killed at exit (atexit,
@@ -528,3 +529,38 @@ def discover_server() -> str | None:
         except (OSError, ValueError):
             return None
     return url if health(url, timeout=1.0) else None
+
+
+# -- the process's shared local server ------------------------------------------------------------
+# One local server per process, started on the first cache miss of a checker
+# (:class:`detector.lt_checker.LanguageToolChecker` with no URL) and stopped at exit.
+_SERVER: LocalServer | None = None
+_SERVER_LOCK = threading.Lock()
+_LAUNCHER = None  # a one-thread ThreadPoolExecutor, created on the first launch
+
+
+def shared_server() -> LocalServer:
+    """The process's one local LanguageTool server object (not started until needed)."""
+    global _SERVER
+    with _SERVER_LOCK:
+        if _SERVER is None:
+            _SERVER = LocalServer()
+        return _SERVER
+
+
+def launch(server: LocalServer) -> None:
+    """Start the JVM from one long-lived thread, so Linux's parent-death signal (tied to the
+    thread that forked) only fires when the process ends."""
+    global _LAUNCHER
+    with _SERVER_LOCK:
+        if _LAUNCHER is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _LAUNCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lt-launcher")
+    _LAUNCHER.submit(server.start).result()
+
+
+def shutdown() -> None:
+    """Stop the shared local server now (it is also stopped at exit)."""
+    if _SERVER is not None:
+        _SERVER.stop()

@@ -7,14 +7,16 @@ GopherQualityFilter, C4QualityFilter and FineWebQualityFilter on the same docume
 a datatrove pipeline would (a dropped document skips later filters), and also each filter on
 every document. Each measurement is repeated ``--repeat`` times; medians and the ratio are
 printed. Also measures the cold start of ``detector score one.txt --no-grammar`` against a bare
-``python -c pass`` baseline. ``--cold-baseline DIR`` also times, interleaved in the same run, the
-cold start of another checkout's ``detector`` package (e.g. ``git archive main detector | tar -x
--C /tmp/base``) against this one, both as ``python -m detector.cli`` with ``PYTHONPATH`` set, and
-prints the ratio; ``--cold-only`` skips the throughput part.
+``python -c pass`` baseline.
+
+``--baseline-src DIR`` (a checkout of the baseline, e.g. ``git worktree add /tmp/base main`` or
+``git archive main | tar -x -C /tmp/base``) also measures that tree in the same run, interleaved
+with this one: the cold start, and the throughput of ``api.score`` on the same articles (both
+trees in a fresh subprocess each time, the baseline's package first on ``PYTHONPATH``), and
+prints this tree's time as a ratio of the baseline's (< 1: faster).
 
     .venv/bin/pip install -e '.[bench]'   # datatrove (+ spacy, its English word tokenizer)
     .venv/bin/python scripts/benchmark.py [--limit N] [--repeat 3] [--json out.json]
-    .venv/bin/python scripts/benchmark.py --cold-only --cold-baseline /tmp/base --repeat 15
 """
 
 from __future__ import annotations
@@ -93,8 +95,47 @@ def time_datatrove(docs, chained: bool) -> float:
     return time.perf_counter() - t0
 
 
-def cold_start(repeat: int) -> tuple[float, float]:
-    """A new text each time: the evidence cache is a fresh file per run (a miss, then a write)."""
+def _env(src: Path | None, **extra: str) -> dict:
+    """The environment of a subprocess running this tree (``src`` None) or the tree at ``src``."""
+    env = dict(os.environ, **extra)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(src), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+_SCORE_CHILD = """
+import json, os, sys, time
+from detector import api
+from detector.article import Article
+docs = json.load(open(sys.argv[1], encoding="utf-8"))
+arts = [Article(text=t, name=i) for i, t in docs]
+api.score(arts[:5], grammar="off", cache=False)  # warm-up: lazy imports, gazetteer, lexicons
+t0 = time.perf_counter()
+api.score(arts, grammar="off", cache=False)
+print(time.perf_counter() - t0)
+"""
+
+
+def throughput_vs_baseline(docs, baseline: Path, repeat: int) -> tuple[float, float]:
+    """Median ``api.score`` seconds over ``docs`` (no grammar, no cache) of this tree and of the
+    baseline tree, each in a fresh subprocess, runs interleaved."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "docs.json"
+        path.write_text(json.dumps(docs), encoding="utf-8")
+        mine, base = [], []
+        for _ in range(repeat):
+            for src, out in ((None, mine), (baseline, base)):
+                r = subprocess.run(
+                    [sys.executable, "-c", _SCORE_CHILD, str(path)],
+                    check=True, capture_output=True, text=True, env=_env(src, DETECTOR_EVIDENCE_CACHE="off"),
+                )  # fmt: skip
+                out.append(float(r.stdout.strip().splitlines()[-1]))
+    return statistics.median(mine), statistics.median(base)
+
+
+def cold_start(repeat: int, baseline: Path | None = None) -> tuple[float, float, float | None]:
+    """A new text each time: the evidence cache is a fresh file per run (a miss, then a write).
+    Returns the medians of bare Python, this tree, and the baseline tree (None without one)."""
     exe = Path(sys.executable).with_name("detector")
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "one.txt"
@@ -103,40 +144,19 @@ def cold_start(repeat: int) -> tuple[float, float]:
             "The minister told reporters the government remained committed to the plan.\n",
             encoding="utf-8",
         )
-        base, det = [], []
-        for _ in range(repeat):
+        base, det, old = [], [], []
+        for k in range(repeat):
             t0 = time.perf_counter()
             subprocess.run([sys.executable, "-c", "pass"], check=True)
             base.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            env = dict(os.environ, DETECTOR_EVIDENCE_CACHE=str(Path(tmp) / f"ev-{len(det)}.sqlite3"))
-            subprocess.run(
-                [str(exe), "score", str(p), "--no-grammar", "-q"], check=True, capture_output=True, env=env
-            )
-            det.append(time.perf_counter() - t0)
-    return statistics.median(base), statistics.median(det)
-
-
-def cold_compare(baseline: Path, repeat: int) -> tuple[float, float]:
-    """Median cold start of ``score one.txt --no-grammar`` for this checkout and for ``baseline``
-    (a folder holding a ``detector`` package), runs interleaved so both see the same machine load."""
-    with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / "one.txt"
-        p.write_text(
-            "Officials said on Monday that talks would resume next week.\n\n"
-            "The minister told reporters the government remained committed to the plan.\n",
-            encoding="utf-8",
-        )
-        times: dict[str, list[float]] = {"this": [], "baseline": []}
-        for r in range(repeat):
-            for label, path in (("this", ROOT), ("baseline", baseline))[:: 1 if r % 2 else -1]:
-                env = dict(os.environ, PYTHONPATH=str(path),
-                           DETECTOR_EVIDENCE_CACHE=str(Path(tmp) / f"ev-{label}-{r}.sqlite3"))
+            for src, out in ((None, det), (baseline, old)) if baseline is not None else ((None, det),):
+                env = _env(src, DETECTOR_EVIDENCE_CACHE=str(Path(tmp) / f"ev-{k}-{src is None}.sqlite3"))
                 t0 = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "detector.cli", "score", str(p), "--no-grammar", "-q"],
-                               check=True, capture_output=True, env=env, cwd=tmp)
-                times[label].append(time.perf_counter() - t0)
-    return statistics.median(times["this"]), statistics.median(times["baseline"])
+                subprocess.run(
+                    [str(exe), "score", str(p), "--no-grammar", "-q"], check=True, capture_output=True, env=env
+                )
+                out.append(time.perf_counter() - t0)
+    return statistics.median(base), statistics.median(det), statistics.median(old) if old else None
 
 
 def main() -> int:
@@ -146,12 +166,12 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-datatrove", action="store_true")
     ap.add_argument("--json", dest="json_out")
-    ap.add_argument("--cold-baseline", type=Path, help="another checkout's folder holding `detector/`: "
-                    "compare cold starts with it (same run, interleaved)")
-    ap.add_argument("--cold-only", action="store_true", help="only the cold-start measurements")
+    ap.add_argument("--baseline-src", type=Path, help="source tree of a baseline to compare with, same run")
+    ap.add_argument("--skip-throughput", action="store_true", help="only the cold start (and the baseline)")
     args = ap.parse_args()
-    if args.cold_only:
-        return cold_main(args)
+    if args.baseline_src is not None and not (args.baseline_src / "detector" / "__init__.py").is_file():
+        print(f"error: {args.baseline_src}/detector/__init__.py not found (--baseline-src)", file=sys.stderr)
+        return 2
 
     data = shared_data(args.data)
     if not (data / "clean" / "bbc_news.jsonl").exists():
@@ -162,12 +182,20 @@ def main() -> int:
     words = sum(len(t.split()) for _, t in docs)
     print(f"documents: {n}  words: {words:,}  repeats: {args.repeat} (medians reported)")
 
+    res: dict = {"documents": n}
+    if args.baseline_src is not None and not args.skip_throughput:
+        mine, old = throughput_vs_baseline(docs, args.baseline_src, args.repeat)
+        res.update(score_s=mine, baseline_score_s=old, score_ratio_vs_baseline=mine / old)
+        print(f"api.score, this tree vs baseline:    {mine:.2f} s vs {old:.2f} s  ratio {mine / old:.3f} (subprocesses)")
+    if args.skip_throughput:
+        args.skip_datatrove = True
+        return _cold(args, res)
     # warm-up: lazy imports, gazetteer and lexicon loading are start-up costs, measured separately
     t0 = time.perf_counter()
     time_detector(docs[:5])
     warm = time.perf_counter() - t0
     det = statistics.median(time_detector(docs) for _ in range(args.repeat))
-    res = {"documents": n, "detector_s": det, "detector_docs_per_s": n / det, "detector_warmup_s": warm}
+    res.update(detector_s=det, detector_docs_per_s=n / det, detector_warmup_s=warm)
     print(f"detector score (no grammar)          {n / det:8.1f} docs/s   ({det:.2f} s; warm-up {warm:.2f} s)")
     with tempfile.TemporaryDirectory() as tmp:
         fresh = statistics.median(time_detector(docs, Path(tmp) / f"ev-{r}.sqlite3") for r in range(args.repeat))
@@ -191,22 +219,16 @@ def main() -> int:
         print(f"datatrove 4 filters, every doc       {n / every:8.1f} docs/s   ({every:.2f} s)")
         print(f"speed-up of detector vs datatrove:   {chained / det:.2f}x (chained), {every / det:.2f}x (every filter)")
 
-    return cold_main(args, res)
+    return _cold(args, res)
 
 
-def cold_main(args, res: dict | None = None) -> int:
-    res = {} if res is None else res
-    base, cold = cold_start(max(3, args.repeat))
+def _cold(args, res: dict) -> int:
+    base, cold, old = cold_start(max(3, args.repeat), args.baseline_src)
     res.update(cold_start_s=cold, python_startup_s=base)
     print(f"cold `detector score one.txt --no-grammar`: {cold:.3f} s (median; bare `python -c pass`: {base:.3f} s)")
-    if args.cold_baseline is not None:
-        if not (args.cold_baseline / "detector" / "__init__.py").is_file():
-            print(f"error: {args.cold_baseline}/detector/__init__.py not found", file=sys.stderr)
-            return 2
-        this, other = cold_compare(args.cold_baseline, max(3, args.repeat))
-        res.update(cold_start_module_s=this, cold_start_baseline_s=other, cold_start_ratio=this / other)
-        print(f"cold `python -m detector.cli score one.txt --no-grammar`: this {this:.3f} s, "
-              f"baseline {other:.3f} s (medians, interleaved): ratio {this / other:.3f}")
+    if old is not None:
+        res.update(baseline_cold_start_s=old, cold_ratio_vs_baseline=cold / old)
+        print(f"  ... baseline tree: {old:.3f} s; ratio {cold / old:.3f} (this tree / baseline, same run)")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
     return 0

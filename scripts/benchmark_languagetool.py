@@ -59,12 +59,13 @@ def main(argv=None) -> int:
     import httpx
 
     from detector import api
-    from detector.families import grammar as g
+    from detector import languagetool as lt
+    from detector.lt_checker import LanguageToolChecker, open_checker
 
-    checker, status = g.open_checker("require")
-    srv = g.shared_server()
+    checker, status = open_checker("require")
+    srv = lt.shared_server()
     t0 = time.perf_counter()
-    g._launch(srv)
+    lt.launch(srv)
     start_s = time.perf_counter() - t0
     url = checker._ensure()
     workers = checker.config.workers
@@ -98,7 +99,7 @@ def main(argv=None) -> int:
 
     # time the grammar stage inside api.score too (LanguageToolChecker.check_many)
     stage: list[float] = []
-    orig_check_many = g.LanguageToolChecker.check_many
+    orig_check_many = LanguageToolChecker.check_many
 
     def timed_check_many(self, batch):
         t = time.perf_counter()
@@ -107,7 +108,7 @@ def main(argv=None) -> int:
         finally:
             stage.append(time.perf_counter() - t)
 
-    g.LanguageToolChecker.check_many = timed_check_many
+    LanguageToolChecker.check_many = timed_check_many
     stage_first, stage_cached = [], []
 
     lt_times, det_times, cached_times = [], [], []

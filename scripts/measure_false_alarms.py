@@ -96,9 +96,9 @@ def main(argv=None) -> int:
         return 2
     variants = [("no-grammar", "off")]
     if not args.no_grammar:
-        from detector.families import grammar as grammar_family
+        from detector.lt_checker import open_checker
 
-        checker, status = grammar_family.open_checker("auto")
+        checker, status = open_checker("auto")
         if checker is None:
             print(f"LanguageTool {status}: grammar variant not measured", file=sys.stderr)
         else:

@@ -116,9 +116,9 @@ def main(argv=None) -> int:
         log(f"{out.name}: cv ROC-AUC {card['cv']['roc_auc']:.4f}, compiled={ok}, {time.time() - t:.0f}s")
 
     if not args.no_grammar_variant:
-        from detector.families import grammar as grammar_family
+        from detector.lt_checker import open_checker
 
-        checker, status = grammar_family.open_checker("auto")
+        checker, status = open_checker("auto")
         if checker is None:
             log(f"LanguageTool {status}: not training the grammar variant (scoring falls back to no-grammar)")
             return 0

@@ -36,11 +36,13 @@ def require_languagetool() -> None:
 
 def _lt_checker():
     from detector import grammar_cache
+    from detector import languagetool as lt
     from detector.families import grammar as g
+    from detector.lt_checker import LanguageToolChecker
 
     require_languagetool()
-    g._launch(g.shared_server())
-    return g.LanguageToolChecker(None, config=g.load_config(), cache=grammar_cache.GrammarCache(None))
+    lt.launch(lt.shared_server())
+    return LanguageToolChecker(None, config=g.load_config(), cache=grammar_cache.GrammarCache(None))
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ import pytest
 from detector import grammar_cache
 from detector import languagetool as lt
 from detector.families import grammar as g
+from detector.lt_checker import LanguageToolChecker, open_checker
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -42,13 +43,13 @@ def lt_server():
         if os.environ.get("DETECTOR_REQUIRE_LT") == "1":
             pytest.fail(f"LanguageTool required (DETECTOR_REQUIRE_LT=1) but unavailable: {missing}")
         pytest.skip(missing)
-    srv = g.shared_server()
-    g._launch(srv)
+    srv = lt.shared_server()
+    lt.launch(srv)
     yield srv
     # left running for other test modules; killed at interpreter exit
 
 
-def fresh_checker(tmp_path=None, **cfg) -> g.LanguageToolChecker:
+def fresh_checker(tmp_path=None, **cfg) -> LanguageToolChecker:
     """A checker on the shared local server with its own (or no) cache."""
     config = g.load_config()
     if cfg:
@@ -56,7 +57,7 @@ def fresh_checker(tmp_path=None, **cfg) -> g.LanguageToolChecker:
 
         config = replace(config, **cfg)
     cache = grammar_cache.GrammarCache(tmp_path / "cache.sqlite3" if tmp_path else None)
-    return g.LanguageToolChecker(None, config=config, cache=cache)
+    return LanguageToolChecker(None, config=config, cache=cache)
 
 
 def spans(text, result, family=None):
@@ -102,12 +103,12 @@ def test_disabled_rules_configurable(monkeypatch):
 
 # -- unavailable (no LanguageTool needed) ----------------------------------------------------
 def test_unreachable_url_auto_is_unavailable():
-    assert g.open_checker("auto", url=CLOSED_URL) == (None, "unavailable")
+    assert open_checker("auto", url=CLOSED_URL) == (None, "unavailable")
 
 
 def test_unreachable_url_require_raises_with_steps():
     with pytest.raises(g.GrammarUnavailable) as e:
-        g.open_checker("require", url=CLOSED_URL)
+        open_checker("require", url=CLOSED_URL)
     msg = str(e.value)
     assert "Java 17" in msg and "detector languagetool install" in msg and "--languagetool-url" in msg
 
@@ -215,7 +216,7 @@ def test_cache_hit_does_not_contact_server(lt_server, tmp_path):
     (first,) = ch.check_many([text])
     assert ch.requests == 1
     # same cache, and a server URL where nothing listens: must come from the cache
-    ch2 = g.LanguageToolChecker(
+    ch2 = LanguageToolChecker(
         CLOSED_URL, config=ch.config, cache=grammar_cache.GrammarCache(tmp_path / "cache.sqlite3")
     )
     (second,) = ch2.check_many([text])
@@ -230,7 +231,7 @@ def test_cache_hit_does_not_contact_server(lt_server, tmp_path):
 @pytest.mark.languagetool
 def test_server_killed_mid_batch_is_restarted(lt_server):
     texts = [f"Report {i}: he go to school every day and she bought a apple." for i in range(16)]
-    srv = g.shared_server()
+    srv = lt.shared_server()
     starts_before = srv.starts
     killed = []
 
@@ -299,7 +300,7 @@ def test_server_that_cannot_be_restarted_marks_remaining_docs_unavailable(lt_ser
             done.append(i)
             os.kill(lt_server.pid, signal.SIGKILL)
 
-    ch = g.LanguageToolChecker(
+    ch = LanguageToolChecker(
         lt_server.url, config=g.load_config(), cache=grammar_cache.GrammarCache(tmp_path / "c.sqlite3")
     )
     ch.on_result = kill_after_first

@@ -80,9 +80,9 @@ def test_jvm_memory_option(monkeypatch):
 CHILD = textwrap.dedent(
     """
     import sys, time
-    from detector.families import grammar as g
-    srv = g.shared_server()
-    g._launch(srv)
+    from detector import languagetool as lt
+    srv = lt.shared_server()
+    lt.launch(srv)
     print(srv.pid, flush=True)
     if sys.argv[1] == "wait":
         time.sleep(600)
@@ -113,9 +113,9 @@ CHILD_API = textwrap.dedent(
     """
     import os, sys, threading, time
     from detector import api
-    from detector.families import grammar as g
+    from detector import languagetool as lt
     api.analyse(["He go to school every day."], grammar="require", cache=False)
-    srv = g.shared_server()
+    srv = lt.shared_server()
     print(srv.pid, flush=True)
     time.sleep(600)
     """

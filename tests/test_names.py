@@ -547,3 +547,68 @@ def test_typing_slip_ignores_words_used_deliberately_and_real_names():
     # in the language model's vocabulary, or only a substitution away from a word
     text = "Simmons and Symmons met Griffin and Griffen in Brixton."
     assert [f for f in names.detect(text) if f.code == "NAM006"] == []
+
+
+# -- the two-pass batch check (mergeable name index) ---------------------------------------------
+
+
+def _batch_texts() -> list[str]:
+    texts = []
+    for i in range(7):
+        texts.append(f"Mayor Margaret Brankovitz opened bridge {i}. Antony Blinken and Yoav Gallant met.")
+    texts += [
+        "Margaret Brankowitz said the plan was sound. Anthony Blinken agreed.",
+        "Anthony Blinken met Yoav Galant; Mr Blinken spoke.",
+        "Nothing capitalised here at all, only words.",
+        "Margaret Brankowitz and Margaret Brankovitz, twice.",
+    ]
+    return texts
+
+
+def test_name_index_merged_over_partitions_equals_the_whole_batch():
+    docs = [Document(t) for t in _batch_texts()]
+    whole = names.NameIndex()
+    for d in docs:
+        whole = whole.merge(names.batch_index(d))
+    # any partition, merged in order, gives the same index (associative merge)
+    for cuts in ([3, 7], [1, 2, 9], [5], [10]):
+        parts, lo = [], 0
+        for hi in [*cuts, len(docs)]:
+            idx = names.NameIndex()
+            for d in docs[lo:hi]:
+                idx = idx.merge(names.batch_index(d))
+            parts.append(idx)
+            lo = hi
+        left = parts[0]
+        for p in parts[1:]:
+            left = left.merge(p)
+        right = parts[-1]
+        for p in reversed(parts[:-1]):
+            right = p.merge(right)
+        for merged in (left, right):
+            assert merged == whole
+            assert list(merged.spellings) == list(whole.spellings)  # first-use order kept
+    assert whole.docs == len(docs) and whole.spellings["margaret brankovitz"].docs == 8
+    # the findings against the merged index are the batch check's
+    found = [names.batch_findings(d, whole) for d in docs]
+    assert found == names.detect_batch(docs)
+    codes = {f.code for fs in found for f in fs}
+    assert {"NAM003", "NAM001"} <= codes, codes
+    assert any(
+        f.code == "NAM003" and "Brankowitz" in d.text[f.start : f.end]
+        for d, fs in zip(docs, found, strict=True)
+        for f in fs
+    )
+
+
+def test_name_index_holds_no_article_text():
+    docs = [Document(t) for t in _batch_texts()]
+    idx = names.NameIndex()
+    for d in docs:
+        idx = idx.merge(names.batch_index(d))
+    strings = list(idx.spellings) + list(idx.spelled)
+    strings += [s for sp in idx.spellings.values() for s in sp.ref]
+    # name spellings only: capitalised word sequences, never a sentence of an article
+    assert strings and all(len(s.split()) <= 12 and "." not in s.replace(". ", "") for s in strings)
+    assert not any(s in (d.text for d in docs) for s in strings)
+    assert "opened" not in " ".join(strings) and "bridge" not in " ".join(strings)

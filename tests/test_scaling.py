@@ -17,6 +17,10 @@ from test_names import _fresh_gazetteer  # noqa: F401  (autouse: no user gazette
 import detector
 from detector import families
 from detector.families import fluency, names, readability
+from detector.families.names import analysis as names_analysis
+from detector.families.names import nam002 as names_nam002
+from detector.families.names import nam006 as names_nam006
+from detector.families.names import tokens as names_tokens
 from detector.text import Document
 
 
@@ -37,7 +41,7 @@ class CountingTok:
 def _window_reads(n: int, particle_every: int = 0) -> tuple[int, int]:
     toks = [CountingTok(bool(particle_every) and i % particle_every == 1) for i in range(n)]
     CountingTok.reads = 0
-    windows = sum(1 for _ in names._windows(toks))
+    windows = sum(1 for _ in names_tokens._windows(toks))
     return CountingTok.reads, windows
 
 
@@ -49,14 +53,14 @@ def test_window_enumeration_is_linear_in_the_run(particle_every):
     big, w_big = _window_reads(400, particle_every)
     assert big / small < 4.5, (small, big)
     assert big <= 3 * 12 * 400
-    assert w_big <= 4 * w_small + 4 * names._MAX_WINDOW
+    assert w_big <= 4 * w_small + 4 * names_tokens._MAX_WINDOW
 
 
 def test_windows_respect_the_caps():
     toks = [CountingTok(i % 2 == 1) for i in range(60)]  # every other token a particle
-    for i, j in names._windows(toks):
-        assert j - i <= names._MAX_WINDOW
-        assert sum(1 for t in toks[i:j] if not t._p) <= names._MAX_CORE
+    for i, j in names_tokens._windows(toks):
+        assert j - i <= names_tokens._MAX_WINDOW
+        assert sum(1 for t in toks[i:j] if not t._p) <= names_tokens._MAX_CORE
         assert not toks[i]._p and not toks[j - 1]._p
 
 
@@ -67,14 +71,14 @@ def _differs_calls(monkeypatch, n: int) -> int:
         seen.add("B" + "".join(rng.choice("aeiouklmnrst") for _ in range(7)))
     text = " ".join(f"John {s} spoke." for s in sorted(seen))
     calls = 0
-    real = names._differs
+    real = names_nam002._differs
 
     def counting(a, b):
         nonlocal calls
         calls += 1
         return real(a, b)
 
-    monkeypatch.setattr(names, "_differs", counting)
+    monkeypatch.setattr(names_nam002, "_differs", counting)
     names.analyse(text)
     return calls
 
@@ -85,25 +89,25 @@ def test_same_article_name_comparisons_are_bounded(monkeypatch):
     small = _differs_calls(monkeypatch, 300)
     big = _differs_calls(monkeypatch, 1200)
     assert big / small < 4.5, (small, big)
-    assert big <= names.MAX_NAME_GROUP**2
+    assert big <= names_nam002.MAX_NAME_GROUP**2
 
 
 def test_name_checks_stop_at_the_run_token_budget(monkeypatch):
-    monkeypatch.setattr(names, "MAX_RUN_TOKENS", 50)
+    monkeypatch.setattr(names_analysis, "MAX_RUN_TOKENS", 50)
     text = "Anthony Blinken met Yoav Galland. " + "Tony Blair " * 200 + " Anthony Blinken said."
     found = [f for f in names.detect(text) if f.code == "NAM001"]
     # the runs before the budget is spent are examined, the name after it is not
     assert [text[f.start : f.end] for f in found] == ["Anthony Blinken", "Yoav Galland"]
-    monkeypatch.setattr(names, "MAX_RUN_TOKENS", 10_000)
+    monkeypatch.setattr(names_analysis, "MAX_RUN_TOKENS", 10_000)
     assert len([f for f in names.detect(text) if f.code == "NAM001"]) == 3
 
 
 def test_absurdly_long_capitalised_word_is_no_name_candidate(monkeypatch):
     calls = []
-    real = names._slip_sources
-    monkeypatch.setattr(names, "_slip_sources", lambda w, *a, **k: calls.append(len(w)) or real(w, *a, **k))
-    names._slip_target.cache_clear()
-    names._known_word.cache_clear()
+    real = names_nam006._slip_sources
+    monkeypatch.setattr(names_nam006, "_slip_sources", lambda w, *a, **k: calls.append(len(w)) or real(w, *a, **k))
+    names_nam006._slip_target.cache_clear()
+    names_nam006._known_word.cache_clear()
     word = "Q" + "wertyuiop" * 250  # 2,251 letters: 58,000 slip candidates of 2 KB each
     found = names.detect(f"Officials named {word} and {word} Smith on Monday.")
     assert found == []
@@ -126,10 +130,10 @@ def test_token_counts_equal_the_regex_counts():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         tok = "".join(rng.choice(alphabet[:13]) for _ in range(rng.randint(1, 4)))
         expected = len(re.findall(rf"(?<!\w){re.escape(tok)}(?!\w)", text))
-        assert names._TokenIndex(text).count(tok) == expected, (text, tok)
-        names._index_last[0] = None
+        assert names_tokens._TokenIndex(text).count(tok) == expected, (text, tok)
+        names_tokens._index_last[0] = None
         low = tok.lower()
-        assert names._word_used(text, low) == len(re.findall(rf"\b{re.escape(low)}\b", text)), (text, tok)
+        assert names_tokens._word_used(text, low) == len(re.findall(rf"\b{re.escape(low)}\b", text)), (text, tok)
 
 
 def test_overlap_index_equals_the_pairwise_test():
@@ -138,7 +142,7 @@ def test_overlap_index_equals_the_pairwise_test():
         spans = [(a, a + rng.randint(0, 8)) for a in (rng.randint(0, 40) for _ in range(rng.randint(0, 6)))]
         s = rng.randint(0, 50)
         e = s + rng.randint(0, 8)
-        assert names._Overlaps(spans).hits(s, e) == any(a < e and s < b for a, b in spans)
+        assert names_tokens._Overlaps(spans).hits(s, e) == any(a < e and s < b for a, b in spans)
 
 
 def test_tortured_context_hashes_cover_every_context_term():

@@ -1,11 +1,11 @@
 """grammar / spelling families: matches from a real LanguageTool server.
 
-Contract used by :mod:`detector.api`:
-
-- ``open_checker(mode, url=None) -> (checker | None, status)`` where ``mode`` is ``"auto"``
-  (use LanguageTool if it can be had, else ``(None, "unavailable")``) or ``"require"`` (raise
-  :class:`GrammarUnavailable` with the steps to fix it).
-- ``checker.check_many(texts) -> list[GrammarResult]``.
+This module is the pure part: configuration, LanguageTool categories, offsets and chunks, and
+how matches become findings and rates (:func:`to_result`, :func:`corroborate_batch`). Talking to
+a server is :mod:`detector.lt_checker` (the client: ``open_checker(mode, url=None) -> (checker |
+None, status)``, ``mode`` ``"auto"`` or ``"require"`` -- raising :class:`GrammarUnavailable`
+with the steps to fix it --, and ``checker.check_many(texts) -> list[GrammarResult]``); the
+server itself and the process's shared instance are :mod:`detector.languagetool`.
 
 Where LanguageTool comes from, in order: ``url`` / ``--languagetool-url`` / ``$DETECTOR_LT_URL``;
 a server kept running by ``detector languagetool serve`` (found through its port file); else
@@ -57,35 +57,52 @@ import hashlib
 import json
 import os
 import re
-import threading
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from ..findings import Finding
 
 FAMILY = "grammar"
 
-# Fixed list so feature vectors are stable (LanguageTool 6.8 English category ids).
-CATEGORIES = (
-    "GRAMMAR",
-    "TYPOS",
-    "CONFUSED_WORDS",
-    "REPETITIONS",
-    "REPETITIONS_STYLE",
-    "REDUNDANCY",
-    "PUNCTUATION",
-    "STYLE",
-    "CASING",
-    "MISC",
-    "TYPOGRAPHY",
-    "SEMANTICS",
-    "COLLOCATIONS",
-    "COMPOUNDING",
-    "NONSTANDARD_PHRASES",
-    "MULTITOKEN_SPELLING",
-    "PROPER_NOUNS",
+# -- LanguageTool categories --------------------------------------------------------------------
+# The category ids of LanguageTool 6.8's English rules that the detector knows: the one definition
+# behind the family's rates and the grammar model's columns (:data:`detector.features.LT_CATEGORIES`).
+#   rate:   the family reports ``lt_<ID>_per100w``; a match of any other category counts in
+#           ``lt_OTHER_per100w`` (all matches count in ``lt_total_per100w``)
+#   column: the grammar model has an ``lt:<ID>`` column even when no training text had a match;
+#           other rated ids get a column when training sees them (sorted after these)
+# In the order of the ``lt:`` columns of the shipped grammar model (default-grammar-v1): a new
+# order would change a retrained model's columns. Two lists used to hold these ids, 17 and 18
+# items: the family's rate list lacked BRITISH_ENGLISH and AMERICAN_ENGLISH (disabled by default,
+# DEFAULT_DISABLED_CATEGORIES, so never seen) and PLAIN_ENGLISH (counted in OTHER); the column
+# list lacked MULTITOKEN_SPELLING and PROPER_NOUNS (columns anyway, since training saw them).
+# Kept as they were, so rates and models are unchanged: the three unrated columns are always 0.
+LT_CATEGORY_TABLE: tuple[tuple[str, bool, bool], ...] = (
+    # id                    rate   column
+    ("TYPOS", True, True),
+    ("GRAMMAR", True, True),
+    ("PUNCTUATION", True, True),
+    ("TYPOGRAPHY", True, True),
+    ("CASING", True, True),
+    ("STYLE", True, True),
+    ("REDUNDANCY", True, True),
+    ("CONFUSED_WORDS", True, True),
+    ("COLLOCATIONS", True, True),
+    ("SEMANTICS", True, True),
+    ("MISC", True, True),
+    ("COMPOUNDING", True, True),
+    ("NONSTANDARD_PHRASES", True, True),
+    ("REPETITIONS", True, True),
+    ("REPETITIONS_STYLE", True, True),
+    ("BRITISH_ENGLISH", False, True),
+    ("AMERICAN_ENGLISH", False, True),
+    ("PLAIN_ENGLISH", False, True),
+    ("MULTITOKEN_SPELLING", True, False),
+    ("PROPER_NOUNS", True, False),
 )
+# categories with a rate of their own, in rate-key order
+CATEGORIES = tuple(c for c, rate, _ in LT_CATEGORY_TABLE if rate)
+# categories with a grammar-model column even when unseen, in column order
+COLUMN_CATEGORIES = tuple(c for c, _, column in LT_CATEGORY_TABLE if column)
 RATE_KEYS = tuple(f"lt_{c}_per100w" for c in CATEGORIES) + ("lt_OTHER_per100w", "lt_total_per100w")
 
 # Noisy on edited news text, or double-counting another detector family. Measured on BBC test
@@ -363,7 +380,7 @@ def corroborate_batch(texts: list[str], results: list[GrammarResult | None]) -> 
             continue
         keep = []
         for s, e in r.unknown_names:
-            word = names._CLITIC_RE.sub("", t[s:e])
+            word = names.bare_word(t[s:e])
             v = names.batch_variant(word, batch, c)
             if v is None:
                 keep.append((s, e))
@@ -373,291 +390,24 @@ def corroborate_batch(texts: list[str], results: list[GrammarResult | None]) -> 
         r.unknown_names = keep
 
 
-# -- the shared local server -----------------------------------------------------------------
-_SERVER = None
-_SERVER_LOCK = threading.Lock()
-_LAUNCHER: ThreadPoolExecutor | None = None
+# -- the client and the server live outside families/ ---------------------------------------------
+# :class:`LanguageToolChecker` and :func:`open_checker` are in :mod:`detector.lt_checker`; the
+# process's shared server (``shared_server``, ``launch``, ``shutdown``) in
+# :mod:`detector.languagetool`. These names are still reachable here, resolved on first use, for
+# callers not yet updated (``detector.model``).
+_MOVED = {
+    "LanguageToolChecker": ("lt_checker", "LanguageToolChecker"),
+    "open_checker": ("lt_checker", "open_checker"),
+    "shared_server": ("languagetool", "shared_server"),
+    "_launch": ("languagetool", "launch"),
+    "shutdown": ("languagetool", "shutdown"),
+}
 
 
-def shared_server():
-    """The process's one local LanguageTool server object (not started until needed)."""
-    global _SERVER
-    with _SERVER_LOCK:
-        if _SERVER is None:
-            from ..languagetool import LocalServer
+def __getattr__(name: str):
+    moved = _MOVED.get(name)
+    if moved is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-            _SERVER = LocalServer()
-        return _SERVER
-
-
-def _launch(server) -> None:
-    """Start the JVM from one long-lived thread, so Linux's parent-death signal (tied to the
-    thread that forked) only fires when the process ends."""
-    global _LAUNCHER
-    with _SERVER_LOCK:
-        if _LAUNCHER is None:
-            _LAUNCHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lt-launcher")
-    _LAUNCHER.submit(server.start).result()
-
-
-def shutdown() -> None:
-    """Stop the local server now (it is also stopped at exit)."""
-    if _SERVER is not None:
-        _SERVER.stop()
-
-
-class _Cancelled(Exception):
-    """The check was cancelled (see :meth:`LanguageToolChecker.cancel`)."""
-
-
-class _ServerGone(RuntimeError):
-    pass
-
-
-class LanguageToolChecker:
-    """Checks texts with LanguageTool: on-disk cache first, then concurrent chunked requests.
-
-    ``url``: an existing server (never restarted by us); None: the shared local server.
-    ``on_result(index, result)`` is called (in the calling thread) as each text completes.
-    """
-
-    max_restarts = 2
-
-    def __init__(
-        self,
-        url: str | None = None,
-        *,
-        config: LTConfig | None = None,
-        cache=None,
-        require: bool = False,
-        on_result: Callable[[int, GrammarResult], None] | None = None,
-    ):
-        from .. import grammar_cache
-        from ..languagetool import LT_VERSION
-
-        self.remote_url = url.rstrip("/") if url else None
-        self.config = config or load_config()
-        self.cache = cache if cache is not None else grammar_cache.GrammarCache(grammar_cache.default_path())
-        self.require = require
-        self.on_result = on_result
-        self.version = LT_VERSION
-        self.requests = 0  # HTTP check requests sent (tests use it to prove cache hits)
-        self._tool = None
-        self._tool_url = None
-        self._client = None
-        self._lock = threading.Lock()
-        self._cancel = threading.Event()
-
-    # -- server access ----------------------------------------------------------------------
-    @property
-    def server(self):
-        return None if self.remote_url else shared_server()
-
-    def _base_url(self) -> str:
-        if self.remote_url:
-            return self.remote_url
-        srv = shared_server()
-        if not srv.alive():
-            _launch(srv)
-        return srv.url
-
-    def _ensure(self) -> str:
-        """Base URL of a live server, starting the local one if needed; builds the request
-        parameters through language-tool-python once per server URL."""
-        import httpx
-
-        url = self._base_url()
-        with self._lock:
-            if self._tool is None or self._tool_url != url:
-                import language_tool_python
-
-                tool = language_tool_python.LanguageTool(self.config.language, remote_server=url + "/")
-                tool.disabled_rules = set(self.config.disabled_rules)
-                tool.disabled_categories = set(self.config.disabled_categories)
-                self._tool, self._tool_url = tool, url
-            if self._client is None:
-                self._client = httpx.Client(
-                    timeout=httpx.Timeout(self.config.timeout, connect=5.0),
-                    limits=httpx.Limits(max_connections=max(4, 2 * self.config.workers)),
-                )
-        return url
-
-    def _check_chunk(self, url: str, text: str) -> list[dict]:
-        import httpx
-
-        if self._cancel.is_set():
-            raise _Cancelled("cancelled")
-        params = self._tool._create_params(text)
-        try:
-            r = self._client.post(url + "/v2/check", data=params)
-        except (httpx.TransportError, OSError) as e:
-            raise _ServerGone(f"{type(e).__name__}: {e}") from e
-        if r.status_code >= 500 or r.status_code in (408, 429, 503):
-            raise _ServerGone(f"HTTP {r.status_code}: {r.text[:200]}")
-        r.raise_for_status()
-        with self._lock:
-            self.requests += 1
-        return r.json().get("matches", [])
-
-    # -- public -----------------------------------------------------------------------------
-    def cache_key(self, text: str) -> str:
-        from ..grammar_cache import make_key
-
-        return make_key(self.version, self.config.fingerprint(), text)
-
-    def check(self, text: str) -> GrammarResult:
-        return self.check_many([text])[0]
-
-    def cancel(self) -> None:
-        """Stop the running (or next) :meth:`check_many` soon: chunks not yet sent are not sent
-        and their texts get an error result (nothing is cached for them). Used when the caller
-        is interrupted (Ctrl-C) while LanguageTool works through a large batch."""
-        self._cancel.set()
-
-    def check_many(self, texts: list[str]) -> list[GrammarResult]:
-        try:
-            return self._check_many(texts)
-        finally:
-            self._cancel.clear()
-
-    def _check_many(self, texts: list[str]) -> list[GrammarResult]:
-        texts = list(texts)
-        results: list[GrammarResult | None] = [None] * len(texts)
-        keys = [self.cache_key(t) for t in texts]
-        cached = self.cache.get_many(keys)
-        todo: list[int] = []
-        for i, (t, k) in enumerate(zip(texts, keys, strict=True)):
-            if k in cached:
-                results[i] = to_result(t, cached[k])
-                if self.on_result:
-                    self.on_result(i, results[i])
-            elif not t.strip():
-                results[i] = to_result(t, [])
-            else:
-                todo.append(i)
-        if todo:
-            try:
-                self._check_uncached(texts, keys, todo, results)
-            finally:
-                self.close()
-        corroborate_batch(texts, results)
-        return [r if r is not None else GrammarResult(error="not checked") for r in results]
-
-    def _check_uncached(self, texts, keys, todo, results) -> None:
-        try:
-            url = self._ensure()
-        except Exception as e:  # noqa: BLE001 - ProvisionError, HTTP errors, language-tool-python errors
-            msg = f"LanguageTool could not be started: {e}"
-            if self.require:
-                raise GrammarUnavailable(f"{msg}; {_FIX_STEPS}") from e
-            for i in todo:
-                results[i] = GrammarResult(error=msg)
-            return
-
-        # every (doc, chunk) job; a doc completes when all its chunks have answers
-        jobs: dict[tuple[int, int], tuple[int, int]] = {}
-        pending_chunks: dict[int, int] = {}
-        answers: dict[int, dict[int, list]] = {}
-        for i in todo:
-            spans = split_chunks(texts[i], self.config.chunk_chars)
-            pending_chunks[i] = len(spans)
-            answers[i] = {}
-            for c, span in enumerate(spans):
-                jobs[(i, c)] = span
-        restarts = 0
-        remaining = list(jobs)
-        with ThreadPoolExecutor(max_workers=self.config.workers, thread_name_prefix="lt-check") as pool:
-            while remaining:
-                futs = {
-                    pool.submit(self._check_chunk, url, texts[i][s:e]): (i, c)
-                    for (i, c) in remaining
-                    for s, e in [jobs[(i, c)]]
-                }
-                failed: list[tuple[int, int]] = []
-                last_error = ""
-                not_done = set(futs)
-                while not_done:
-                    done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        i, c = futs[fut]
-                        try:
-                            raw = fut.result()
-                        except _ServerGone as e:
-                            failed.append((i, c))
-                            last_error = str(e)
-                            continue
-                        except Exception as e:  # noqa: BLE001 - a bad answer for this text: not retried
-                            results[i] = GrammarResult(error=f"LanguageTool failed: {type(e).__name__}: {e}")
-                            continue
-                        if results[i] is not None:  # another chunk of this text already failed
-                            continue
-                        s, e_ = jobs[(i, c)]
-                        chunk = texts[i][s:e_]
-                        umap = utf16_to_codepoint_map(chunk)
-                        norm = [x for x in (normalise_match(m, chunk, s, umap) for m in raw) if x is not None]
-                        answers[i][c] = norm
-                        if len(answers[i]) == pending_chunks[i]:
-                            matches = [m for cc in sorted(answers[i]) for m in answers[i][cc]]
-                            matches.sort(key=lambda m: (m[3], m[4], m[0]))
-                            self.cache.put(keys[i], matches)
-                            results[i] = to_result(texts[i], matches)
-                            if self.on_result:
-                                self.on_result(i, results[i])
-                remaining = [(i, c) for i, c in failed if results[i] is None]
-                if not remaining:
-                    break
-                # Something failed: restart our own server if it died, then retry what is left.
-                if self.remote_url or restarts >= self.max_restarts:
-                    break
-                restarts += 1
-                try:
-                    srv = shared_server()
-                    from ..languagetool import health
-
-                    if not (srv.alive() and health(srv.url)):
-                        srv.stop()
-                    url = self._ensure()
-                except Exception as e:  # noqa: BLE001
-                    last_error = f"restart failed: {e}"
-                    break
-        for i, _c in remaining:
-            if results[i] is None:
-                results[i] = GrammarResult(error=f"LanguageTool failed: {last_error}")
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
-
-# -- entry point used by detector.api --------------------------------------------------------
-def _unavailable(mode: str, reason: str):
-    if mode == "require":
-        raise GrammarUnavailable(f"{reason}; {_FIX_STEPS}")
-    return None, "unavailable"
-
-
-def open_checker(mode: str = "auto", url: str | None = None):
-    """(checker, "ok"), or (None, "unavailable") in auto mode when LanguageTool cannot be had.
-
-    Cheap: never starts the JVM (that happens on the first cache miss)."""
-    import shutil
-
-    from .. import languagetool as lt
-
-    if url:
-        if not lt.health(url, timeout=5.0):
-            return _unavailable(mode, f"no LanguageTool server answers at {url}")
-        return LanguageToolChecker(url, require=mode == "require"), "ok"
-    found = lt.discover_server()
-    if found:
-        return LanguageToolChecker(found, require=mode == "require"), "ok"
-    if not shutil.which("java"):
-        return _unavailable(mode, "Java is not installed (LanguageTool needs Java 17+)")
-    if not lt.is_installed():
-        return _unavailable(mode, f"LanguageTool {lt.LT_VERSION} is not installed in {lt.lt_home()}")
-    # a local server may be started later, possibly from a worker thread (api.analyse checks
-    # grammar while the other families run): the SIGTERM/SIGHUP hooks that kill the JVM can only
-    # be installed from the main thread, so install them now
-    lt.install_exit_hooks()
-    return LanguageToolChecker(None, require=mode == "require"), "ok"
+    return getattr(importlib.import_module(f"detector.{moved[0]}"), moved[1])

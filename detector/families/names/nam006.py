@@ -1,0 +1,112 @@
+"""NAM006: a capitalised word in no lexicon, one typing slip from a frequent word or name.
+
+Flagged: a capitalised word of 5+ letters that neither the language model nor the reference news
+vocabulary knows (:mod:`..lexicon`), used at most twice in the article, and one swapped,
+doubled or (7+ letters) dropped letter from a frequent word or name ("Capmbell", "Madird",
+"Hollwood"). Needs no gazetteer entry: most people in the news are in none.
+
+Not flagged: words used three times or more (deliberate); words of the user's names files;
+spans already flagged by NAM001/NAM002/NAM005; substituted or added letters (too many real
+names are one such letter from a word: "Griffen", "Symmons").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from ...findings import Finding
+from .. import lexicon
+from .lookups import user_known
+from .tokens import FAMILY, MAX_NAME_TOKEN, Analysis, _Overlaps
+
+# NAM006: a known word or name is one with at least this natural-log unigram probability in the
+# general-English language model (about 1 in 1.2 million words); words this short are skipped.
+MIN_SLIP_TARGET_LOGP = -14.0
+MIN_TYPING_SLIP_LEN = 5
+_CAP_WORD_RE = re.compile(r"(?<![\w'’\-‐])([A-Z][a-z]{4,})(?![\w\-‐'’])")
+_ABC = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _slip_sources(w: str, restore_dropped: bool = True) -> set[str]:
+    """Words ``w`` may be a typing slip of (same first letter): two adjacent letters swapped
+    back, a doubled letter undoubled, and (7+ letters, ``restore_dropped``) one dropped letter
+    restored. Other slips (substituted or added letters) turn too many real names into
+    near-words ("Griffen", "Symmons", "Saabs")."""
+    n = len(w)
+    out = {w[:i] + w[i + 1] + w[i] + w[i + 2 :] for i in range(1, n - 1) if w[i] != w[i + 1]}
+    out.update(w[:i] + w[i + 1 :] for i in range(1, n) if w[i] == w[i - 1])
+    if restore_dropped and n >= 7:
+        out.update(w[:i] + c + w[i:] for i in range(1, n + 1) for c in _ABC)
+    out.discard(w)
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _known_word(w: str) -> bool:
+    """Does the general-English language model or the reference news vocabulary know ``w``?"""
+
+    return lexicon.known_word(w)
+
+
+@lru_cache(maxsize=1 << 16)
+def _slip_target(w: str) -> str | None:
+    """The most frequent known word ``w`` is one typing slip of, or None."""
+    best = None
+    for v in _slip_sources(w):
+        lp = lexicon.unigram_logprob(v)
+        if lp is not None and lp >= MIN_SLIP_TARGET_LOGP and (best is None or lp > best[0]):
+            best = (lp, v)
+    return None if best is None else best[1]
+
+
+@lru_cache(maxsize=1 << 14)
+def _swap_target(w: str) -> str | None:
+    """The most frequent known word ``w`` is two swapped adjacent letters of, or None."""
+    best = None
+    for i in range(1, len(w) - 1):
+        v = w[:i] + w[i + 1] + w[i] + w[i + 2 :]
+        lp = lexicon.unigram_logprob(v) if v != w else None
+        if lp is not None and lp >= MIN_SLIP_TARGET_LOGP and (best is None or lp > best[0]):
+            best = (lp, v)
+    return None if best is None else best[1]
+
+
+def _typing_slips(text: str, res: Analysis) -> None:
+    """NAM006 for a capitalised word that neither the language model nor the reference news
+    vocabulary knows, used at most twice, and one typing slip from a frequent word or name
+    ("Capmbell" -> Campbell, "Madird" -> Madrid, "Hollwood" -> Hollywood)."""
+    if not lexicon.lm_available():
+        return
+    counts: Counter | None = None
+    # findings so far; the ones this loop adds are on earlier words and never overlap a later one
+    taken = _Overlaps([(f.start, f.end) for f in res.findings])
+    for m in _CAP_WORD_RE.finditer(text):
+        tok = m.group(1)
+        if len(tok) > MAX_NAME_TOKEN:
+            continue
+        w = tok.lower()
+        if _known_word(w) or user_known(w):
+            continue
+        if counts is None:
+            counts = Counter(x.group(1) for x in _CAP_WORD_RE.finditer(text))
+        if counts[tok] > 2:
+            continue  # a word used deliberately
+        s0, e0 = m.start(1), m.end(1)
+        if taken.hits(s0, e0):
+            continue
+        best = _slip_target(w)
+        if best is None:
+            continue
+        good = best.capitalize()
+        res.findings.append(
+            Finding(
+                FAMILY,
+                "NAM006",
+                s0,
+                e0,
+                f"'{tok}' is in no lexicon; a typing slip of '{good}'?",
+                suggestion=good,
+            )
+        )
