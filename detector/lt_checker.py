@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from . import grammar_cache
 from . import languagetool as lt
 from .families.grammar import (
-    _FIX_STEPS,
+    FIX_STEPS,
     GrammarResult,
     GrammarUnavailable,
     LTConfig,
@@ -174,7 +174,7 @@ class LanguageToolChecker:
         except Exception as e:  # noqa: BLE001 - ProvisionError, HTTP errors, language-tool-python errors
             msg = f"LanguageTool could not be started: {e}"
             if self.require:
-                raise GrammarUnavailable(f"{msg}; {_FIX_STEPS}") from e
+                raise GrammarUnavailable(f"{msg}; {FIX_STEPS}") from e
             for i in todo:
                 results[i] = GrammarResult(error=msg)
             return
@@ -256,7 +256,7 @@ class LanguageToolChecker:
 # -- entry point used by detector.api -------------------------------------------------------------
 def _unavailable(mode: str, reason: str):
     if mode == "require":
-        raise GrammarUnavailable(f"{reason}; {_FIX_STEPS}")
+        raise GrammarUnavailable(f"{reason}; {FIX_STEPS}")
     return None, "unavailable"
 
 

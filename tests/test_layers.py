@@ -35,9 +35,11 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "detector.findings", "detector.text", "detector.article", "detector.cache", "detector.sqlite_store",
         "detector.io", "detector.decode", "detector.scoring", "detector.selection", "detector.merge", "detector.output",
         "detector.config", "detector.language", "detector.gazetteer", "detector.languagetool",
-        "detector.grammar_cache", "detector.explain", "detector.evidence_cache",
+        "detector.grammar_cache", "detector.explain", "detector.evidence_cache", "detector.settings",
+        "detector.memo",
     )),
-    ("families", ("detector.families",)),
+    # lt_checker: the LanguageTool client, which turns matches into findings with families.grammar
+    ("families", ("detector.families", "detector.lt_checker")),
     ("features", ("detector.features",)),
     ("model", ("detector.model", "detector.compiled")),
     ("api", ("detector.api",)),
@@ -244,13 +246,28 @@ def test_the_check_catches_a_cycle_and_an_upward_import(tmp_path):
     assert any("pkg.sub.a (sub) imports pkg.low (low); the two layers are independent" == x for x in v)
 
 
+def _target(mod: str, is_pkg: bool, node: ast.ImportFrom) -> str:
+    """The absolute module name of a ``from ... import`` in module ``mod``."""
+    if not node.level:
+        return node.module or ""
+    base = mod.split(".") if is_pkg else mod.split(".")[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def private_imports(root: Path, package: str = "detector") -> list[str]:
     """``from <package module> import _name``: a module reaching into another one's private
-    helpers (a dunder such as ``__version__`` is public)."""
+    helpers (a dunder such as ``__version__`` is public). Modules of one sub-package (the rules of
+    a family package such as ``families/names/``) share their private helpers; only imports
+    across packages count."""
     out = []
-    for mod, (path, _) in _modules(root, package).items():
+    for mod, (path, is_pkg) in _modules(root, package).items():
+        home = mod if is_pkg else mod.rpartition(".")[0]
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith(package)):
+                target = _target(mod, is_pkg, node)
+                if home != package and (target == home or target.startswith(home + ".")):
+                    continue  # inside one sub-package
                 out += [f"{mod}: from {'.' * node.level}{node.module or ''} import {a.name}" for a in node.names
                         if a.name.startswith("_") and not a.name.endswith("__")]
     return out
@@ -261,3 +278,6 @@ def test_no_module_imports_another_modules_private_names(tmp_path):
     _write(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "def _h():\n    pass\n",
                       "pkg/b.py": "from . import __version__\nfrom .a import _h\n"})
     assert private_imports(tmp_path, "pkg") == ["pkg.b: from .a import _h"]
+    _write(tmp_path, {"pkg/sub/__init__.py": "from .r1 import _h\n", "pkg/sub/r1.py": "def _h():\n    pass\n",
+                      "pkg/sub/r2.py": "from .r1 import _h\nfrom ..a import _h as _g\n"})
+    assert private_imports(tmp_path, "pkg") == ["pkg.b: from .a import _h", "pkg.sub.r2: from ..a import _h"]

@@ -130,7 +130,7 @@ SPELLING_CATEGORIES = frozenset({"TYPOS", "MULTITOKEN_SPELLING"})
 _VARIANT_RE = re.compile(r"\bis (British|American|Canadian|Australian|New Zealand|South African) English\b")
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-_FIX_STEPS = (
+FIX_STEPS = (
     "to fix: install Java 17+ (e.g. `apt-get install openjdk-17-jre-headless`), then run "
     "`detector languagetool install` (or `make languagetool`); or pass --languagetool-url URL "
     "(env DETECTOR_LT_URL) of a running LanguageTool server; `detector languagetool status` "
