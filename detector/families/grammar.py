@@ -388,26 +388,3 @@ def corroborate_batch(texts: list[str], results: list[GrammarResult | None]) -> 
             r.findings = [f for f in r.findings if not (f.family == "note" and f.start == s and f.end == e)]
             r.findings.append(_nam004(t, s, e, (f"{v[1]} other articles of this batch spell it '{v[0]}'", v[0])))
         r.unknown_names = keep
-
-
-# -- the client and the server live outside families/ ---------------------------------------------
-# :class:`LanguageToolChecker` and :func:`open_checker` are in :mod:`detector.lt_checker`; the
-# process's shared server (``shared_server``, ``launch``, ``shutdown``) in
-# :mod:`detector.languagetool`. These names are still reachable here, resolved on first use, for
-# callers not yet updated (``detector.model``).
-_MOVED = {
-    "LanguageToolChecker": ("lt_checker", "LanguageToolChecker"),
-    "open_checker": ("lt_checker", "open_checker"),
-    "shared_server": ("languagetool", "shared_server"),
-    "_launch": ("languagetool", "launch"),
-    "shutdown": ("languagetool", "shutdown"),
-}
-
-
-def __getattr__(name: str):
-    moved = _MOVED.get(name)
-    if moved is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(f"detector.{moved[0]}"), moved[1])

@@ -170,9 +170,9 @@ def compute_evidence(
 
     checker = "off"
     if grammar != "off":
-        from ..families import grammar as grammar_family
+        from ..lt_checker import open_checker
 
-        checker, status = grammar_family.open_checker(grammar)
+        checker, status = open_checker(grammar)
         if checker is None:
             raise RuntimeError(f"LanguageTool is {status}; train without grammar (--no-grammar)")
     out = []
