@@ -281,12 +281,28 @@ def config_cmd(
 
 
 @app.command()
-def codes() -> None:
-    """List the stable finding codes."""
-    from .findings import CODES
+def codes(
+    show_settings: Annotated[
+        bool, typer.Option("--settings", help="List the rule settings (thresholds) instead: value, default, source.")
+    ] = False,
+    config: Annotated[str | None, typer.Option("--config", help="Configuration file whose settings apply.")] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore configuration files.")] = False,
+) -> None:
+    """List the stable finding codes (or, with --settings, every rule setting)."""
+    if not show_settings:
+        from .findings import CODES
 
-    for code, (fam, desc) in CODES.items():
-        typer.echo(f"{code}  {fam:<16} {desc}")
+        for code, (fam, desc) in CODES.items():
+            typer.echo(f"{code}  {fam:<16} {desc}")
+        return
+    from . import settings as rule_settings
+
+    resolved = resolve_settings([], {}, config=config, isolated=isolated)
+    with rule_settings.using(resolved["settings"]):
+        rows = rule_settings.describe()
+    for r in rows:
+        changed = "" if r["value"] == r["default"] else f" (default {r['default']})"
+        typer.echo(f"{r['family']}.{r['name']} = {r['value']}{changed}  # {r['source']}")
 
 
 # the sub-command groups live in their own modules (each light to import), registered after the

@@ -131,7 +131,7 @@ def build(overrides: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
             name = str(key).replace("-", "_")
             f = fields.get(name)
             if f is None:
-                raise SettingsError(f"unknown setting {family}.{key} (known: {', '.join(fields)})")
+                raise SettingsError(f"unknown setting {family}.{key} (known: {', '.join(n.replace('_', '-') for n in fields)})")
             kw[name] = _coerce(family, f, value)
         if kw:
             out[family] = cls(**kw)
