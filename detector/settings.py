@@ -38,6 +38,7 @@ MODULES = {
     "boilerplate": "detector.families.boilerplate",
     "readability": "detector.families.readability",
     "language": "detector.language",
+    "name": "detector.families.names.knobs",
 }
 
 _CLASSES: dict[str, type] = {}

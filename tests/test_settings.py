@@ -22,7 +22,7 @@ def _dups(text):
 def test_every_setting_has_a_source_and_a_typed_default():
     rows = settings.describe()
     families = {r["family"] for r in rows}
-    assert {"duplicate-block", "repetition", "boilerplate", "language"} <= families
+    assert {"duplicate-block", "repetition", "boilerplate", "language", "name"} <= families
     for r in rows:
         assert r["source"].strip(), r
         assert r["value"] == r["default"]
@@ -64,6 +64,22 @@ def test_language_setting():
     assert language.identify(short) == ("en", 0.0)
     with settings.using({"language": {"min_letters": 10}}):
         assert language.identify(short)[0] != "en"
+
+
+def test_name_settings_reach_memoised_look_ups():
+    from detector.families import names
+
+    text = "The talks in Madird ended. The club signed a winger from Hollwood Town last week."
+
+    def slips():
+        return sorted(text[f.start : f.end] for f in names.detect(text) if f.code == "NAM006")
+
+    assert slips() == ["Hollwood", "Madird"]
+    # "Madrid"/"Hollywood" are not frequent enough to count as known words at this cut-off; the
+    # memoised look-ups must not answer with what they computed under the defaults
+    with settings.using({"name": {"min_slip_target_logp": -5.0}}):
+        assert slips() == []
+    assert slips() == ["Hollwood", "Madird"]
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@
   unambiguous among *all* known spellings, and the name is unlikely to be some other person (the
   surname is rare when the first names differ; the first name is rare, or the observed surname
   unheard of, when the surnames differ). A *slip* in a prominent target's name
-  (gazetteer prominence >= SLIP_PROMINENCE) is flagged whatever the other token when the
+  (gazetteer prominence >= the `slip_prominence` setting) is flagged whatever the other token when the
   differing token is nobody's name in the shared lists ("Daid Cameron", "John Krery", "Gordon
   Brow", "Joe Bide"); a real name ("John Kerr", "Kamal Harris") is left alone.
 - NAM002 two spellings of one name in one article ("Yoav Galant ... Yoav Gallant"): the known

@@ -5,15 +5,10 @@ from __future__ import annotations
 from rapidfuzz.distance import OSA
 
 from ... import gazetteer as gz
+from ... import settings
 from ...memo import CappedMemo
+from .knobs import NameSettings
 from .tokens import _keys
-
-# NAM001 slips: an observed first name (surname) shared by at most this many known people is
-# "no name", and a slip of one letter in a target's name this prominent is flagged whatever the
-# other token (see gazetteer.PROMINENT).
-MAX_SLIP_FIRST_PEOPLE = 2
-MAX_SLIP_LAST_PEOPLE = 1
-SLIP_PROMINENCE = 5
 
 
 def similar(a: str, b: str) -> bool:
@@ -66,13 +61,15 @@ def _raw_first(form: str) -> str:
 def _unknown_first(g: gz.Gazetteer, f: str) -> bool:
     """Is ``f`` no (known, common) first name: "Daid", "Bris", "Hillari"? Only the shared
     legislator lists know enough names to tell."""
-    return g.shared and f not in COMMON_FIRST and len(f) >= 3 and _first_n(g, f) <= MAX_SLIP_FIRST_PEOPLE
+    cfg = settings.get(NameSettings)
+    return g.shared and f not in COMMON_FIRST and len(f) >= 3 and _first_n(g, f) <= cfg.max_slip_first_people
 
 
 def _unknown_last(g: gz.Gazetteer, last: str) -> bool:
     """Is ``last`` nobody's surname: "Krery", "Prescot", "Blinke"?"""
+    cfg = settings.get(NameSettings)
     return (
-        g.shared and last not in COMMON_LAST and len(last) >= 4 and _last_n(g, last) <= MAX_SLIP_LAST_PEOPLE
+        g.shared and last not in COMMON_LAST and len(last) >= 4 and _last_n(g, last) <= cfg.max_slip_last_people
     )
 
 
@@ -152,11 +149,13 @@ _MISSING = object()
 
 
 def _memo(g: gz.Gazetteer, kind: str, key, fn):
-    """Memoised gazetteer look-ups (per gazetteer object; bounded: :class:`CappedMemo`)."""
+    """Memoised gazetteer look-ups (per gazetteer object and name settings, since some look-ups
+    apply thresholds; bounded: :class:`CappedMemo`)."""
+    cfg = settings.get(NameSettings)
     store = _memo_store.get(id(g))
-    if store is None or store[0] is not g:
+    if store is None or store[0] is not g or store[2] is not cfg:
         _memo_store.clear()
-        store = _memo_store[id(g)] = (g, CappedMemo())
+        store = _memo_store[id(g)] = (g, CappedMemo(), cfg)
     memo = store[1]
     mk = (kind, key)
     v = memo.get(mk, _MISSING)

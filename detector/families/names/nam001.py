@@ -5,7 +5,7 @@ tokens equals a gazetteer target's and the other is one or two edits away (same 
 the match is unambiguous among *all* known spellings and the name is unlikely to be some other
 person (the surname is rare when the first names differ; the first name is rare, or the observed
 surname unheard of, when the surnames differ). A *slip* in a prominent target's name
-(prominence >= ``SLIP_PROMINENCE``) is flagged whatever the other token when the differing token
+(prominence >= ``slip_prominence``) is flagged whatever the other token when the differing token
 is nobody's name in the shared lists ("Daid Cameron", "Gordon Brow", "Joe Bide").
 
 Not flagged: real names near a known one ("John Kerr", "Kamal Harris"); attested variants
@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ... import gazetteer as gz
+from ... import settings
+from .knobs import NameSettings
 from .lookups import (
-    SLIP_PROMINENCE,
     _first_people,
     _last_people,
     _person_pairs,
@@ -30,13 +31,6 @@ from .lookups import (
     slip,
 )
 from .tokens import STOP, Tok
-
-# NAM001, first names differ: at most this many known people may share the surname.
-MAX_SURNAME_PEOPLE = 3
-# NAM001, surnames differ: the first name must be this rare when the observed surname is itself a
-# known surname, and at most MAX_FIRST_PEOPLE_UNKNOWN when it is not.
-MAX_FIRST_PEOPLE_KNOWN_SURNAME = 8
-MAX_FIRST_PEOPLE_UNKNOWN = 40
 
 
 @dataclass(slots=True)
@@ -50,6 +44,7 @@ class NearMiss:
 
 def near_miss(g: gz.Gazetteer, core: list[str]) -> NearMiss | None:
     """The known person this (unknown) name is a near miss of, or None."""
+    cfg = settings.get(NameSettings)
     f, last = core[0], core[-1]
     cands: list[NearMiss] = []
     by_last = g.t_by_last.get(last, ())
@@ -59,11 +54,11 @@ def near_miss(g: gz.Gazetteer, core: list[str]) -> NearMiss | None:
     if f in STOP:
         return None
     for tf, pid, form in by_last:
-        s = f_slip and g.prominent(pid, SLIP_PROMINENCE) and (slip(f, tf, 2) or slip(f, _raw_first(form), 2))
+        s = f_slip and g.prominent(pid, cfg.slip_prominence) and (slip(f, tf, 2) or slip(f, _raw_first(form), 2))
         if s or similar(f, tf):
             cands.append(NearMiss("first", pid, form, tf, s))
     for tl, pid, form in by_first:
-        s = l_slip and g.prominent(pid, SLIP_PROMINENCE) and slip(last, tl, 4)
+        s = l_slip and g.prominent(pid, cfg.slip_prominence) and slip(last, tl, 4)
         if s or similar(last, tl):
             cands.append(NearMiss("last", pid, form, tl, s))
     if not cands:
@@ -92,10 +87,10 @@ def near_miss(g: gz.Gazetteer, core: list[str]) -> NearMiss | None:
         return sl
     c = cands[0]
     if c.which == "first":
-        if _last_people(g, last) > MAX_SURNAME_PEOPLE:
+        if _last_people(g, last) > cfg.max_surname_people:
             return None
     else:
-        limit = MAX_FIRST_PEOPLE_KNOWN_SURNAME if _last_people(g, last) else MAX_FIRST_PEOPLE_UNKNOWN
+        limit = cfg.max_first_people_known_surname if _last_people(g, last) else cfg.max_first_people_unknown
         if _first_people(g, f) > limit:
             return None
     return c

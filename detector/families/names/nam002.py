@@ -20,7 +20,9 @@ import re
 from collections import Counter
 
 from ... import gazetteer as gz
+from ... import settings
 from ...findings import Finding
+from .knobs import NameSettings
 from .lookups import (
     COMMON_FIRST,
     COMMON_LAST,
@@ -44,10 +46,6 @@ from .tokens import (
     _word_used,
 )
 
-# A lone surname slip at the start of a sentence (no title before it) needs this many letters.
-MIN_SLIP_SENTENCE_START = 6
-
-
 # Performance cap (see "Per-article budget" in the README): names sharing a first name and the
 # initial of the surname (or a surname and the initial of the first name) are compared in
 # pairs, at most this many per group (the first in the text): a real article names a few
@@ -69,6 +67,7 @@ _SENT_END = ".!?\n\"“”'‘’:;(-–—•*"
 def _surname_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
     """NAM002 for a lone surname one letter from the surname of someone named in full in this
     article ("Mr Blari" after "Tony Blair"), when the word is nobody's name."""
+    cfg = settings.get(NameSettings)
     surnames: dict[str, str] = {}
     for m in res.mentions:
         if m.known and len(m.core[-1]) >= 4 and m.toks[-1].text[:1].isupper():
@@ -120,7 +119,7 @@ def _surname_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
             named = s0 in named_last
             if not (after or named):
                 continue
-            if (j < 0 or text[j] in _SENT_END) and len(k) < MIN_SLIP_SENTENCE_START:
+            if (j < 0 or text[j] in _SENT_END) and len(k) < cfg.min_slip_sentence_start:
                 continue
             n = seen.get(k)
             if n is None:

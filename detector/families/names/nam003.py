@@ -26,19 +26,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ... import gazetteer as gz
+from ... import settings
 from ...findings import Finding
 from ...text import Document, as_document
 from .analysis import MAX_RUN_TOKENS, analyse
+from .knobs import NameSettings
 from .lookups import _is_given_name, _variant_pair, similar
 from .tokens import _CLITIC_RE, _MAX_WINDOW, FAMILY, TOKEN_RE, _keys, _replace
-
-# NAM003: the majority spelling must be in at least this many articles, and this many times as
-# many as the minority spelling.
-BATCH_MIN_DOCS = 2
-BATCH_RATIO = 1.5
-# ... when both spellings are real names (known first names / surnames): stronger evidence.
-BATCH_STRONG_DOCS = 3
-BATCH_STRONG_RATIO = 4
 
 
 @dataclass(slots=True)
@@ -176,6 +170,7 @@ def _confirmed(f: Finding, index: NameIndex, own: set[str]) -> Finding | None:
 
 def _best(index: NameIndex, k: str) -> tuple[str, int] | None:
     """The similar person-name spelling used in enough more articles than ``k``, or None."""
+    cfg = settings.get(NameSettings)
     d = index._majority()
     if k in d["best"]:
         return d["best"][k]
@@ -197,7 +192,7 @@ def _best(index: NameIndex, k: str) -> tuple[str, int] | None:
             p = person[other] = index.spellings[other].known or _is_given_name(g, of)
         if not p:
             continue
-        if n_maj >= BATCH_MIN_DOCS and n_maj >= BATCH_RATIO * n_min and (best is None or n_maj > best[1]):
+        if n_maj >= cfg.batch_min_docs and n_maj >= cfg.batch_ratio * n_min and (best is None or n_maj > best[1]):
             best = (other, n_maj)
     d["best"][k] = best
     return best
@@ -206,6 +201,7 @@ def _best(index: NameIndex, k: str) -> tuple[str, int] | None:
 def batch_findings(doc: str | Document, index: NameIndex) -> list[Finding]:
     """Pass 2: NAM003 and confirmed NAM001 findings of one article, given the
     :class:`NameIndex` of the whole batch (this article included)."""
+    cfg = settings.get(NameSettings)
     doc = as_document(doc)
     a = analyse(doc)
     out: list[Finding] = []
@@ -241,7 +237,7 @@ def batch_findings(doc: str | Document, index: NameIndex) -> list[Finding]:
         else:
             both_real = g.is_first_name(f) and g.is_first_name(ref_f)
         n_min = index.spellings[k].docs
-        if both_real and (best[1] < BATCH_STRONG_DOCS or best[1] < BATCH_STRONG_RATIO * n_min):
+        if both_real and (best[1] < cfg.batch_strong_docs or best[1] < cfg.batch_strong_ratio * n_min):
             continue  # two real names: only overwhelming batch evidence
         good = ref_first if which == "first" else ref_last
         for m in mine[k]:

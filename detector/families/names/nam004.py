@@ -13,9 +13,11 @@ import re
 from collections import Counter
 
 from ... import gazetteer as gz
+from ... import settings
 from .. import lexicon
+from .knobs import NameSettings
 from .lookups import COMMON_LAST, _is_given_name
-from .nam006 import MIN_TYPING_SLIP_LEN, _known_word, _slip_sources, _slip_target, _swap_target
+from .nam006 import _known_word, _slip_sources, _slip_target, _swap_target
 from .tokens import _CLITIC_RE, _HYPHEN_RE, _LET, _UP, MAX_NAME_TOKEN, _form_token
 
 # -- NAM004: LanguageTool's unknown capitalised words ---------------------------------------------
@@ -25,12 +27,6 @@ from .tokens import _CLITIC_RE, _HYPHEN_RE, _LET, _UP, MAX_NAME_TOKEN, _form_tok
 # ``note``, severity info, which no model counts -- and only when the user asks for notes:
 # ``DETECTOR_NAM004_NOTES=1``. Words of the user's names files (``--names``) get neither.
 NAM004_NOTES_ENV = "DETECTOR_NAM004_NOTES"
-# A word used more often than this in the article is deliberate, not a slip (as for NAM006).
-MAX_UNKNOWN_USES = 2
-# Another spelling in the same article must be used at least this often (and more often).
-MIN_VARIANT_USES = 2
-# ... in the batch: in at least this many other articles, none of which uses the unknown spelling.
-MIN_VARIANT_DOCS = 2
 
 
 def nam004_notes_enabled() -> bool:
@@ -144,6 +140,7 @@ def unknown_word_evidence(
     gazetteer's most prominent people, when the word is nobody's name in the shared lists
     ("Merkle" for Merkel). ``index``: the :class:`SpellingIndex` of :func:`capitalised_counts`
     of ``text`` (built if None)."""
+    cfg = settings.get(NameSettings)
     word = _CLITIC_RE.sub("", text[start:end])
     toks = [t for t in _HYPHEN_RE.split(word) if t]
     g = gz.get()
@@ -173,15 +170,15 @@ def unknown_word_evidence(
     if index is None:
         index = SpellingIndex(capitalised_counts(text))
     n_here = index.counts.get(word, 0)
-    if n_here > MAX_UNKNOWN_USES:
+    if n_here > cfg.max_unknown_uses:
         return None
-    v = index.variant(k, max(MIN_VARIANT_USES, n_here + 1), word)
+    v = index.variant(k, max(cfg.min_variant_uses, n_here + 1), word)
     if v is not None:
         return f"'{v[0]}' is used {v[1]} times in this article", v[0]
 
     if lexicon.lm_available() and len(k) >= 4 and not _known_word(k):
         # 4 letters: swapped letters only ("Jhon"); an undoubled one makes words ("Baat")
-        best = _slip_target(k) if len(k) >= MIN_TYPING_SLIP_LEN else _swap_target(k)
+        best = _slip_target(k) if len(k) >= cfg.min_typing_slip_len else _swap_target(k)
         if best is not None:
             good = best.capitalize()
             return f"it is one typing slip from '{good}'", good
@@ -200,9 +197,10 @@ def unknown_word_evidence(
 
 
 def batch_variant(word: str, batch: SpellingIndex, own: Counter) -> tuple[str, int] | None:
-    """Another spelling of ``word`` used in at least ``MIN_VARIANT_DOCS`` other articles of the
+    """Another spelling of ``word`` used in at least ``min_variant_docs`` other articles of the
     batch (``batch``: the index of in how many articles each capitalised word occurs; ``own``:
     this article's counts), when no other article uses ``word`` itself."""
+    cfg = settings.get(NameSettings)
     if batch.counts.get(word, 0) - (1 if word in own else 0) > 0:
         return None
-    return batch.variant(gz.fold(word), MIN_VARIANT_DOCS, word, minus=own)
+    return batch.variant(gz.fold(word), cfg.min_variant_docs, word, minus=own)

@@ -14,19 +14,20 @@ from __future__ import annotations
 from collections import Counter
 
 from ... import gazetteer as gz
+from ... import settings
+from .knobs import NameSettings
 from .lookups import COMMON_FIRST, COMMON_LAST, _last_n, _memo, _unknown_first, user_known
 from .nam006 import _known_word, _slip_sources
 from .tokens import STOP, Analysis, _flag, _replace, _word_used
 
-# NAM005: a common given name is one shared by at least this many known people (or in COMMON_FIRST).
-MIN_COMMON_GIVEN = 25
 _given_index: dict = {}
 
 
 def _common_given(g: gz.Gazetteer) -> dict[str, list[tuple[str, int]]]:
     """Common given names of the gazetteer, by initial, with their counts (built once)."""
+    cfg = settings.get(NameSettings)
     hit = _given_index.get(id(g))
-    if hit is not None and hit[0] is g:
+    if hit is not None and hit[0] is g and hit[2] is cfg:
         return hit[1]
     counts: Counter = Counter()
     for k in g.s_fl:
@@ -35,13 +36,13 @@ def _common_given(g: gz.Gazetteer) -> dict[str, list[tuple[str, int]]]:
         counts[f] += len(lasts)
     by_initial: dict[str, list[tuple[str, int]]] = {}
     for f, n in counts.items():
-        if len(f) >= 3 and (n >= MIN_COMMON_GIVEN or f in COMMON_FIRST):
+        if len(f) >= 3 and (n >= cfg.min_common_given or f in COMMON_FIRST):
             by_initial.setdefault(f[0], []).append((f, n))
     for f in COMMON_FIRST:
         if f not in counts:
-            by_initial.setdefault(f[0], []).append((f, MIN_COMMON_GIVEN))
+            by_initial.setdefault(f[0], []).append((f, cfg.min_common_given))
     _given_index.clear()
-    _given_index[id(g)] = (g, by_initial)
+    _given_index[id(g)] = (g, by_initial, cfg)
     return by_initial
 
 

@@ -16,15 +16,13 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from ... import settings
 from ...findings import Finding
 from .. import lexicon
+from .knobs import NameSettings
 from .lookups import user_known
 from .tokens import FAMILY, MAX_NAME_TOKEN, Analysis, _Overlaps
 
-# NAM006: a known word or name is one with at least this natural-log unigram probability in the
-# general-English language model (about 1 in 1.2 million words); words this short are skipped.
-MIN_SLIP_TARGET_LOGP = -14.0
-MIN_TYPING_SLIP_LEN = 5
 _CAP_WORD_RE = re.compile(r"(?<![\w'’\-‐])([A-Z][a-z]{4,})(?![\w\-‐'’])")
 _ABC = "abcdefghijklmnopqrstuvwxyz"
 
@@ -50,25 +48,33 @@ def _known_word(w: str) -> bool:
     return lexicon.known_word(w)
 
 
-@lru_cache(maxsize=1 << 16)
 def _slip_target(w: str) -> str | None:
     """The most frequent known word ``w`` is one typing slip of, or None."""
+    return _slip_target_with(w, settings.get(NameSettings))
+
+
+@lru_cache(maxsize=1 << 16)
+def _slip_target_with(w: str, cfg: NameSettings) -> str | None:
     best = None
     for v in _slip_sources(w):
         lp = lexicon.unigram_logprob(v)
-        if lp is not None and lp >= MIN_SLIP_TARGET_LOGP and (best is None or lp > best[0]):
+        if lp is not None and lp >= cfg.min_slip_target_logp and (best is None or lp > best[0]):
             best = (lp, v)
     return None if best is None else best[1]
 
 
-@lru_cache(maxsize=1 << 14)
 def _swap_target(w: str) -> str | None:
     """The most frequent known word ``w`` is two swapped adjacent letters of, or None."""
+    return _swap_target_with(w, settings.get(NameSettings))
+
+
+@lru_cache(maxsize=1 << 14)
+def _swap_target_with(w: str, cfg: NameSettings) -> str | None:
     best = None
     for i in range(1, len(w) - 1):
         v = w[:i] + w[i + 1] + w[i] + w[i + 2 :]
         lp = lexicon.unigram_logprob(v) if v != w else None
-        if lp is not None and lp >= MIN_SLIP_TARGET_LOGP and (best is None or lp > best[0]):
+        if lp is not None and lp >= cfg.min_slip_target_logp and (best is None or lp > best[0]):
             best = (lp, v)
     return None if best is None else best[1]
 
