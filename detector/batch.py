@@ -48,12 +48,20 @@ def has_name_index() -> bool:
 @dataclass(slots=True)
 class _HeldTexts:
     """FALLBACK: the batch's texts (or Documents, in-process, so the names family's per-Document
-    analysis is shared with the per-article families), merged by concatenation."""
+    analysis is shared with the per-article families), merged by concatenation. ``analyses``:
+    the names family's per-article analysis of each text when it was computed where the text
+    was read (a worker process), so :func:`finalize` only does the cross-article part."""
 
     items: list = field(default_factory=list)
+    analyses: list | None = None
 
     def merge(self, other: _HeldTexts) -> _HeldTexts:
-        return _HeldTexts(self.items + other.items)
+        if self.analyses is not None and other.analyses is not None:
+            analyses = self.analyses + other.analyses
+        else:
+            analyses = None if (self.items and self.analyses is None) or (other.items and other.analyses is None) \
+                else (self.analyses or []) + (other.analyses or [])
+        return _HeldTexts(self.items + other.items, analyses)
 
 
 @dataclass(slots=True)
@@ -114,15 +122,20 @@ def merge_all(indexes) -> BatchIndex:
     return out
 
 
-def index_doc(doc: Document, *, names: bool = True, caps: bool = False, hold_document: bool = False) -> BatchIndex:
+def index_doc(
+    doc: Document, *, names: bool = True, caps: bool = False, hold_document: bool = False, analyse: bool = False
+) -> BatchIndex:
     """The first-pass index of one (English) article. ``names``: take part in the names evidence;
-    ``caps``: in the grammar corroboration (the capitalised words it uses). ``hold_document``
-    (fallback only): keep the Document itself rather than its text (in-process batches)."""
+    ``caps``: in the grammar corroboration (the capitalised words it uses). Fallback only:
+    ``hold_document`` keeps the Document itself rather than its text (in-process batches);
+    ``analyse`` keeps the names family's analysis of it (computed here, e.g. in a worker)."""
     name_ix = None
     if names:
         mod = _names()
         if hasattr(mod, "batch_index"):
             name_ix = mod.batch_index(doc)
+        elif analyse:  # FALLBACK
+            name_ix = _HeldTexts([doc.text], [mod.analyse(doc)])
         else:  # FALLBACK
             name_ix = _HeldTexts([doc if hold_document else doc.text])
     cap = None
@@ -138,8 +151,15 @@ def finalize(index: BatchIndex) -> BatchIndex:
         return index
     by_text: dict[bytes, list[Finding]] = {}
     if index.name_docs > 1:
+        mod = _names()
         docs = [d if isinstance(d, Document) else Document(d) for d in index.names.items]
-        for d, found in zip(docs, _names().detect_batch(docs), strict=True):
+        if index.names.analyses is not None:  # analysed in the workers: only the cross-article part here
+            from . import gazetteer
+
+            gazetteer.get()
+            for d, a in zip(docs, index.names.analyses, strict=True):
+                mod._cache[d] = (gazetteer.current(), a)
+        for d, found in zip(docs, mod.detect_batch(docs), strict=True):
             # findings depend only on the text and on the whole batch: equal texts, equal findings
             by_text[_digest(d.text)] = found
     return dataclasses.replace(index, names=_HeldResults(by_text), _spelling=None)

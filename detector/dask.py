@@ -118,7 +118,7 @@ def _partition_frame(part, index, text_column, options, user_names, window):
 
     reports = _partition_reports(part, index, text_column, options, user_names, window)
     frame = pd.DataFrame([_row(r) for r in reports], columns=list(COLUMNS))
-    if hasattr(part, "index") and len(part.index) == len(frame):
+    if isinstance(part, (pd.DataFrame, pd.Series)) and len(part.index) == len(frame):
         frame.index = part.index
     return frame
 
@@ -217,7 +217,7 @@ def client_for(address: str):
         if not n.isdigit() or int(n) < 1:
             raise DaskUnavailable(f"local:N needs a number of workers, got {address!r}")
         os.environ.setdefault("OMP_NUM_THREADS", "1")
-        cluster = LocalCluster(n_workers=int(n), threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=int(n), threads_per_worker=1, processes=True, dashboard_address=":0")
         return Client(cluster), cluster
     try:
         return Client(address, timeout="20s"), None

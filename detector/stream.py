@@ -31,6 +31,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -97,17 +98,54 @@ def analyse_one(text: str, need_own: bool, index: batch.BatchIndex | None):
 
 def _analyse_chunk(index_ref, items: list[tuple[str, bool]]) -> list:
     index = _index_of(index_ref) if index_ref is not None else None
-    return [analyse_one(t, need, index) for t, need in items]
+    out = [analyse_one(t, need, index) for t, need in items]
+    trim_memos(len(items))
+    return out
 
 
-def index_texts(texts: list[str], caps: bool) -> tuple[batch.BatchIndex, int]:
-    """First pass over some texts: the merged index of the English ones."""
+def index_texts(texts: list[str], caps: bool, analyse: bool = False) -> batch.BatchIndex:
+    """First pass over some texts: the merged index of the English ones (``analyse``: see
+    :func:`detector.batch.index_doc`)."""
     out = batch.BatchIndex()
     for t in texts:
         doc = Document(scrub_surrogates(t))
         if language.analyse(doc.text).english:
-            out = out.merge(batch.index_doc(doc, caps=caps))
+            out = out.merge(batch.index_doc(doc, caps=caps, analyse=analyse))
+    trim_memos(len(texts))
     return out
+
+
+# The families memoise pure functions of words and n-grams in bounded LRU tables (up to 2**19
+# entries each); full, they hold a few hundred MB. Emptied every TRIM_EVERY articles (results
+# unchanged, the cost is not measurable: a window's articles refill what they use), so memory
+# is bounded by the window rather than by how much text a process has seen. Loaders (maxsize 1)
+# and unbounded caches are left alone.
+TRIM_EVERY = 256
+MEMO_MIN_SIZE = 4096
+_since_trim = 0
+
+
+def trim_memos(n: int) -> None:
+    """Count ``n`` more articles; every :data:`TRIM_EVERY`, empty the detector modules' large
+    bounded memo tables (``functools.lru_cache`` with ``maxsize >= MEMO_MIN_SIZE``)."""
+    global _since_trim
+    _since_trim += n
+    if _since_trim < TRIM_EVERY:
+        return
+    _since_trim = 0
+    for name, mod in list(sys.modules.items()):
+        if not name.startswith("detector.") or mod is None:
+            continue
+        for obj in list(vars(mod).values()):
+            info = getattr(obj, "cache_info", None)
+            if info is None or not callable(info) or not hasattr(obj, "cache_clear"):
+                continue
+            try:
+                size = info().maxsize
+            except TypeError:
+                continue
+            if size is not None and size >= MEMO_MIN_SIZE:
+                obj.cache_clear()
 
 
 def _init_worker(user_names: list[str]) -> None:
@@ -117,6 +155,15 @@ def _init_worker(user_names: list[str]) -> None:
 
         gazetteer.set_user_gazetteer(user_names)
     _families()
+
+
+def _warm_up() -> None:
+    """Load what the families and language identification load lazily (models, gazetteer), so
+    forked workers share it instead of each loading its own."""
+    per_doc, stat_mods = _families()
+    doc = Document("Warm-up text\n\nThe minister, John Smith, said on Monday that the plan would go ahead.")
+    language.analyse(doc.text)
+    api._document_evidence(doc, per_doc, stat_mods)
 
 
 # -- the engine ----------------------------------------------------------------------------------
@@ -133,7 +180,7 @@ class _Runner:
         if self.jobs > 1 and self.pool is None:
             from . import gazetteer
 
-            _families()  # loaded once here, shared with forked workers
+            _warm_up()  # loaded once here, shared with the forked workers
             ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
             self.pool = ProcessPoolExecutor(
                 self.jobs, mp_context=ctx, initializer=_init_worker, initargs=(list(gazetteer._user_paths),)
@@ -176,7 +223,10 @@ def build_index(
     def flush():
         nonlocal merged
         if buf:
-            pending.append(runner.submit(index_texts, list(buf), caps))
+            # FALLBACK (no names index yet): the workers also run the names family's per-article
+            # analysis, so that finalize only does the cross-article part
+            analyse = runner.pool is not None and not batch.has_name_index()
+            pending.append(runner.submit(index_texts, list(buf), caps, analyse))
             buf.clear()
         while len(pending) > 2 * runner.jobs:  # bounded: only a few chunks in flight
             merged = merged.merge(runner.result(pending.pop(0)))
