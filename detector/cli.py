@@ -453,6 +453,8 @@ def _stream_command(command: str, files, settings, *, fmt: str, output, quiet, m
         _err(f"error: grammar required but LanguageTool is unavailable: {e}")
         raise typer.Exit(EXIT_GRAMMAR) from None
     finally:
+        if hasattr(reports, "close"):
+            reports.close()  # stops the workers (and LanguageTool checks) of an unfinished stream
         inputs.close()
     if not quiet and unavailable:
         _err(

@@ -10,7 +10,9 @@ JSONL file; no third-party text is stored in the repository) and prints:
   wrapper process per run) for the first ``--small`` (200) articles and for all of them (2,225)
   with ``--jobs 1``, and the ratio (streaming: bounded by the window, not the input);
 - docs/s with ``--jobs 1`` and ``--jobs N`` (``--jobs-n``, default 2) on all articles, the
-  ratio, and whether the outputs are identical;
+  ratio, and whether the outputs are identical; with each run's CPU seconds (the whole process
+  tree: the wall-time ratio can only approach N when N cores are free, and the CPU ratio shows
+  the cost of the workers) and the 1-minute load average at its end;
 - docs/s with ``--dask local:N`` (a Dask LocalCluster of N worker processes, started by the
   command, startup included) against ``--jobs N``, and whether the output is identical
   (skipped when Dask is not installed).
@@ -41,7 +43,8 @@ t = time.perf_counter()
 with open(out, "wb") as fh:
     rc = subprocess.run(cmd, stdout=fh).returncode
 wall = time.perf_counter() - t
-print(json.dumps({"rc": rc, "wall": wall, "maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": rc, "wall": wall, "maxrss_kib": ru.ru_maxrss, "cpu": ru.ru_utime + ru.ru_stime}))
 """
 
 
@@ -71,6 +74,7 @@ def run(args: list[str], out: Path) -> dict:
     if got["rc"] != 0:
         raise SystemExit(f"command failed ({got['rc']}): {' '.join(cmd)}\n{res.stderr}")
     got["cmd"] = "detector " + " ".join(cmd[1:])
+    got["load"] = os.getloadavg()[0]  # 1-minute load average when the run ended (shared machine)
     return got
 
 
@@ -114,8 +118,12 @@ def main() -> None:
             "ratio": one["wall"] / many["wall"], "identical": same, "cmd": many["cmd"],
         }
         j = results["jobs"]
+        j.update(jobs1_cpu_s=one["cpu"], jobsn_cpu_s=many["cpu"], load_jobs1=one["load"], load_jobsn=many["load"])
         print(f"--jobs 1: {j['jobs1_docs_per_s']:.1f} docs/s; --jobs {a.jobs_n}: "
               f"{n / many['wall']:.1f} docs/s; ratio {j['ratio']:.2f}x; identical output: {same}")
+        print(f"  CPU seconds: --jobs 1 {one['cpu']:.1f}, --jobs {a.jobs_n} {many['cpu']:.1f} "
+              f"({many['cpu'] / one['cpu']:.2f}x); load average at the end: {one['load']:.1f}, {many['load']:.1f} "
+              f"(on {os.cpu_count()} cores)")
 
         if not a.no_dask:
             try:
@@ -130,8 +138,9 @@ def main() -> None:
                     "cmd": dk["cmd"],
                 }
                 d = results["dask"]
+                d["load"] = dk["load"]
                 print(f"--dask local:{a.jobs_n} (cluster start-up included): {d['docs_per_s']:.1f} docs/s; "
-                      f"{d['vs_jobs']:.2f}x --jobs {a.jobs_n}; identical output: {same_d}")
+                      f"{d['vs_jobs']:.2f}x --jobs {a.jobs_n}; identical output: {same_d}; load {dk['load']:.1f}")
     if a.json:
         Path(a.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
