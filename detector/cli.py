@@ -132,7 +132,7 @@ JobsOpt = Annotated[
 DaskOpt = Annotated[
     str | None,
     typer.Option("--dask", help="Run on a Dask cluster: its scheduler address (tcp://host:8786) or local:N "
-                 "(a local cluster of N worker processes). Needs `pip install 'detector[dask]'`.",
+                 "(a local cluster of N worker processes). Needs the dask extra (pip install detector\\[dask]).",
                  show_default=False),
 ]
 WindowOpt = Annotated[
