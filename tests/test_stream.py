@@ -217,3 +217,10 @@ def test_stream_uses_and_fills_the_evidence_cache(tmp_path, monkeypatch):
     second = digest(stream.score_stream(lambda: texts, grammar="off", jobs=2, window=2))
     assert second == first
     assert store.hits - hits == len(texts)
+
+
+def test_jobs_default_is_the_usable_cores():
+    import os
+
+    want = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert stream.default_jobs() == want >= 1
