@@ -110,7 +110,7 @@ def index_texts(texts: list[str], caps: bool, analyse: bool = False) -> batch.Ba
     for t in texts:
         doc = Document(scrub_surrogates(t))
         if language.analyse(doc.text).english:
-            out = out.merge(batch.index_doc(doc, caps=caps, analyse=analyse))
+            out.absorb(batch.index_doc(doc, caps=caps, analyse=analyse))
     trim_memos(len(texts))
     return out
 
@@ -221,7 +221,6 @@ def build_index(
     buf: list[str] = []
 
     def flush():
-        nonlocal merged
         if buf:
             # FALLBACK (no names index yet): the workers also run the names family's per-article
             # analysis, so that finalize only does the cross-article part
@@ -229,7 +228,7 @@ def build_index(
             pending.append(runner.submit(index_texts, list(buf), caps, analyse))
             buf.clear()
         while len(pending) > 2 * runner.jobs:  # bounded: only a few chunks in flight
-            merged = merged.merge(runner.result(pending.pop(0)))
+            merged.absorb(runner.result(pending.pop(0)))
 
     count = 0
     for x in source():
@@ -241,7 +240,7 @@ def build_index(
             flush()
     flush()
     for f in pending:
-        merged = merged.merge(runner.result(f))
+        merged.absorb(runner.result(f))
     return batch.finalize(merged), count
 
 
