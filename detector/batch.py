@@ -48,32 +48,12 @@ def has_name_index() -> bool:
 @dataclass(slots=True)
 class _HeldTexts:
     """FALLBACK: the batch's texts (or Documents, in-process, so the names family's per-Document
-    analysis is shared with the per-article families), merged by concatenation. ``analyses``:
-    the names family's per-article analysis of each text when it was computed where the text
-    was read (a worker process), so :func:`finalize` only does the cross-article part."""
+    analysis is shared with the per-article families), merged by concatenation."""
 
     items: list = field(default_factory=list)
-    analyses: list | None = None
-
-    def complete(self) -> bool:
-        """Has every held text its analysis?"""
-        return self.analyses is not None or not self.items
 
     def merge(self, other: _HeldTexts) -> _HeldTexts:
-        out = _HeldTexts()
-        out.extend(self)
-        out.extend(other)
-        return out
-
-    def extend(self, other: _HeldTexts) -> None:
-        """Append ``other``'s texts (and analyses) in place."""
-        if self.complete() and other.complete():
-            if self.analyses is None:
-                self.analyses = []
-            self.analyses.extend(other.analyses or [])
-        else:
-            self.analyses = None
-        self.items.extend(other.items)
+        return _HeldTexts(self.items + other.items)
 
 
 @dataclass(slots=True)
@@ -126,7 +106,7 @@ class BatchIndex:
             if isinstance(other.names, _HeldTexts):  # FALLBACK
                 if self.names is None:
                     self.names = _HeldTexts()
-                self.names.extend(other.names)
+                self.names.items.extend(other.names.items)
             elif self.names is None:
                 self.names = other.names  # NameIndex.merge returns new indexes: sharing is safe
             else:
@@ -156,20 +136,15 @@ def merge_all(indexes) -> BatchIndex:
     return out
 
 
-def index_doc(
-    doc: Document, *, names: bool = True, caps: bool = False, hold_document: bool = False, analyse: bool = False
-) -> BatchIndex:
+def index_doc(doc: Document, *, names: bool = True, caps: bool = False, hold_document: bool = False) -> BatchIndex:
     """The first-pass index of one (English) article. ``names``: take part in the names evidence;
-    ``caps``: in the grammar corroboration (the capitalised words it uses). Fallback only:
-    ``hold_document`` keeps the Document itself rather than its text (in-process batches);
-    ``analyse`` keeps the names family's analysis of it (computed here, e.g. in a worker)."""
+    ``caps``: in the grammar corroboration (the capitalised words it uses). ``hold_document``
+    (fallback only): keep the Document itself rather than its text (in-process batches)."""
     name_ix = None
     if names:
         mod = _names()
         if hasattr(mod, "batch_index"):
             name_ix = mod.batch_index(doc)
-        elif analyse:  # FALLBACK
-            name_ix = _HeldTexts([doc.text], [mod.analyse(doc)])
         else:  # FALLBACK
             name_ix = _HeldTexts([doc if hold_document else doc.text])
     cap = None
@@ -187,12 +162,6 @@ def finalize(index: BatchIndex) -> BatchIndex:
     if index.name_docs > 1:
         mod = _names()
         docs = [d if isinstance(d, Document) else Document(d) for d in index.names.items]
-        if index.names.analyses is not None:  # analysed in the workers: only the cross-article part here
-            from . import gazetteer
-
-            gazetteer.get()
-            for d, a in zip(docs, index.names.analyses, strict=True):
-                mod._cache[d] = (gazetteer.current(), a)
         for d, found in zip(docs, mod.detect_batch(docs), strict=True):
             # findings depend only on the text and on the whole batch: equal texts, equal findings
             by_text[_digest(d.text)] = found

@@ -103,14 +103,13 @@ def _analyse_chunk(index_ref, items: list[tuple[str, bool]]) -> list:
     return out
 
 
-def index_texts(texts: list[str], caps: bool, analyse: bool = False) -> batch.BatchIndex:
-    """First pass over some texts: the merged index of the English ones (``analyse``: see
-    :func:`detector.batch.index_doc`)."""
+def index_texts(texts: list[str], caps: bool) -> batch.BatchIndex:
+    """First pass over some texts: the merged index of the English ones."""
     out = batch.BatchIndex()
     for t in texts:
         doc = Document(scrub_surrogates(t))
         if language.analyse(doc.text).english:
-            out.absorb(batch.index_doc(doc, caps=caps, analyse=analyse))
+            out.absorb(batch.index_doc(doc, caps=caps))
     trim_memos(len(texts))
     return out
 
@@ -222,10 +221,7 @@ def build_index(
 
     def flush():
         if buf:
-            # FALLBACK (no names index yet): the workers also run the names family's per-article
-            # analysis, so that finalize only does the cross-article part
-            analyse = runner.pool is not None and not batch.has_name_index()
-            pending.append(runner.submit(index_texts, list(buf), caps, analyse))
+            pending.append(runner.submit(index_texts, list(buf), caps))
             buf.clear()
         while len(pending) > 2 * runner.jobs:  # bounded: only a few chunks in flight
             merged.absorb(runner.result(pending.pop(0)))
