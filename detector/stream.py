@@ -28,6 +28,7 @@ WAL, ``BEGIN IMMEDIATE`` with a busy timeout; see ``tests/test_stream.py``).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -184,6 +185,14 @@ class _Runner:
             self.pool = ProcessPoolExecutor(
                 self.jobs, mp_context=ctx, initializer=_init_worker, initargs=(list(gazetteer._user_paths),)
             )
+            # the workers are forked on the first task; with the objects loaded so far frozen, their
+            # garbage collector never walks (and so never copies) the pages they share with this process
+            gc.collect()
+            gc.freeze()
+            try:
+                self.pool.submit(int).result()
+            finally:
+                gc.unfreeze()
 
     def submit(self, fn, *args) -> Future:
         if self.pool is not None:
