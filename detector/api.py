@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import evidence_cache, families, language, merge
+from . import batch, evidence_cache, families, language, merge
 from .article import Article, as_article
 from .findings import FAMILIES, Finding, locate
 from .language import LanguageResult
@@ -308,12 +308,12 @@ def _analyse(
             checker.on_result = previous_hook
     tracker.finish()
 
-    names = families.load("names")
     ctx_docs = [Document(scrub_surrogates(as_article(x).text)) for x in context]
     # context texts in another language would only add foreign names to the batch evidence
     ctx_docs = [d for d in ctx_docs if language.analyse(d.text).english]
-    batch_docs = docs + ctx_docs
-    batch_names = names.detect_batch(batch_docs)[: len(docs)] if len(batch_docs) > 1 else [[] for _ in docs]
+    # the cross-article name evidence: the batch's merged name index (detector.batch)
+    index = batch.finalize(batch.merge_all(batch.index_doc(d) for d in docs + ctx_docs))
+    batch_names = [batch.name_findings(d, index) for d in docs]
 
     evidence: list[Evidence] = [
         Evidence(findings=[], stats=document_stats(d), grammar="skipped") for d in all_docs
@@ -398,12 +398,7 @@ def score(
     :class:`detector.selection.SelectionError`, a ValueError). Findings left out are also left out of the score.
     ``thresholds``: ``(ok, reject)`` verdict cut-offs instead of the model's own (0 < reject < ok <= 1;
     a ValueError otherwise); the reports, verdicts and reasons all follow them."""
-    cutoffs = None
-    if thresholds is not None:
-        ok_cut, reject_cut = (float(x) for x in thresholds)
-        if not 0.0 < reject_cut < ok_cut <= 1.0:
-            raise ValueError(f"thresholds: need 0 < reject < ok <= 1, got ok={ok_cut}, reject={reject_cut}")
-        cutoffs = Thresholds(ok=ok_cut, reject=reject_cut)
+    cutoffs = parse_thresholds(thresholds)
     selection = Selection.build(select, ignore, extend_select, min_severity)
     items = list(items)
     articles, evidence, langs = _analyse(
@@ -417,6 +412,26 @@ def score(
     )
     if not articles:
         return []
+    return build_reports(articles, evidence, langs, scorer=scorer, model=model, cutoffs=cutoffs)
+
+
+def parse_thresholds(thresholds: tuple[float, float] | None) -> Thresholds | None:
+    """``score``'s ``thresholds`` argument as verdict cut-offs (a ValueError when out of order)."""
+    if thresholds is None:
+        return None
+    ok_cut, reject_cut = (float(x) for x in thresholds)
+    if not 0.0 < reject_cut < ok_cut <= 1.0:
+        raise ValueError(f"thresholds: need 0 < reject < ok <= 1, got ok={ok_cut}, reject={reject_cut}")
+    return Thresholds(ok=ok_cut, reject=reject_cut)
+
+
+def build_reports(
+    articles: list[Article], evidence: list[Evidence], langs: list[LanguageResult], *, scorer=None,
+    model: str | None = None, cutoffs: Thresholds | None = None,
+) -> list[Report]:
+    """Score analysed articles (the tail of :func:`score`; also used per window by
+    :mod:`detector.stream` and per partition by :mod:`detector.dask`). ``scorer`` None: the
+    default for ``model``, the grammar variant when every judged article's grammar is ``ok``."""
     judged = [i for i, lang in enumerate(langs) if lang.english]
     rel: list[float | None] = [None] * len(articles)
     reasons: list[list[Reason]] = [[] for _ in articles]

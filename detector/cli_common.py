@@ -291,6 +291,23 @@ ConfigOpt = Annotated[
     typer.Option("--config", help="Use this detector.toml / pyproject.toml.", show_default=False),
 ]
 IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore configuration files.")]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1,
+                 help="Worker processes for the detector families (default: the machine's cores; 1: in-process).",
+                 show_default=False),
+]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option("--dask", help="Run on a Dask cluster: its scheduler address (tcp://host:8786) or local:N "
+                 "(a local cluster of N worker processes). Needs the dask extra (pip install detector\\[dask]).",
+                 show_default=False),
+]
+WindowOpt = Annotated[
+    int,
+    typer.Option("--window", min=1, help="Articles analysed together; bounds memory (streaming).",
+                 show_default=True),
+]
 SettingsMaxBytesOpt = Annotated[
     int | None,
     typer.Option("--max-bytes", help="Largest article accepted, in bytes (default: 5000000).", show_default=False),
@@ -320,6 +337,9 @@ class RunOptions:
     encoding: str | None = None
     config: str | None = None
     isolated: bool = False
+    jobs: int | None = None
+    dask: str | None = None
+    window: int = 256
 
 
 # (parameter, option type) in the order `--help` lists them, after the command's own options
@@ -339,6 +359,9 @@ _RUN_OPTIONS = (
     ("encoding", EncodingOpt),
     ("config", ConfigOpt),
     ("isolated", IsolatedOpt),
+    ("jobs", JobsOpt),
+    ("dask", DaskOpt),
+    ("window", WindowOpt),
 )
 
 

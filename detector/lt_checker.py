@@ -51,6 +51,9 @@ class LanguageToolChecker:
     """
 
     max_restarts = 2
+    # hook for detector.batch: False when the caller corroborates unknown names against the whole
+    # input's index instead of the texts of one check_many call (streaming windows, Dask partitions)
+    batch_corroboration = True
 
     def __init__(
         self,
@@ -165,7 +168,8 @@ class LanguageToolChecker:
                 self._check_uncached(texts, keys, todo, results)
             finally:
                 self.close()
-        corroborate_batch(texts, results)
+        if self.batch_corroboration:
+            corroborate_batch(texts, results)
         return [r if r is not None else GrammarResult(error="not checked") for r in results]
 
     def _check_uncached(self, texts, keys, todo, results) -> None:

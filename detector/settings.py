@@ -153,6 +153,13 @@ def using(overrides: Mapping[str, Mapping[str, Any]] | None) -> Iterator[None]:
         _ACTIVE.reset(token)
 
 
+def activate(snapshot: Mapping[str, Mapping[str, Any]] | None) -> None:
+    """Make ``snapshot`` (see :func:`snapshot`) the settings of the current context for good: for
+    a worker process or thread that runs tasks on behalf of a caller's context (the ``--jobs``
+    pool, Dask workers). Everything not in it is at its default."""
+    _ACTIVE.set(build(snapshot or {}))
+
+
 def _changed(inst: Any) -> dict[str, Any]:
     return {f.name: getattr(inst, f.name) for f in dataclasses.fields(inst) if getattr(inst, f.name) != f.default}
 

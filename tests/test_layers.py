@@ -39,10 +39,11 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "detector.memo",
     )),
     # lt_checker: the LanguageTool client, which turns matches into findings with families.grammar
-    ("families", ("detector.families", "detector.lt_checker")),
+    ("families", ("detector.families", "detector.lt_checker", "detector.batch")),
     ("features", ("detector.features",)),
     ("model", ("detector.model", "detector.compiled")),
-    ("api", ("detector.api",)),
+    # stream: the two-pass streaming engine over api's pieces; dask: the same on a Dask cluster
+    ("api", ("detector.api", "detector.stream", "detector.dask")),
     ("training", ("detector.training",)),
     ("triage", ("detector.triage",)),
     ("cli", ("detector.cli", "detector.cli_common", "detector.cli_languagetool", "detector.cli_model",

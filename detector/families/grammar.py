@@ -376,15 +376,26 @@ def corroborate_batch(texts: list[str], results: list[GrammarResult | None]) -> 
         doc_freq.update(c.keys())
     batch = names.SpellingIndex(doc_freq)
     for t, r, c in zip(texts, results, own, strict=True):
-        if r is None or not r.unknown_names:
+        corroborate_one(t, r, batch, c)
+
+
+def corroborate_one(text: str, result: GrammarResult | None, batch, own) -> None:
+    """:func:`corroborate_batch` for one article: ``batch`` is the
+    :class:`~detector.families.names.SpellingIndex` of in how many articles each capitalised word
+    occurs, ``own`` the article's :func:`~detector.families.names.capitalised_counts`."""
+    from . import names
+
+    if result is None or not result.unknown_names:
+        return
+    keep = []
+    for s, e in result.unknown_names:
+        word = names.bare_word(text[s:e])
+        v = names.batch_variant(word, batch, own)
+        if v is None:
+            keep.append((s, e))
             continue
-        keep = []
-        for s, e in r.unknown_names:
-            word = names.bare_word(t[s:e])
-            v = names.batch_variant(word, batch, c)
-            if v is None:
-                keep.append((s, e))
-                continue
-            r.findings = [f for f in r.findings if not (f.family == "note" and f.start == s and f.end == e)]
-            r.findings.append(_nam004(t, s, e, (f"{v[1]} other articles of this batch spell it '{v[0]}'", v[0])))
-        r.unknown_names = keep
+        result.findings = [f for f in result.findings if not (f.family == "note" and f.start == s and f.end == e)]
+        result.findings.append(
+            _nam004(text, s, e, (f"{v[1]} other articles of this batch spell it '{v[0]}'", v[0]))
+        )
+    result.unknown_names = keep
