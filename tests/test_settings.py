@@ -148,3 +148,22 @@ def test_configuration_file_sets_and_validates(tmp_path):
     py.write_text('[tool.detector.settings.language]\nmin_letters = "x"\n')
     with pytest.raises(config.ConfigError, match="language.min_letters must be an integer"):
         config.resolve({}, config=str(py))
+
+
+def test_settings_reach_worker_processes():
+    """--jobs workers see the caller's rule settings (a snapshot passed when the pool starts)."""
+    from detector import stream
+
+    texts = [
+        f"Story {i}.\n\n{PARA}\n\nSomething else entirely happened later that week in the town.\n\n{NEAR}"
+        for i in range(200)
+    ]
+
+    def dup_counts(jobs):
+        reports = stream.score_stream(lambda: iter(texts), grammar="off", cache=False, jobs=jobs, window=50)
+        return sum(1 for r in reports for f in r.findings if f.code == "DUP001")
+
+    assert dup_counts(2) == 200
+    with settings.using({"duplicate-block": {"near_ratio": 99.9}}):
+        assert dup_counts(2) == 0
+        assert dup_counts(1) == 0
