@@ -167,3 +167,17 @@ def test_settings_reach_worker_processes():
     with settings.using({"duplicate-block": {"near_ratio": 99.9}}):
         assert dup_counts(2) == 0
         assert dup_counts(1) == 0
+
+
+def test_worker_initializer_installs_the_snapshot_in_a_fresh_process():
+    """A spawned worker (nothing inherited from this process) gets the settings from the pool's
+    initializer alone."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from detector import stream
+
+    snap = {"duplicate-block": {"near_ratio": 99.9}, "name": {"batch_min_docs": 3}}
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=stream._init_worker, initargs=([], snap)) as pool:
+        assert pool.submit(settings.snapshot).result() == snap
