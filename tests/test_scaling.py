@@ -106,7 +106,7 @@ def test_absurdly_long_capitalised_word_is_no_name_candidate(monkeypatch):
     calls = []
     real = names_nam006._slip_sources
     monkeypatch.setattr(names_nam006, "_slip_sources", lambda w, *a, **k: calls.append(len(w)) or real(w, *a, **k))
-    names_nam006._slip_target.cache_clear()
+    names_nam006._slip_target_with.cache_clear()
     names_nam006._known_word.cache_clear()
     word = "Q" + "wertyuiop" * 250  # 2,251 letters: 58,000 slip candidates of 2 KB each
     found = names.detect(f"Officials named {word} and {word} Smith on Monday.")
