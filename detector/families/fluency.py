@@ -51,6 +51,15 @@ look artificially familiar), shipped as sorted ``uint32`` hashes in ``resources/
   Shipped as sorted ``uint32`` hashes in ``resources/broad_vocab.npz`` (built once by
   :func:`build_broad_vocabulary`; ``wordfreq`` is needed only to build it, not at run time).
 
+- ``flu_swap_per1000w``: FLU004 swapped collocations per 1,000 words (:mod:`.collocation`).
+- ``flu_swap_word_share``: share of the words covered by FLU004 pairs.
+- ``flu_swap_context_per1000w``: words per 1,000 for which a thesaurus synonym fits both
+  neighbours far better (:func:`.collocation.context_swaps`; single-word spinner swaps).
+
+``FLU004`` (warning, with a suggestion): a word pair that reads like a thesaurus swap of one
+word of a common, established phrase ("speech acknowledgment" -> "speech recognition"); no list
+of spun phrases is involved, see :mod:`.collocation`.
+
 ``FLU002`` (info): a sentence the MT sentence model scores at or above its flag probability
 (stored with the model; chosen so 1% of clean BBC sentences are flagged). ``FLU003`` (info): a
 word pair the language model finds very unlikely although both words are common
@@ -69,7 +78,7 @@ from pathlib import Path
 
 from ..findings import Finding
 from ..text import WORD_RE, Document, as_document
-from . import fluency_lm
+from . import collocation, fluency_lm
 
 FAMILY = "fluency"
 
@@ -96,6 +105,9 @@ STAT_KEYS = (
     "flu_mt_mean_logit",
     "flu_mt_share",
     "flu_broad_oov_share",
+    "flu_swap_per1000w",
+    "flu_swap_word_share",
+    "flu_swap_context_per1000w",
 )
 ODD_ASSOC = -2.0
 FLAG_ASSOC = -3.0
@@ -412,8 +424,18 @@ def _has_proper_noun(text: str, s: int, e: int, sentence_starts: set[int]) -> bo
     return False
 
 
+def _lexicon_suggestion(text: str, s: int, e: int, swaps) -> str | None:
+    """The lexicon ships only hashes, so a FLU001 hit has no expected term; when a swapped pair
+    (FLU004's rule) lies inside it, its established phrase gives one."""
+    for a, b, sug in swaps:
+        if s <= a and b <= e:
+            return " ".join((text[s:a] + sug + text[b:e]).split())
+    return None
+
+
 def detect(text: str | Document) -> list[Finding]:
     doc = as_document(text)
+    swaps = collocation.swapped_pairs(doc)
     out = [
         Finding(
             family=FAMILY,
@@ -421,10 +443,27 @@ def detect(text: str | Document) -> list[Finding]:
             start=s,
             end=e,
             message=f"tortured phrase '{doc.text[s:e]}' (spinner synonym for a fixed term)",
+            suggestion=_lexicon_suggestion(doc.text, s, e, swaps),
             severity="warning",
         )
         for s, e in _tortured_hits(doc)
     ]
+    taken = [(f.start, f.end) for f in out]
+    for s, e, suggestion in swaps:
+        if any(a < e and s < b for a, b in taken):
+            continue
+        out.append(
+            Finding(
+                family=FAMILY,
+                code="FLU004",
+                start=s,
+                end=e,
+                message=f"'{doc.text[s:e]}' reads like a synonym swap of the common phrase '{suggestion}' "
+                "(spinner or tortured phrase?)",
+                suggestion=suggestion,
+                severity="warning",
+            )
+        )
     flag = fluency_lm.mt_flag_threshold()
     for s, e, logit in fluency_lm.mt_sentence_logits(doc):
         p = fluency_lm.sigmoid(logit)
@@ -439,7 +478,7 @@ def detect(text: str | Document) -> list[Finding]:
                     severity="info",
                 )
             )
-    taken = [(f.start, f.end) for f in out if f.code == "FLU001"]
+    taken = [(f.start, f.end) for f in out if f.code in ("FLU001", "FLU004")]
     starts = None  # sentence starts, found once an odd pair needs them
     for s, e, cond, assoc in fluency_lm.lm_transitions(doc):
         odd = assoc < FLAG_ASSOC_ANY or (assoc < FLAG_ASSOC and cond < FLAG_COND)
@@ -495,6 +534,10 @@ def stats(text: str | Document) -> dict[str, float]:
     else:
         out["flu_ttr_window"] = len(set(flat)) / n_words
     out["flu_tortured_per1000w"] = 1000.0 * len(_tortured_hits(doc)) / max(n_words, 100)
+    swaps = collocation.swapped_pairs(doc)
+    out["flu_swap_per1000w"] = 1000.0 * len(swaps) / max(n_words, 100)
+    out["flu_swap_word_share"] = 2.0 * len(swaps) / n_words
+    out["flu_swap_context_per1000w"] = 1000.0 * collocation.context_swaps(doc) / max(n_words, 100)
     t = doc.text
     words = [t[s:e] for s, e in doc.words]
     # lower-case words with non-English letters: untranslated words ("kórónuveiran"), not names
