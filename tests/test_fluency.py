@@ -140,7 +140,7 @@ SPUN = [
     ("Ministers were told the budget deficiency had doubled since last year.", "budget deficiency", "budget deficit"),
     ("Shoppers paying by credit carte will face a small fee.", "credit carte", "credit card"),
     ("The group accused the army of ignoring human privileges in the region.", "human privileges", "human rights"),
-    ("Figures showed the trade shortfall narrowed in the final quarter.", "trade shortfall", "trade deficit"),
+    ("Workers on higher pay will see their income levy rise in April.", "income levy", "income tax"),
 ]
 CLEAN = (
     "The prime minister told the press conference that interest rates would stay low. "

@@ -43,7 +43,7 @@ OBS_ASSOC_MAX = 0.0  # observed pair: the LM has (next to) no bigram for it ...
 OBS_COND_MAX = -12.0  # ... and finds the second word very unlikely after the first
 ALT_ASSOC_MIN = 5.0  # suggested pair: the LM finds it far more likely than chance
 GAIN_MIN = 7.0  # log P(b|a') - log P(b|a): the suggestion is this much likelier in context
-FREQ_MARGIN = 1.0  # the replaced word is commoner than the one read (spinners pick rarer words)
+FREQ_MARGIN = 1.5  # the replaced word is commoner than the one read (spinners pick rarer words)
 MIN_LEN = 3
 
 # Function words and very general words: swaps among these are grammar, not spinning.
