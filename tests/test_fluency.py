@@ -218,3 +218,13 @@ def test_collocation_resource_rebuilds_identically(tmp_path):
     with np.load(out) as new, np.load(collocation.COLLOCATION_FILE) as shipped:
         for k in ("vocab", "ptr", "ids", "established"):
             assert np.array_equal(new[k], shipped[k]), k
+
+
+def test_swap_statistics_are_described_for_reasons():
+    from detector import explain, features
+
+    for k in ("flu_swap_per1000w", "flu_swap_word_share", "flu_swap_context_per1000w"):
+        assert k in fluency.STAT_KEYS and f"stat:{k}" in features.feature_names()
+        assert "synonym" in explain.STAT_WORDS[k][0]
+        assert explain.damaged_side(f"stat:{k}") == 1
+    assert "code:FLU004_per1kw" in features.feature_names()
