@@ -46,6 +46,10 @@ STAT_WORDS: dict[str, tuple[str, str]] = {
     "flu_oov_share": ("words unknown to the reference news vocabulary", "%"),
     "flu_broad_oov_share": ("lower-case words that are in no broad English word list (wordfreq)", "%"),
     "flu_tortured_per1000w": ("tortured phrases per 1,000 words", ""),
+    "flu_swap_per1000w": ("word pairs that read like synonym swaps of common phrases, per 1,000 words", ""),
+    "flu_swap_word_share": ("words in pairs that read like synonym swaps of common phrases", "%"),
+    "flu_swap_context_per1000w": (
+        "words per 1,000 where a thesaurus synonym fits the neighbouring words far better (spinner swaps)", ""),
     "flu_article_share": ("words that are articles (the, a, an)", "%"),
     "flu_ttr_window": ("distinct words per 100-word window", "%"),
     "flu_nonascii_word_share": ("lower-case words with non-English letters (untranslated words)", "%"),
@@ -141,6 +145,7 @@ _GROUP_PREFIXES = (
     ("language model", ("stat:flu_lm_", "code:FLU003")),
     ("machine translation", ("stat:flu_mt_", "code:FLU002")),
     ("tortured phrases", ("stat:flu_tortured", "code:FLU001")),
+    ("synonym swaps", ("stat:flu_swap_", "code:FLU004")),
 )
 
 
@@ -151,7 +156,7 @@ _GROUP_PREFIXES = (
 # is never shown as a reason against the article.
 _HIGHER_IS_WORSE = ("fam:", "code:", "sev:", "any:", "count:", "frac:", "lt:", "stat:dup_", "stat:top_",
                     "stat:flu_mt_", "stat:flu_lm_odd_share", "stat:flu_broad_oov_share",
-                    "stat:flu_tortured", "stat:flu_nonascii", "stat:flu_lower_sentence_start",
+                    "stat:flu_tortured", "stat:flu_swap_", "stat:flu_nonascii", "stat:flu_lower_sentence_start",
                     "stat:flu_space_before_punct")
 _LOWER_IS_WORSE = ("stat:flu_lm_assoc_mean", "stat:flu_lm_cond_mean")
 

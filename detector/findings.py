@@ -56,6 +56,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FLU001": ("fluency", "tortured phrase (spinner synonym for a fixed term)"),
     "FLU002": ("fluency", "sentence reads like machine translation (MT sentence model)"),
     "FLU003": ("fluency", "unusual word sequence (language model)"),
+    "FLU004": ("fluency", "word pair reads like a synonym swap of a common phrase (spinner/tortured phrase)"),
     "LNG001": ("foreign-language", "paragraph in another language (its English-rule findings are dropped)"),
 }
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from detector.families import docstats, fluency
+from detector.families import docstats, fluency, lexicon
 from detector.text import Document
 
 PARA = (
@@ -69,7 +69,7 @@ def test_reference_bigrams_make_seen_text_familiar(tmp_path, monkeypatch):
     out = tmp_path / "ngrams.npz"
     counts = fluency.build_reference([PARA, OTHER], out)
     assert counts["bigrams"] > 20
-    monkeypatch.setattr(fluency, "NGRAM_FILE", out)
+    monkeypatch.setattr(lexicon, "NGRAM_FILE", out)
     fluency._reference.cache_clear()
     try:
         seen = fluency.stats(PARA)
@@ -129,3 +129,102 @@ def test_shipped_broad_vocabulary():
     assert fluency._broad_vocab().size > 200_000
     assert fluency.stats("The council approved the budget.")["flu_broad_oov_share"] == 0.0
     assert fluency.stats("The council blorfzed the qwuxbudget.")["flu_broad_oov_share"] == 0.5
+
+
+# --------------------------------------------------------------------------------------------
+# FLU004 swapped collocations (families/collocation.py): phrases written for these tests, in
+# no tortured-phrase list; the rule knows only a thesaurus, bigram counts and the LM
+# --------------------------------------------------------------------------------------------
+SPUN = [
+    ("The government said the climate alteration talks would resume in May.", "climate alteration", "climate change"),
+    ("Ministers were told the budget deficiency had doubled since last year.", "budget deficiency", "budget deficit"),
+    ("Shoppers paying by credit carte will face a small fee.", "credit carte", "credit card"),
+    ("The group accused the army of ignoring human privileges in the region.", "human privileges", "human rights"),
+    ("Workers on higher pay will see their income levy rise in April.", "income levy", "income tax"),
+]
+CLEAN = (
+    "The prime minister told the press conference that interest rates would stay low. "
+    "Heavy rain closed the main road into Leeds on Tuesday, and the police said a car crash "
+    "had blocked the motorway. The supreme court ruled on the tax evasion case, and Gordon Brown "
+    "said the trade deficit and the budget deficit were both shrinking. Human rights groups "
+    "welcomed the climate change report, while the stock market rose on strong sales."
+)
+
+
+def _collocations_or_skip():
+    from detector.families import collocation
+
+    if not collocation.available():
+        pytest.skip("resources/collocations.npz not built")
+    return collocation
+
+
+@pytest.mark.parametrize(("sentence", "spun", "expected"), SPUN)
+def test_flu004_flags_unlisted_synonym_swaps(sentence, spun, expected):
+    _collocations_or_skip()
+    found = [f for f in fluency.detect(sentence) if f.code == "FLU004"]
+    assert len(found) == 1
+    f = found[0]
+    assert sentence[f.start : f.end] == spun
+    assert f.suggestion == expected
+    assert f.severity == "warning" and expected in f.message
+
+
+def test_flu004_leaves_ordinary_collocations_and_names_alone():
+    _collocations_or_skip()
+    assert [f for f in fluency.detect(CLEAN) if f.code == "FLU004"] == []
+    s = fluency.stats(CLEAN)
+    assert s["flu_swap_per1000w"] == 0.0 and s["flu_swap_word_share"] == 0.0
+
+
+def test_flu004_statistics_count_the_swaps():
+    _collocations_or_skip()
+    text = " ".join(s for s, _, _ in SPUN)
+    s = fluency.stats(text)
+    n_words = len(Document(text).words)
+    assert s["flu_swap_per1000w"] == pytest.approx(1000.0 * len(SPUN) / max(n_words, 100))
+    assert s["flu_swap_word_share"] == pytest.approx(2 * len(SPUN) / n_words)
+    assert s["flu_swap_context_per1000w"] >= 0.0
+
+
+def test_flu001_gets_a_suggestion_from_the_swap_rule(tmp_path, monkeypatch):
+    _collocations_or_skip()
+    src = tmp_path / "lex.jsonl"
+    src.write_text(json.dumps({"match_type": "exact", "phrase": "climate alteration"}) + "\n", encoding="utf-8")
+    out = tmp_path / "tortured.npz"
+    fluency.build_tortured_lexicon(src, out)
+    monkeypatch.setattr(fluency, "TORTURED_FILE", out)
+    fluency._lexicon.cache_clear()
+    try:
+        found = fluency.detect(SPUN[0][0])
+    finally:
+        fluency._lexicon.cache_clear()
+    # the lexicon is the high-precision layer on top: one finding, FLU001, with the suggestion
+    assert [(f.code, f.suggestion) for f in found if f.code in ("FLU001", "FLU004")] == [
+        ("FLU001", "climate change")
+    ]
+
+
+def test_collocation_resource_rebuilds_identically(tmp_path):
+    collocation = _collocations_or_skip()
+    pytest.importorskip("symspellpy")
+    if not collocation.THESAURUS.exists():
+        pytest.skip("Debian mythes-en-us not installed")
+    import numpy as np
+
+    out = tmp_path / "colloc.npz"
+    counts = collocation.build_collocations(out)
+    assert counts["established_pairs"] > 200_000 and counts["words"] > 40_000
+    with np.load(out) as new, np.load(collocation.COLLOCATION_FILE) as shipped:
+        for k in ("vocab", "ptr", "ids", "established"):
+            assert np.array_equal(new[k], shipped[k]), k
+
+
+def test_swap_statistics_are_described_for_reasons():
+    from detector import explain, features
+
+    for k in ("flu_swap_per1000w", "flu_swap_word_share", "flu_swap_context_per1000w"):
+        assert k in fluency.STAT_KEYS and f"stat:{k}" in features.feature_names()
+        assert "synonym" in explain.STAT_WORDS[k][0]
+        assert explain.damaged_side(f"stat:{k}") == 1
+    assert "code:FLU004_per1kw" in features.feature_names()

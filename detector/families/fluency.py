@@ -51,6 +51,15 @@ look artificially familiar), shipped as sorted ``uint32`` hashes in ``resources/
   Shipped as sorted ``uint32`` hashes in ``resources/broad_vocab.npz`` (built once by
   :func:`build_broad_vocabulary`; ``wordfreq`` is needed only to build it, not at run time).
 
+- ``flu_swap_per1000w``: FLU004 swapped collocations per 1,000 words (:mod:`.collocation`).
+- ``flu_swap_word_share``: share of the words covered by FLU004 pairs.
+- ``flu_swap_context_per1000w``: words per 1,000 for which a thesaurus synonym fits both
+  neighbours far better (:func:`.collocation.context_swaps`; single-word spinner swaps).
+
+``FLU004`` (warning, with a suggestion): a word pair that reads like a thesaurus swap of one
+word of a common, established phrase ("speech acknowledgment" -> "speech recognition"); no list
+of spun phrases is involved, see :mod:`.collocation`.
+
 ``FLU002`` (info): a sentence the MT sentence model scores at or above its flag probability
 (stored with the model; chosen so 1% of clean BBC sentences are flagged). ``FLU003`` (info): a
 word pair the language model finds very unlikely although both words are common
@@ -61,7 +70,6 @@ word pair the language model finds very unlikely although both words are common
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from functools import lru_cache
@@ -69,12 +77,12 @@ from pathlib import Path
 
 from ..findings import Finding
 from ..text import WORD_RE, Document, as_document
-from . import fluency_lm
+from . import collocation, fluency_lm
+from .lexicon import NGRAM_FILE, _member, _reference, hash32, hash64, norm_token
 
 FAMILY = "fluency"
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-NGRAM_FILE = RESOURCES / "bbc_ngrams.npz"
 TORTURED_FILE = RESOURCES / "tortured_phrases.npz"
 BROAD_VOCAB_FILE = RESOURCES / "broad_vocab.npz"
 
@@ -96,6 +104,9 @@ STAT_KEYS = (
     "flu_mt_mean_logit",
     "flu_mt_share",
     "flu_broad_oov_share",
+    "flu_swap_per1000w",
+    "flu_swap_word_share",
+    "flu_swap_context_per1000w",
 )
 ODD_ASSOC = -2.0
 FLAG_ASSOC = -3.0
@@ -108,24 +119,6 @@ _ARTICLES = frozenset({"the", "a", "an"})
 _LATIN_RE = re.compile(r"^[0-9A-Za-z'’\-]+$")
 _FIRST_ALPHA_RE = re.compile(r"[^\W\d_]")
 _SPACE_PUNCT_RE = re.compile(r"\w \s*[,.;:!?%)](?=\s|$)|\( \w| n't\b| 's\b")
-
-
-# Tokens, words and bigrams recur across articles: memoising the normalisation and the hashes
-# makes the per-article cost a dictionary look-up for most of them.
-@lru_cache(maxsize=1 << 18)
-def norm_token(word: str) -> str:
-    w = word.lower().replace("’", "'")
-    return "0" if _DIGIT_RE.search(w) else w
-
-
-@lru_cache(maxsize=1 << 19)
-def hash32(s: str) -> int:
-    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(), "little")
-
-
-@lru_cache(maxsize=1 << 18)
-def hash64(s: str) -> int:
-    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def tokens(text: str) -> list[str]:
@@ -157,35 +150,6 @@ def build_reference(texts, out: str | os.PathLike = NGRAM_FILE) -> dict[str, int
     b = np.array(sorted(bi), dtype=np.uint32)
     np.savez_compressed(out, unigrams=u, bigrams=b, frequent=f)
     return {"unigrams": int(u.size), "bigrams": int(b.size), "frequent": int(f.size)}
-
-
-@lru_cache(maxsize=1)
-def _reference():
-    import numpy as np
-
-    if not NGRAM_FILE.exists():
-        return None
-    with np.load(NGRAM_FILE) as z:
-        return z["unigrams"], z["bigrams"], z["frequent"]
-
-
-def in_reference_vocabulary(word: str) -> bool:
-    """Is this (normalised, lower-case) word among the reference corpus's unigrams?"""
-    ref = _reference()
-    if ref is None:
-        return False
-    return bool(_member(ref[0], [hash32(word)])[0])
-
-
-def _member(sorted_arr, values):
-    import numpy as np
-
-    q = np.asarray(values, dtype=np.uint32)
-    if q.size == 0 or sorted_arr.size == 0:
-        return np.zeros(q.size, dtype=bool)
-    idx = np.searchsorted(sorted_arr, q)
-    idx[idx >= sorted_arr.size] = 0
-    return sorted_arr[idx] == q
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,8 +376,18 @@ def _has_proper_noun(text: str, s: int, e: int, sentence_starts: set[int]) -> bo
     return False
 
 
+def _lexicon_suggestion(text: str, s: int, e: int, swaps) -> str | None:
+    """The lexicon ships only hashes, so a FLU001 hit has no expected term; when a swapped pair
+    (FLU004's rule) lies inside it, its established phrase gives one."""
+    for a, b, sug in swaps:
+        if s <= a and b <= e:
+            return " ".join((text[s:a] + sug + text[b:e]).split())
+    return None
+
+
 def detect(text: str | Document) -> list[Finding]:
     doc = as_document(text)
+    swaps = collocation.swapped_pairs(doc)
     out = [
         Finding(
             family=FAMILY,
@@ -421,10 +395,27 @@ def detect(text: str | Document) -> list[Finding]:
             start=s,
             end=e,
             message=f"tortured phrase '{doc.text[s:e]}' (spinner synonym for a fixed term)",
+            suggestion=_lexicon_suggestion(doc.text, s, e, swaps),
             severity="warning",
         )
         for s, e in _tortured_hits(doc)
     ]
+    taken = [(f.start, f.end) for f in out]
+    for s, e, suggestion in swaps:
+        if any(a < e and s < b for a, b in taken):
+            continue
+        out.append(
+            Finding(
+                family=FAMILY,
+                code="FLU004",
+                start=s,
+                end=e,
+                message=f"'{doc.text[s:e]}' reads like a synonym swap of the common phrase '{suggestion}' "
+                "(spinner or tortured phrase?)",
+                suggestion=suggestion,
+                severity="warning",
+            )
+        )
     flag = fluency_lm.mt_flag_threshold()
     for s, e, logit in fluency_lm.mt_sentence_logits(doc):
         p = fluency_lm.sigmoid(logit)
@@ -439,7 +430,7 @@ def detect(text: str | Document) -> list[Finding]:
                     severity="info",
                 )
             )
-    taken = [(f.start, f.end) for f in out if f.code == "FLU001"]
+    taken = [(f.start, f.end) for f in out if f.code in ("FLU001", "FLU004")]
     starts = None  # sentence starts, found once an odd pair needs them
     for s, e, cond, assoc in fluency_lm.lm_transitions(doc):
         odd = assoc < FLAG_ASSOC_ANY or (assoc < FLAG_ASSOC and cond < FLAG_COND)
@@ -495,6 +486,10 @@ def stats(text: str | Document) -> dict[str, float]:
     else:
         out["flu_ttr_window"] = len(set(flat)) / n_words
     out["flu_tortured_per1000w"] = 1000.0 * len(_tortured_hits(doc)) / max(n_words, 100)
+    swaps = collocation.swapped_pairs(doc)
+    out["flu_swap_per1000w"] = 1000.0 * len(swaps) / max(n_words, 100)
+    out["flu_swap_word_share"] = 2.0 * len(swaps) / n_words
+    out["flu_swap_context_per1000w"] = 1000.0 * collocation.context_swaps(doc) / max(n_words, 100)
     t = doc.text
     words = [t[s:e] for s, e in doc.words]
     # lower-case words with non-English letters: untranslated words ("kórónuveiran"), not names

@@ -5,14 +5,70 @@ The name family (NAM004-NAM006: is a capitalised word in any lexicon, which freq
 one typing slip from) and the fluency family use the same two lexicons. Families use them only
 through this module's public functions.
 
-For now the implementations stay where they were written, in :mod:`.fluency` (reference news
-vocabulary, hashed BBC unigrams) and :mod:`.fluency_lm` (the pruned KenLM general-English model);
-this module imports them lazily (loading either costs tens of milliseconds, and a cold
-``detector score`` run may need neither). Moving the implementations here is left for after the
-fluency work in flight has merged.
+The reference news vocabulary (hashed unigrams and bigrams of half the BBC train split,
+``resources/bbc_ngrams.npz``, built by :func:`detector.families.fluency.build_reference`) and the
+token normalisation and hashes every hashed resource uses live here; the general-English language
+model stays in :mod:`.fluency_lm`, imported lazily (loading it costs tens of milliseconds, and a
+cold ``detector score`` run may not need it).
 """
 
 from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+NGRAM_FILE = RESOURCES / "bbc_ngrams.npz"
+_DIGIT_RE = re.compile(r"\d")
+
+
+# Tokens, words and bigrams recur across articles: memoising the normalisation and the hashes
+# makes the per-article cost a dictionary look-up for most of them.
+@lru_cache(maxsize=1 << 18)
+def norm_token(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    return "0" if _DIGIT_RE.search(w) else w
+
+
+@lru_cache(maxsize=1 << 19)
+def hash32(s: str) -> int:
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(), "little")
+
+
+@lru_cache(maxsize=1 << 18)
+def hash64(s: str) -> int:
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+@lru_cache(maxsize=1)
+def _reference():
+    import numpy as np
+
+    if not NGRAM_FILE.exists():
+        return None
+    with np.load(NGRAM_FILE) as z:
+        return z["unigrams"], z["bigrams"], z["frequent"]
+
+
+def in_reference_vocabulary(word: str) -> bool:
+    """Is this (normalised, lower-case) word among the reference corpus's unigrams?"""
+    ref = _reference()
+    if ref is None:
+        return False
+    return bool(_member(ref[0], [hash32(word)])[0])
+
+
+def _member(sorted_arr, values):
+    import numpy as np
+
+    q = np.asarray(values, dtype=np.uint32)
+    if q.size == 0 or sorted_arr.size == 0:
+        return np.zeros(q.size, dtype=bool)
+    idx = np.searchsorted(sorted_arr, q)
+    idx[idx >= sorted_arr.size] = 0
+    return sorted_arr[idx] == q
 
 
 def lm_available() -> bool:
@@ -28,13 +84,6 @@ def unigram_logprob(word: str) -> float | None:
     from .fluency_lm import unigram_logprob as _logprob
 
     return _logprob(word)
-
-
-def in_reference_vocabulary(word: str) -> bool:
-    """Is this (normalised, lower-case) word among the reference news corpus's unigrams?"""
-    from .fluency import in_reference_vocabulary as _in_ref
-
-    return _in_ref(word)
 
 
 def known_word(word: str) -> bool:
