@@ -39,6 +39,7 @@ MODULES = {
     "readability": "detector.families.readability",
     "language": "detector.language",
     "name": "detector.families.names.knobs",
+    "fluency": "detector.families.collocation",
 }
 
 _CLASSES: dict[str, type] = {}

@@ -111,7 +111,11 @@ def test_flu003_ignores_pairs_with_a_name_but_not_sentence_initial_capitals():
     """The trigram model knows "Lansdowne" and "Think" only as lower-case words, so a name after a
     preposition looks improbable; such pairs are not flagged. A capital that only starts the
     sentence does not exempt the pair."""
+    from detector import settings
+    from detector.families.collocation import FluencySettings
     from detector.families.fluency import _has_proper_noun, _sentence_starts
+
+    cfg = settings.get(FluencySettings)
 
     for text, pair in (
         ("The funds were handed to Lansdowne Road officials.", "to Lansdowne"),
@@ -122,7 +126,7 @@ def test_flu003_ignores_pairs_with_a_name_but_not_sentence_initial_capitals():
         odd = [
             text[s:e]
             for s, e, cond, assoc in fluency_lm.lm_transitions(doc)
-            if assoc < fluency.FLAG_ASSOC_ANY or (assoc < fluency.FLAG_ASSOC and cond < fluency.FLAG_COND)
+            if assoc < cfg.flag_assoc_any or (assoc < cfg.flag_assoc and cond < cfg.flag_cond)
         ]
         assert pair in odd
         # ... but it contains a name, so there is no finding

@@ -22,7 +22,7 @@ def _dups(text):
 def test_every_setting_has_a_source_and_a_typed_default():
     rows = settings.describe()
     families = {r["family"] for r in rows}
-    assert {"duplicate-block", "repetition", "boilerplate", "language", "name"} <= families
+    assert {"duplicate-block", "repetition", "boilerplate", "language", "name", "fluency"} <= families
     for r in rows:
         assert r["source"].strip(), r
         assert r["value"] == r["default"]
@@ -80,6 +80,16 @@ def test_name_settings_reach_memoised_look_ups():
     with settings.using({"name": {"min_slip_target_logp": -5.0}}):
         assert slips() == []
     assert slips() == ["Hollwood", "Madird"]
+
+
+def test_fluency_settings_reach_the_memoised_swap_rule():
+    from detector.families import collocation
+
+    text = "Officials warned that climate alteration would hurt farmers across the region this year."
+    assert [x[2] for x in collocation.swapped_pairs(text)] == ["climate change"]
+    with settings.using({"fluency": {"gain_min": 50.0}}):
+        assert collocation.swapped_pairs(text) == []
+    assert [x[2] for x in collocation.swapped_pairs(text)] == ["climate change"]
 
 
 @pytest.mark.parametrize(

@@ -75,9 +75,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .. import settings
 from ..findings import Finding
 from ..text import WORD_RE, Document, as_document
 from . import collocation, fluency_lm
+from .collocation import FluencySettings
 from .lexicon import NGRAM_FILE, _member, _reference, hash32, hash64, norm_token
 
 FAMILY = "fluency"
@@ -108,10 +110,6 @@ STAT_KEYS = (
     "flu_swap_word_share",
     "flu_swap_context_per1000w",
 )
-ODD_ASSOC = -2.0
-FLAG_ASSOC = -3.0
-FLAG_COND = -15.0
-FLAG_ASSOC_ANY = -4.5
 N_FREQUENT = 1500
 
 _DIGIT_RE = re.compile(r"\d")
@@ -386,6 +384,7 @@ def _lexicon_suggestion(text: str, s: int, e: int, swaps) -> str | None:
 
 
 def detect(text: str | Document) -> list[Finding]:
+    cfg = settings.get(FluencySettings)
     doc = as_document(text)
     swaps = collocation.swapped_pairs(doc)
     out = [
@@ -433,7 +432,7 @@ def detect(text: str | Document) -> list[Finding]:
     taken = [(f.start, f.end) for f in out if f.code in ("FLU001", "FLU004")]
     starts = None  # sentence starts, found once an odd pair needs them
     for s, e, cond, assoc in fluency_lm.lm_transitions(doc):
-        odd = assoc < FLAG_ASSOC_ANY or (assoc < FLAG_ASSOC and cond < FLAG_COND)
+        odd = assoc < cfg.flag_assoc_any or (assoc < cfg.flag_assoc and cond < cfg.flag_cond)
         if not odd or any(a < e and s < b for a, b in taken):
             continue
         if starts is None:
@@ -462,7 +461,7 @@ def model_stats(doc: Document) -> dict[str, float]:
     if tr:
         out["flu_lm_cond_mean"] = sum(c for _, _, c, _ in tr) / len(tr)
         out["flu_lm_assoc_mean"] = sum(a for _, _, _, a in tr) / len(tr)
-        out["flu_lm_odd_share"] = sum(1 for _, _, _, a in tr if a < ODD_ASSOC) / len(tr)
+        out["flu_lm_odd_share"] = sum(1 for _, _, _, a in tr if a < settings.get(FluencySettings).odd_assoc) / len(tr)
     mt = fluency_lm.mt_sentence_logits(doc)
     if mt:
         out["flu_mt_mean_logit"] = sum(x for _, _, x in mt) / len(mt)
