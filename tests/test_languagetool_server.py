@@ -54,7 +54,7 @@ def test_checksum_mismatch_is_refused_and_nothing_installed(tmp_path, monkeypatc
     monkeypatch.setenv("DETECTOR_LT_HOME", str(tmp_path / "home"))
     z = _zip(tmp_path / "fake.zip", {"LanguageTool-6.8/languagetool-server.jar": b"not a jar"})
     with pytest.raises(lt.ProvisionError, match="checksum"):
-        lt._install_from_zip(z, lt.LT_VERSION, log=lambda m: None)
+        lt.provision._install_from_zip(z, lt.LT_VERSION, log=lambda m: None)
     assert not lt.is_installed()
 
 
