@@ -46,7 +46,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("api", ("detector.api", "detector.stream", "detector.dask")),
     ("training", ("detector.training",)),
     ("triage", ("detector.triage",)),
-    ("cli", ("detector.cli", "detector.cli_common", "detector.cli_languagetool", "detector.cli_model",
+    ("cli", ("detector.cli", "detector.cli_common", "detector.cli_languagetool", "detector.cli_model", "detector.cli_stream",
              "detector.cli_triage")),
 ]
 # layers that sit side by side: neither imports the other
