@@ -1,47 +1,25 @@
-"""Reading user input into :class:`Article` objects, and writing outputs atomically.
-
-Every problem with one input becomes an :class:`InputError` naming that input; loading never
-stops the rest of the batch. Supported inputs: ``.txt``/``.text``/``.md``, ``.html``/``.htm``
-(main text via trafilatura, title kept), ``.json`` (an object or a list of objects),
-``.jsonl``/``.ndjson`` (one object per line), directories (recursively), glob patterns and
-``-`` for standard input (format sniffed).
-
-Decoding: plain text and JSON are strict UTF-8 (a BOM is tolerated; ``encoding=`` / ``--encoding``
-names another codec for plain text). HTML is read the way a browser reads it: a byte-order mark
-first, then the encoding named by the caller (``--encoding``, or the HTTP ``Content-Type`` charset
-of a fetched page), then a ``<meta charset>`` / ``http-equiv`` declaration in the first 4 kB, then
-UTF-8 if the bytes are valid UTF-8, then detection (charset-normalizer). JSONL is split on
-``\n`` only, so raw U+2028/U+2029/U+0085 inside JSON strings stay inside their record. The
-decoding itself (and :class:`InputError`) is in :mod:`detector.decode`, re-exported here.
-"""
+"""Reading one input's bytes or one file into :class:`Article` objects: the input kinds (plain
+text, HTML, JSON, JSONL; sniffed for standard input), JSON records, and the per-input failure
+boundary (whatever goes wrong with one input is its one-line :class:`InputError`).
+See :mod:`detector.io`."""
 
 from __future__ import annotations
 
 import codecs
-import glob
 import json
-import os
 import re
-import sys
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-from .article import Article
-from .decode import (  # re-exported: detector.io stays the one place to read inputs from
+from ..article import Article
+from ..decode import (
     HTML_SNIFF_BYTES,
     InputError,
     LoadResult,
-    check_encoding,
     decode_html,
     decode_text,
-    detect_charset,
-    html_codec,
-    html_encoding,
     human_size,
-    looks_binary,
     looks_like_html,
-    sniff_meta_charset,
 )
 
 TEXT_EXTS = {".txt", ".text", ".md"}
@@ -53,13 +31,6 @@ SUPPORTED_EXTS = TEXT_EXTS | HTML_EXTS | JSON_EXTS | JSONL_EXTS
 DEFAULT_MAX_BYTES = 5_000_000  # one article; a news article is rarely above 100 kB
 DEFAULT_MAX_FILE_BYTES = 500_000_000  # a JSON/JSONL collection of articles
 
-__all__ = [
-    "DEFAULT_MAX_BYTES", "DEFAULT_MAX_FILE_BYTES", "HTML_SNIFF_BYTES", "SUPPORTED_EXTS", "Article",
-    "InputError", "LoadResult", "atomic_write", "check_encoding", "check_text", "current_umask", "decode_html",
-    "decode_text", "detect_charset", "failure_reason", "file_sha256", "html_codec", "html_encoding",
-    "html_to_article", "human_size", "iter_inputs", "json_problem", "kind_for_path", "load_path",
-    "looks_binary", "looks_like_html", "parse_bytes", "record_to_article", "sniff_kind", "sniff_meta_charset",
-]
 
 def check_text(text: str, name: str) -> InputError | None:
     """The error for a text with nothing to check (blank, or no word of two letters), else None."""
@@ -303,160 +274,3 @@ def _load_path(path: Path, max_bytes: int, name: str, encoding: str | None) -> I
     yield from _parse_bytes(data, name, kind, max_bytes, encoding)
 
 
-def _walk_dir(root: Path) -> tuple[list[Path], list[Path]]:
-    supported, other = [], []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for fn in sorted(filenames):
-            if fn.startswith("."):
-                continue
-            p = Path(dirpath) / fn
-            (supported if p.suffix.lower() in SUPPORTED_EXTS else other).append(p)
-    return supported, other
-
-
-def iter_inputs(
-    specs: Iterable[str],
-    *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    stdin=None,
-    notes: list[str] | None = None,
-    encoding: str | None = None,
-) -> Iterator[LoadResult]:
-    """Expand paths, directories, globs and ``-`` into Articles and InputErrors, in order.
-
-    Never raises for a bad input: each file is read behind its own failure boundary, so
-    whatever goes wrong with one becomes its one-line :class:`InputError` and the rest are
-    still read. ``notes`` (if given) collects informational lines, e.g. files skipped inside a
-    directory because their extension is not supported. ``encoding``: see :func:`parse_bytes`.
-    """
-    for spec in specs:
-        yield from _guard(_expand(spec, max_bytes, stdin, notes, encoding), spec)
-
-
-def _expand(spec: str, max_bytes: int, stdin, notes: list[str] | None, encoding: str | None) -> Iterator[LoadResult]:
-    if spec == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read(DEFAULT_MAX_FILE_BYTES + 1)
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        if len(data) > DEFAULT_MAX_FILE_BYTES:
-            yield InputError("<stdin>", "input too large")
-            return
-        yield from parse_bytes(data, "<stdin>", "auto", max_bytes=max_bytes, encoding=encoding)
-        return
-    path = Path(spec)
-    if path.is_dir():
-        files, other = _walk_dir(path)
-        if other and notes is not None:
-            notes.append(
-                f"{spec}: skipped {len(other)} file(s) with unsupported extensions "
-                f"(e.g. {other[0]}); supported: {', '.join(sorted(SUPPORTED_EXTS))}"
-            )
-        if not files:
-            yield InputError(spec, "directory contains no .txt/.html/.json/.jsonl files")
-            return
-        for p in files:
-            yield from load_path(p, max_bytes=max_bytes, encoding=encoding)
-        return
-    if path.exists():
-        yield from load_path(path, max_bytes=max_bytes, encoding=encoding)
-        return
-    if any(ch in spec for ch in "*?["):
-        matches = sorted(glob.glob(spec, recursive=True))
-        if not matches:
-            yield InputError(spec, "glob pattern matched no files")
-            return
-        for m in matches:
-            mp = Path(m)
-            if mp.is_dir():
-                continue
-            yield from load_path(mp, max_bytes=max_bytes, encoding=encoding)
-        return
-    yield InputError(spec, "no such file or directory")
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    """SHA-256 of a file's bytes, read in 1 MiB blocks."""
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def current_umask() -> int:
-    """The process umask, read without changing it where Linux allows (/proc), else via os.umask."""
-    try:
-        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temp file in the same directory + rename).
-
-    The file gets the mode an ordinary ``open(path, "w")`` would give it (0o666 minus the
-    umask; mkstemp alone would leave it 0o600)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~current_umask())
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-class AtomicWriter:
-    """Write a file progressively and atomically: rows go to a temporary file in the same
-    directory, which replaces ``path`` only when the writer is closed without an error (the
-    streaming ``score``/``check`` output). ``with AtomicWriter(path) as w: w.write(text)``."""
-
-    def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        os.fchmod(fd, 0o666 & ~current_umask())
-        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
-
-    def write(self, text: str) -> None:
-        self.fh.write(text)
-
-    def flush(self) -> None:
-        self.fh.flush()
-
-    def __enter__(self) -> AtomicWriter:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if exc_type is None:
-                self.fh.flush()
-                os.fsync(self.fh.fileno())
-            self.fh.close()
-            if exc_type is None:
-                os.replace(self.tmp, self.path)
-        finally:
-            if os.path.exists(self.tmp):
-                try:
-                    os.unlink(self.tmp)
-                except OSError:
-                    pass
