@@ -371,6 +371,22 @@ def _fake_shared(root: Path) -> Path:
     return d
 
 
+def test_cached_gazetteer_pickle_names_only_the_public_module(tmp_path, monkeypatch):
+    """The compiled gazetteer is pickled into the user cache that every checkout and version
+    shares: its classes are recorded as ``detector.gazetteer.<Class>`` (not the module inside the
+    package that defines them), so a cache file written by one version loads in another."""
+    import pickletools
+
+    names_dir = _fake_shared(tmp_path / "shared")
+    monkeypatch.setattr(gz, "cache_dir", lambda: tmp_path / "cache")
+    gz.load_base(names_dir, gz.curated_path())
+    (cached,) = (tmp_path / "cache").glob("gazetteer-*.pickle")
+    strings = [a for op, a, _ in pickletools.genops(cached.read_bytes()) if isinstance(a, str)]
+    modules = {s for s in strings if s.startswith("detector")}
+    assert modules == {"detector.gazetteer"}
+    assert {"Gazetteer", "SortedLines"} <= set(strings)
+
+
 def test_build_and_cache(tmp_path, monkeypatch):
     names_dir = _fake_shared(tmp_path / "shared")
     monkeypatch.setattr(gz, "cache_dir", lambda: tmp_path / "cache")

@@ -226,3 +226,9 @@ class Gazetteer:
         return hi - lo + len(self.lf.get(last, ()))
 
 
+
+
+# The compiled base gazetteer is pickled into the user cache, which every checkout and version of
+# detector shares: pickle it under the public path ``detector.gazetteer.<Class>`` (importable from
+# the package, as before the package was split), so the cache file stays readable by any version.
+SortedLines.__module__ = Gazetteer.__module__ = "detector.gazetteer"
