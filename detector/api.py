@@ -10,20 +10,27 @@ The CLI is a thin layer over these two functions.
 from __future__ import annotations
 
 import copy
-import queue
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import batch, evidence_cache, families, language, merge
+from . import batch, language
+from .analysis import (
+    GrammarOption,
+    Progress,
+    dedupe,
+    document_stats,
+    foreign_findings,
+    open_grammar,
+    outside_foreign,
+    own_evidence,
+)
 from .article import Article, as_article
 from .findings import FAMILIES, Finding, locate
 from .language import LanguageResult
 from .scoring import Evidence, Reason, RuleScorer, Thresholds
 from .selection import Selection
 from .text import Document, scrub_surrogates
-
-GrammarOption = str  # "auto" | "off" | "require", or a checker object with .check_many()
 
 
 @dataclass(slots=True)
@@ -79,154 +86,7 @@ class Report:
         return d
 
 
-def document_stats(doc: Document) -> dict[str, float]:
-    return {
-        "chars": float(len(doc.text)),
-        "words": float(doc.word_count),
-        "sentences": float(len(doc.sentences)),
-        "paragraphs": float(len(doc.paragraphs)),
-        "lines": float(len(doc.lines)),
-    }
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per problem: drop exact duplicates, and NAM004 (LanguageTool unknown
-    capitalised word) where a more specific name finding covers the same span, so one
-    misspelling is counted once; then merge overlapping findings of the same cause
-    (:mod:`detector.merge`: the project's code kept, the other source named in its message)."""
-    seen = set()
-    specific_name_spans = [(f.start, f.end) for f in findings if f.family == "name" and f.code != "NAM004"]
-    out = []
-    for f in findings:
-        key = (f.family, f.code, f.start, f.end)
-        if key in seen:
-            continue
-        if f.code == "NAM004" and any(s < f.end and f.start < e for s, e in specific_name_spans):
-            continue
-        seen.add(key)
-        out.append(f)
-    return merge.merge(out)
-
-
-def _open_grammar(grammar: GrammarOption, url: str | None):
-    """Return (checker or None, status) for a grammar option."""
-    if grammar == "off" or grammar is None or grammar is False:
-        return None, "off"
-    if not isinstance(grammar, str):
-        return grammar, "ok"
-    from .lt_checker import open_checker
-
-    return open_checker(grammar, url=url)
-
-
-def _document_evidence(doc: Document, per_doc, stat_mods) -> tuple[list[Finding], dict[str, float]]:
-    """Findings of the per-document families and the statistics of one article."""
-    found: list[Finding] = []
-    for mod in per_doc:
-        found.extend(mod.detect(doc))
-    stats = document_stats(doc)
-    for mod in stat_mods:
-        stats.update(mod.stats(doc))
-    return found, stats
-
-
-def _own_evidence(articles, docs, cache, done: Callable[[int], None]) -> list[tuple[list[Finding], dict[str, float]]]:
-    """Each article's own evidence (per-document families and statistics): from the evidence
-    cache where the text (and detector) is unchanged, computed and stored otherwise.
-    ``done(i)`` is called as article ``i``'s own evidence is ready."""
-    per_doc = [families.load(name) for name in families.PER_DOCUMENT]
-    stat_mods = [families.load(name) for name in families.STATS]
-    store = evidence_cache.open_cache(cache) if articles else None
-    own: list[tuple[list[Finding], dict[str, float]] | None] = [None] * len(docs)
-    if store is not None:
-        fp = evidence_cache.fingerprint()
-        keys = [evidence_cache.make_key(fp, a.text) for a in articles]
-        own = store.lookup(keys)
-    misses = [i for i, e in enumerate(own) if e is None]
-    for i, e in enumerate(own):
-        if e is not None:
-            done(i)
-    for i in misses:
-        own[i] = _document_evidence(docs[i], per_doc, stat_mods)
-        done(i)
-    if store is not None and misses:
-        store.store([(keys[i], *own[i]) for i in misses])
-
-    return own
-
-
-class _Progress:
-    """Reports an article to the caller's ``progress`` callback once all its parts are done (its
-    own evidence and, with grammar on, its LanguageTool result). The grammar thread only queues
-    its completions; the callback is always called from the thread that called :func:`analyse`."""
-
-    def __init__(self, callback: Callable[[int], None] | None, n: int, parts: int):
-        self.callback = callback
-        self.left = [parts] * n
-        self.queue: queue.SimpleQueue[int] = queue.SimpleQueue()
-
-    def part_done(self, i: int) -> None:  # caller's thread
-        self.left[i] -= 1
-        if self.left[i] == 0 and self.callback:
-            self.callback(1)
-
-    def drain(self) -> None:
-        """Count grammar completions queued by the worker so far (caller's thread)."""
-        while True:
-            try:
-                i = self.queue.get_nowait()
-            except queue.Empty:
-                return
-            self.part_done(i)
-
-    def own_done(self, i: int) -> None:
-        self.drain()
-        self.part_done(i)
-
-    def wait(self, future) -> object:
-        """Wait for the grammar future, counting its completions as they come."""
-        while True:
-            try:
-                return future.result(timeout=0.1)
-            except TimeoutError:
-                self.drain()
-
-    def finish(self) -> None:
-        """Everything is done (some grammar results never report, e.g. errors): count the rest."""
-        self.drain()
-        unreported = sum(1 for left in self.left if left > 0)
-        self.left = [0] * len(self.left)
-        if unreported and self.callback:
-            self.callback(unreported)
-
-
 UNSUPPORTED = "unsupported"  # the verdict for a text detector does not judge (not English)
-
-
-def _foreign_findings(text: str, lang: LanguageResult) -> list[Finding]:
-    """One LNG001 note per paragraph set aside as another language."""
-    out = []
-    for b in lang.foreign:
-        name = language.language_name(b.lang)
-        out.append(
-            Finding(
-                family="foreign-language",
-                code="LNG001",
-                start=b.start,
-                end=b.end,
-                message=f"paragraph in {name} ({b.lang}); not judged by the English rules",
-                severity="info",
-            )
-        )
-    return out
-
-
-def _outside_foreign(found: list[Finding], lang: LanguageResult) -> list[Finding]:
-    """Drop the findings whose span lies inside a paragraph in another language."""
-    if not lang.foreign:
-        return found
-    spans = [(b.start, b.end) for b in lang.foreign]
-    return [f for f in found if not any(s <= f.start and f.end <= e for s, e in spans)]
 
 
 def analyse(
@@ -277,11 +137,11 @@ def _analyse(
     if progress is not None and len(judged) < len(all_docs):
         progress(len(all_docs) - len(judged))
     docs = [all_docs[i] for i in judged]
-    checker, gstatus = _open_grammar(grammar, languagetool_url) if docs else (None, "off")
+    checker, gstatus = open_grammar(grammar, languagetool_url) if docs else (None, "off")
     grammar_results = None
     # the progress bar counts an article when its own evidence *and* its grammar result are in
     reports_grammar = checker is not None and hasattr(checker, "on_result")
-    tracker = _Progress(progress, len(docs), 2 if reports_grammar else 1)
+    tracker = Progress(progress, len(docs), 2 if reports_grammar else 1)
     if reports_grammar:
         previous_hook = checker.on_result
 
@@ -296,7 +156,7 @@ def _analyse(
             # LanguageTool checks (mostly waiting on its HTTP server) run while the other families do
             pending = pool.submit(checker.check_many, [d.text for d in docs]) if checker is not None else None
             try:
-                own = _own_evidence([articles[i] for i in judged], docs, cache, tracker.own_done)
+                own = own_evidence([articles[i] for i in judged], docs, cache, tracker.own_done)
                 if pending is not None:
                     grammar_results = tracker.wait(pending)
             except BaseException:  # e.g. Ctrl-C: do not wait for LanguageTool to finish the batch
@@ -332,10 +192,10 @@ def _analyse(
             else:
                 found.extend(res.findings)
                 stats.update(res.rates)
-        found = _outside_foreign(found, langs[i]) + _foreign_findings(doc.text, langs[i])
+        found = outside_foreign(found, langs[i]) + foreign_findings(doc.text, langs[i])
         if selection is not None:
             found = selection.apply(found)
-        evidence[i] = Evidence(findings=locate(doc.text, _dedupe(found)), stats=stats, grammar=status)
+        evidence[i] = Evidence(findings=locate(doc.text, dedupe(found)), stats=stats, grammar=status)
     return articles, evidence, langs
 
 

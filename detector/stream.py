@@ -37,7 +37,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
-from . import api, batch, evidence_cache, families, language, settings
+from . import analysis, api, batch, evidence_cache, families, language, settings
 from .article import Article, as_article
 from .findings import Finding, locate
 from .scoring import Evidence
@@ -90,9 +90,9 @@ def analyse_one(text: str, need_own: bool, index: batch.BatchIndex | None):
     doc = Document(scrub_surrogates(text))
     lang = language.analyse(doc.text)
     if not lang.english:
-        return lang, None, [], api.document_stats(doc)
+        return lang, None, [], analysis.document_stats(doc)
     per_doc, stat_mods = _families()
-    own = api._document_evidence(doc, per_doc, stat_mods) if need_own else None
+    own = analysis.document_evidence(doc, per_doc, stat_mods) if need_own else None
     found = batch.name_findings(doc, index) if index is not None else []
     return lang, own, found, None
 
@@ -165,7 +165,7 @@ def _warm_up() -> None:
     per_doc, stat_mods = _families()
     doc = Document("Warm-up text\n\nThe minister, John Smith, said on Monday that the plan would go ahead.")
     language.analyse(doc.text)
-    api._document_evidence(doc, per_doc, stat_mods)
+    analysis.document_evidence(doc, per_doc, stat_mods)
 
 
 # -- the engine ----------------------------------------------------------------------------------
@@ -327,7 +327,7 @@ def score_stream(
             pending = None
             if judged and grammar_on:
                 if not state["opened"]:
-                    state["checker"], state["status"] = api._open_grammar(grammar, languagetool_url)
+                    state["checker"], state["status"] = analysis.open_grammar(grammar, languagetool_url)
                     state["opened"] = True
                     chk = state["checker"]
                     if chk is not None and hasattr(chk, "batch_corroboration") and index.caps is not None:
@@ -364,10 +364,10 @@ def score_stream(
                             batch.corroborate(texts[i], res, index)
                         found.extend(res.findings)
                         stats.update(res.rates)
-                found = api._outside_foreign(found, lang) + api._foreign_findings(texts[i], lang)
+                found = analysis.outside_foreign(found, lang) + analysis.foreign_findings(texts[i], lang)
                 if selection is not None:
                     found = selection.apply(found)
-                evidence[i] = Evidence(findings=locate(texts[i], api._dedupe(found)), stats=stats, grammar=status)
+                evidence[i] = Evidence(findings=locate(texts[i], analysis.dedupe(found)), stats=stats, grammar=status)
             use = scorer
             if use is None and judged:
                 grammar_ok = all(evidence[i].grammar == "ok" for i in judged)

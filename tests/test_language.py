@@ -11,7 +11,7 @@ import json
 import pytest
 from test_io_cli import run_cli
 
-from detector import api, language
+from detector import analysis, api, language
 from detector.findings import CODES, FAMILIES, Finding
 from detector.output import render_csv, render_text
 from detector.scoring import Evidence
@@ -107,13 +107,13 @@ def test_non_english_article_is_unsupported_with_a_reason_and_no_findings(text, 
 
 def test_non_english_article_never_reaches_the_families(monkeypatch):
     calls = []
-    real = api._document_evidence
+    real = analysis.document_evidence
 
     def spy(doc, *a):
         calls.append(doc.text)
         return real(doc, *a)
 
-    monkeypatch.setattr(api, "_document_evidence", spy)
+    monkeypatch.setattr(analysis, "document_evidence", spy)
     reports = api.score([GERMAN, MIXED], grammar="off")
     assert _langs(reports) == [("unsupported", "de"), (reports[1].verdict, "en")]
     assert reports[1].verdict in ("ok", "review", "reject")
@@ -135,7 +135,7 @@ def test_mixed_article_has_no_english_rule_findings_inside_the_german_paragraph(
     from detector.text import Document
 
     per_doc = [families.load(n) for n in families.PER_DOCUMENT]
-    raw, _ = api._document_evidence(Document(MIXED), per_doc, [])
+    raw, _ = analysis.document_evidence(Document(MIXED), per_doc, [])
     assert any(start <= f.start and f.end <= end for f in raw), "fixture no longer triggers an English rule"
 
     [r] = api.score([MIXED], grammar="off")

@@ -1,4 +1,4 @@
-"""One finding per problem (detector/merge.py, applied by api._dedupe).
+"""One finding per problem (detector/merge.py, applied by analysis.dedupe).
 
 Texts written for these tests. The ``languagetool`` test needs the real LanguageTool server.
 """

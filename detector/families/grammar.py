@@ -26,7 +26,7 @@ Findings:
   word, a slip of a prominent person's surname (:func:`detector.families.names.unknown_word_evidence`,
   :func:`corroborate_batch`); otherwise an ``info`` note of family ``note`` that no model counts,
   emitted only with ``DETECTOR_NAM004_NOTES=1``; nothing for words of the user's names files
-  (``--names``/``$DETECTOR_NAMES``). :func:`detector.api._dedupe` drops NAM004 where a specific
+  (``--names``/``$DETECTOR_NAMES``). :func:`detector.analysis.dedupe` drops NAM004 where a specific
   name finding covers the span;
 - spelling hits that only say a word is the British/American variant are dropped.
 
