@@ -33,6 +33,7 @@ import math
 import re
 import zlib
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from ..text import Document, as_document
@@ -100,26 +101,29 @@ def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
         doc.__dict__["_flu_lm"] = out
         return out
     t = doc.text
+    unigram, conditional, finditer = _unigram, _conditional, _LM_TOKEN_RE.finditer
     for s, e in doc.sentences:
-        hist: list[tuple[str, int]] = []  # (word, start), most recent last
-        for m in _LM_TOKEN_RE.finditer(t, s, e):
+        # the history: the last two in-vocabulary words (h1 the most recent, starting at h1_start)
+        h1: str | None = None
+        h2: str | None = None
+        h1_start = 0
+        for m in finditer(t, s, e):
             tok = m.group()
             if tok == ",":
                 continue
             w = tok.lower().replace("’", "'")
             if not w[0].isalpha():
-                hist = []
+                h1 = h2 = None
                 continue
-            u = _unigram(w)
+            u = unigram(w)
             if u is None:
-                hist = []
+                h1 = h2 = None
                 continue
-            if hist:
-                h1 = hist[-1][0]
-                h2 = hist[-2][0] if len(hist) > 1 else None
-                c = _conditional(w, h1, h2)
-                out.append((hist[-1][1], m.end(), c, c - u))
-            hist = (hist + [(w, m.start())])[-2:]
+            start = m.start()
+            if h1 is not None:
+                c = conditional(w, h1, h2)
+                out.append((h1_start, m.end(), c, c - u))
+            h2, h1, h1_start = h1, w, start
     doc.__dict__["_flu_lm"] = out
     return out
 
@@ -195,11 +199,9 @@ MT_MIN_WORDS = 4
 def _sentence_buckets(sentence: str) -> list[int]:
     """All feature buckets of one sentence, with repetitions (the counts of :func:`mt_features`)."""
     toks = _MT_TOKEN_RE.findall(sentence)
-    out: list[int] = []
-    for tok in toks:
-        out.extend(_token_buckets(tok))
-    low = ["<s>"] + [t.lower() for t in toks] + ["</s>"]
-    out.extend(_bigram_bucket(a, b) for a, b in zip(low, low[1:], strict=False))
+    out: list[int] = list(chain.from_iterable(map(_token_buckets, toks)))
+    low = ["<s>", *map(str.lower, toks), "</s>"]
+    out.extend(map(_bigram_bucket, low, low[1:]))  # the adjacent pairs (map stops at the shorter)
     return out
 
 
