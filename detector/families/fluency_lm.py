@@ -88,6 +88,20 @@ def _conditional(word: str, h1: str, h2: str | None) -> float:
     return _lm().prob(hist) * _LN_BASE
 
 
+@lru_cache(maxsize=1 << 17)
+def _lm_token(tok: str) -> tuple[str, float | None] | None:
+    """What :func:`lm_transitions` makes of one token, looked up once per distinct token: ``(word,
+    log P(word))`` for an in-vocabulary word; ``(",", None)`` for a comma (skipped, the history
+    kept); None for what resets the history (numbers, other punctuation, unknown words)."""
+    if tok == ",":
+        return ",", None
+    w = tok.lower().replace("’", "'")
+    if not w[0].isalpha():
+        return None
+    u = _unigram(w)
+    return None if u is None else (w, u)
+
+
 def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
     """``(start, end, log P(w|h), log P(w|h) - log P(w))`` for every in-vocabulary word that has
     an in-vocabulary predecessor in the same sentence; ``start`` is the predecessor's start (the
@@ -101,29 +115,24 @@ def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
         doc.__dict__["_flu_lm"] = out
         return out
     t = doc.text
-    unigram, conditional, finditer = _unigram, _conditional, _LM_TOKEN_RE.finditer
+    lm_token, conditional, finditer = _lm_token, _conditional, _LM_TOKEN_RE.finditer
     for s, e in doc.sentences:
         # the history: the last two in-vocabulary words (h1 the most recent, starting at h1_start)
         h1: str | None = None
         h2: str | None = None
         h1_start = 0
         for m in finditer(t, s, e):
-            tok = m.group()
-            if tok == ",":
-                continue
-            w = tok.lower().replace("’", "'")
-            if not w[0].isalpha():
+            tw = lm_token(m.group())
+            if tw is None:
                 h1 = h2 = None
                 continue
-            u = unigram(w)
-            if u is None:
-                h1 = h2 = None
+            w, u = tw
+            if u is None:  # a comma: skipped, the history kept
                 continue
-            start = m.start()
             if h1 is not None:
                 c = conditional(w, h1, h2)
                 out.append((h1_start, m.end(), c, c - u))
-            h2, h1, h1_start = h1, w, start
+            h2, h1, h1_start = h1, w, m.start()
     doc.__dict__["_flu_lm"] = out
     return out
 
