@@ -70,6 +70,7 @@ word pair the language model finds very unlikely although both words are common
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from functools import lru_cache
@@ -80,7 +81,7 @@ from ..findings import Finding
 from ..text import WORD_RE, Document, as_document
 from . import collocation, fluency_lm
 from .collocation import FluencySettings
-from .lexicon import NGRAM_FILE, _member, _reference, hash32, hash64, hash64_uncached, norm_token
+from .lexicon import NGRAM_FILE, _member, _reference, hash32, hash64, norm_token
 
 FAMILY = "fluency"
 
@@ -339,6 +340,7 @@ def _compute_tortured_hits(doc: Document) -> list[tuple[int, int]]:
     wanted = [n in lengths for n in range(lengths[-1] + 1)] if lengths else [False]
     get = table.get
     n_toks = len(toks)
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes  # hash64_uncached, inlined (hot loop)
     for i in starts:
         key = toks[i]
         if wanted[1]:
@@ -348,7 +350,11 @@ def _compute_tortured_hits(doc: Document) -> list[tuple[int, int]]:
         for n in range(2, min(len(wanted) - 1, n_toks - i) + 1):
             key = key + " " + toks[i + n - 1]
             if wanted[n]:
-                entries = get(hash64(key) if n == 2 else hash64_uncached(key))
+                if n == 2:
+                    h = hash64(key)
+                else:
+                    h = from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+                entries = get(h)
                 if entries:
                     cand.append((i, n, entries))
     if not cand:

@@ -68,7 +68,8 @@ def lm_available() -> bool:
     return _lm() is not None
 
 
-@lru_cache(maxsize=1 << 17)
+# a thesaurus's synonyms are looked up too (FLU004, contextual swaps): ~250k distinct words
+@lru_cache(maxsize=1 << 19)
 def _unigram(word: str) -> float | None:
     v = _lm().prob([word])
     return None if v <= _LOG_ZERO else v * _LN_BASE
