@@ -254,7 +254,7 @@ def _pair_scores(a: str, b: str) -> tuple[float, float] | None:
     u = L._unigram(b)
     if u is None or L._unigram(a) is None:
         return None
-    c = L._conditional(b, a, None)
+    c = L._bigram(b, a)
     return c, c - u
 
 
@@ -391,7 +391,7 @@ def context_swaps(text: str | Document) -> int:
         doc.__dict__["_flu_ctx_swaps"] = n
         return n
     t = doc.text
-    uni, cond = L._unigram, L._conditional
+    uni, bigram = L._unigram, L._bigram
     for spans in doc.sentence_words:
         raw = [t[a:b] for a, b in spans]
         toks = [w.lower() for w in raw]
@@ -406,14 +406,14 @@ def context_swaps(text: str | Document) -> int:
             ur = uni(right)
             if ur is None:
                 continue
-            a, b = cond(w, left, None), cond(right, w, None)
+            a, b = bigram(w, left), bigram(right, w)
             if a - uw > 0 and b - ur > 0:
                 continue
             need = a + b + cfg.context_gain_min
             # the second look-up only when the first leaves room (log-probabilities are <= 0)
             for syn in _commoner_synonyms(w):
-                first = cond(syn, left, None)
-                if first >= need and first + cond(right, syn, None) >= need:
+                first = bigram(syn, left)
+                if first >= need and first + bigram(right, syn) >= need:
                     n += 1
                     break
     doc.__dict__["_flu_ctx_swaps"] = n

@@ -83,10 +83,21 @@ def unigram_logprob(word: str) -> float | None:
     return _unigram(word)
 
 
-@lru_cache(maxsize=1 << 18)
 def _conditional(word: str, h1: str, h2: str | None) -> float:
-    hist = [word, h1] if h2 is None else [word, h1, h2]
-    return _lm().prob(hist) * _LN_BASE
+    """``log P(word | h2 h1)`` (``h2`` None: ``log P(word | h1)``)."""
+    return _trigram(word, h1, h2) if h2 is not None else _bigram(word, h1)
+
+
+# two memos: the bigram look-ups recur across articles (the contextual swaps and FLU004 ask for
+# the same common pairs), the trigram ones seldom do and would evict them from a shared memo
+@lru_cache(maxsize=1 << 18)
+def _bigram(word: str, h1: str) -> float:
+    return _lm().prob([word, h1]) * _LN_BASE
+
+
+@lru_cache(maxsize=1 << 18)
+def _trigram(word: str, h1: str, h2: str) -> float:
+    return _lm().prob([word, h1, h2]) * _LN_BASE
 
 
 @lru_cache(maxsize=1 << 17)
@@ -116,7 +127,7 @@ def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
         doc.__dict__["_flu_lm"] = out
         return out
     t = doc.text
-    lm_token, conditional, finditer = _lm_token, _conditional, _LM_TOKEN_RE.finditer
+    lm_token, bigram, trigram, finditer = _lm_token, _bigram, _trigram, _LM_TOKEN_RE.finditer
     for s, e in doc.sentences:
         # the history: the last two in-vocabulary words (h1 the most recent, starting at h1_start)
         h1: str | None = None
@@ -131,7 +142,7 @@ def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
             if u is None:  # a comma: skipped, the history kept
                 continue
             if h1 is not None:
-                c = conditional(w, h1, h2)
+                c = bigram(w, h1) if h2 is None else trigram(w, h1, h2)
                 out.append((h1_start, m.end(), c, c - u))
             h2, h1, h1_start = h1, w, m.start()
     doc.__dict__["_flu_lm"] = out
