@@ -22,7 +22,7 @@ of name spellings, never article text.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import families
 from .findings import Finding
@@ -46,6 +46,8 @@ class BatchIndex:
     caps: Counter | None = None
     caps_docs: int = 0
     _spelling: object = None  # memo: names.SpellingIndex over caps
+    # whether ``names`` is this index's own copy (absorb adds to it in place) or may be shared
+    _owns_names: bool = field(default=False, compare=False, repr=False)
 
     def merge(self, other: BatchIndex) -> BatchIndex:
         if self.names is None:
@@ -67,9 +69,13 @@ class BatchIndex:
         in the number of parts). ``other`` is not modified."""
         if other.names is not None:
             if self.names is None:
-                self.names = other.names  # NameIndex.merge returns new indexes: sharing is safe
+                self.names = other.names  # shared until the next absorb copies it
+                self._owns_names = False
+            elif self._owns_names:
+                self.names.absorb(other.names)  # in place: linear in ``other`` only
             else:
-                self.names = self.names.merge(other.names)
+                self.names = self.names.merge(other.names)  # a new index, this one's own
+                self._owns_names = True
         if other.caps is not None:
             if self.caps is None:
                 self.caps = Counter()
@@ -85,6 +91,7 @@ class BatchIndex:
     def __setstate__(self, state):
         self.names, self.name_docs, self.caps, self.caps_docs = state
         self._spelling = None
+        self._owns_names = False
 
 
 def merge_all(indexes) -> BatchIndex:

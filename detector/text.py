@@ -87,6 +87,26 @@ class Document:
     def word_count(self) -> int:
         return len(self.words)
 
+    @cached_property
+    def sentence_words(self) -> list[list[tuple[int, int]]]:
+        """The word spans of each sentence (one list per entry of :attr:`sentences`): the same
+        spans as ``WORD_RE.finditer(text, s, e)`` over the sentence, taken from :attr:`words`
+        (a word never crosses a sentence boundary: sentences split at whitespace, and what lies
+        between and around them is whitespace), so families that work per sentence need not
+        tokenise the text again."""
+        words = self.words
+        out: list[list[tuple[int, int]]] = []
+        i, n = 0, len(words)
+        for s, e in self.sentences:
+            while i < n and words[i][0] < s:
+                i += 1
+            j = i
+            while j < n and words[j][1] <= e:
+                j += 1
+            out.append(words[i:j])
+            i = j
+        return out
+
     def span_text(self, span: tuple[int, int]) -> str:
         return self.text[span[0] : span[1]]
 

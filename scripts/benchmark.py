@@ -125,9 +125,12 @@ def throughput_vs_baseline(docs, baseline: Path, repeat: int) -> tuple[float, fl
         mine, base = [], []
         for _ in range(repeat):
             for src, out in ((None, mine), (baseline, base)):
+                # cwd: not a source tree (``python -c`` puts the working directory first on
+                # sys.path, which would shadow the baseline's PYTHONPATH when run from a checkout)
                 r = subprocess.run(
                     [sys.executable, "-c", _SCORE_CHILD, str(path)],
                     check=True, capture_output=True, text=True, env=_env(src, DETECTOR_EVIDENCE_CACHE="off"),
+                    cwd=tmp,
                 )  # fmt: skip
                 out.append(float(r.stdout.strip().splitlines()[-1]))
     return statistics.median(mine), statistics.median(base)

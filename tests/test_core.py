@@ -112,3 +112,20 @@ def test_rule_scorer_orders_by_finding_density():
 def test_thresholds_verdicts():
     t = Thresholds(ok=0.6, reject=0.3)
     assert [t.verdict(x) for x in (0.9, 0.6, 0.45, 0.3, 0.1)] == ["ok", "ok", "review", "review", "reject"]
+
+
+def test_sentence_words_are_each_sentences_own_tokenisation():
+    from detector.text import WORD_RE
+
+    texts = [
+        "Mr. Smith said: 'It works.'  Then he left!\nNew line, no stop\n\nU.S. e.g. test... ok?! «quoted» end",
+        "x'y -z- 'q' ...\t\x1c w\x1dv it’s\u00a0fine. snake_case and CamelCase. 3.5 per cent.",
+        "",
+        "   \n\n  ",
+        "One sentence without an end",
+    ]
+    for text in texts:
+        doc = Document(text)
+        want = [[(m.start(), m.end()) for m in WORD_RE.finditer(text, s, e)] for s, e in doc.sentences]
+        assert doc.sentence_words == want
+        assert [w for ws in doc.sentence_words for w in ws] == doc.words  # every word, in one sentence

@@ -224,3 +224,27 @@ def test_jobs_default_is_the_usable_cores():
 
     want = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert stream.default_jobs() == want >= 1
+
+
+def test_merge_all_folds_in_place_without_touching_its_parts():
+    import copy
+
+    from detector.families import names
+    from detector.text import Document
+
+    texts = nam003_articles() + [council_article("Tom Hardwick", "roads", 9)]
+    parts = [batch.index_doc(Document(t)) for t in texts]
+    before = [copy.deepcopy(p.names) for p in parts]
+    folded = batch.merge_all(parts)
+    assert [p.names for p in parts] == before  # no part changed by the in-place fold
+    whole = names.NameIndex()
+    for p in parts:
+        whole = whole.merge(p.names)
+    assert folded.names == whole and list(folded.names.spellings) == list(whole.spellings)
+    assert folded.names.docs == len(texts) == folded.name_docs
+    # the first part's index is shared until a second one arrives; absorbing then copies it
+    one = batch.merge_all(parts[:1])
+    assert one.names is parts[0].names
+    one.absorb(parts[1]).absorb(parts[2])
+    assert parts[0].names == before[0] and parts[1].names == before[1]
+    assert one.names.docs == 3

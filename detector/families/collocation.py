@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import settings
-from ..text import WORD_RE, Document, as_document
+from ..text import Document, as_document
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 COLLOCATION_FILE = RESOURCES / "collocations.npz"
@@ -254,7 +254,7 @@ def _pair_scores(a: str, b: str) -> tuple[float, float] | None:
     u = L._unigram(b)
     if u is None or L._unigram(a) is None:
         return None
-    c = L._conditional(b, a, None)
+    c = L._bigram(b, a)
     return c, c - u
 
 
@@ -326,15 +326,21 @@ def swapped_pairs(text: str | Document) -> list[tuple[int, int, str]]:
         doc.__dict__["_flu_swaps"] = out
         return out
     t = doc.text
-    for s, e in doc.sentences:
+    cfg = settings.get(FluencySettings)
+    for spans in doc.sentence_words:
         prev = None  # (word, start, end)
-        for m in WORD_RE.finditer(t, s, e):
-            w = m.group()
-            cur = (w, m.start(), m.end()) if w.isalpha() and w.islower() and w.isascii() else None
-            if cur and prev and t[prev[2] : cur[1]].isspace() and "\n" not in t[prev[2] : cur[1]]:
-                sug = swap_suggestion(prev[0], cur[0])
+        for ws, we in spans:
+            w = t[ws:we]
+            cur = (w, ws, we) if w.isalpha() and w.islower() and w.isascii() else None
+            if cur and prev and t[prev[2] : ws].isspace() and "\n" not in t[prev[2] : ws]:
+                a = prev[0]
+                # _swap_suggestion's own first test, before its memo look-up
+                if a in STOP or w in STOP or len(a) < MIN_LEN or len(w) < MIN_LEN:
+                    sug = None
+                else:
+                    sug = _swap_suggestion(a, w, cfg)
                 if sug and not (out and out[-1][1] > prev[1]):
-                    out.append((prev[1], cur[2], sug))
+                    out.append((prev[1], we, sug))
             prev = cur
     doc.__dict__["_flu_swaps"] = out
     return out
@@ -385,9 +391,9 @@ def context_swaps(text: str | Document) -> int:
         doc.__dict__["_flu_ctx_swaps"] = n
         return n
     t = doc.text
-    uni, cond = L._unigram, L._conditional
-    for s, e in doc.sentences:
-        raw = [m.group() for m in WORD_RE.finditer(t, s, e)]
+    uni, bigram = L._unigram, L._bigram
+    for spans in doc.sentence_words:
+        raw = [t[a:b] for a, b in spans]
         toks = [w.lower() for w in raw]
         for i in range(1, len(toks) - 1):
             w = toks[i]
@@ -400,14 +406,14 @@ def context_swaps(text: str | Document) -> int:
             ur = uni(right)
             if ur is None:
                 continue
-            a, b = cond(w, left, None), cond(right, w, None)
+            a, b = bigram(w, left), bigram(right, w)
             if a - uw > 0 and b - ur > 0:
                 continue
             need = a + b + cfg.context_gain_min
             # the second look-up only when the first leaves room (log-probabilities are <= 0)
             for syn in _commoner_synonyms(w):
-                first = cond(syn, left, None)
-                if first >= need and first + cond(right, syn, None) >= need:
+                first = bigram(syn, left)
+                if first >= need and first + bigram(right, syn) >= need:
                     n += 1
                     break
     doc.__dict__["_flu_ctx_swaps"] = n

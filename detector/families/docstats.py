@@ -106,5 +106,8 @@ def stats(text: str | Document) -> dict[str, float]:
     for n in (2, 3, 4):
         out[f"top_{n}gram_char_frac"] = _top_ngram_chars(ids, lens, n) / total
     for n in range(5, 11):
-        out[f"dup_{n}gram_char_frac"] = _dup_ngram_chars(ids, lens, n) / total
+        chars = _dup_ngram_chars(ids, lens, n)
+        if not chars:  # no n-gram repeats, so no longer one does: the rest stay 0
+            break
+        out[f"dup_{n}gram_char_frac"] = chars / total
     return {k: float(min(1.0, v)) for k, v in out.items()}

@@ -70,6 +70,7 @@ word pair the language model finds very unlikely although both words are common
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from functools import lru_cache
@@ -123,9 +124,26 @@ def tokens(text: str) -> list[str]:
     return [norm_token(m.group()) for m in WORD_RE.finditer(text)]
 
 
+def doc_tokens(doc: Document) -> list[str]:
+    """The normalised tokens of ``doc.words`` (computed once per Document)."""
+    cached = doc.__dict__.get("_flu_tokens")
+    if cached is None:
+        t = doc.text
+        cached = doc.__dict__["_flu_tokens"] = [norm_token(t[s:e]) for s, e in doc.words]
+    return cached
+
+
 def sentence_tokens(doc: Document) -> list[list[str]]:
-    t = doc.text
-    return [tokens(t[s:e]) for s, e in doc.sentences]
+    """``tokens`` of each sentence (computed once per Document, from its shared tokenisation)."""
+    cached = doc.__dict__.get("_flu_sent_tokens")
+    if cached is None:
+        toks = doc_tokens(doc)
+        cached, i = [], 0
+        for spans in doc.sentence_words:
+            cached.append(toks[i : i + len(spans)])
+            i += len(spans)
+        doc.__dict__["_flu_sent_tokens"] = cached
+    return cached
 
 
 # --------------------------------------------------------------------------------------------
@@ -312,21 +330,33 @@ def _compute_tortured_hits(doc: Document) -> list[tuple[int, int]]:
     if lex is None:
         return []
     table, lengths, ctx_lengths, first, ctx_first = lex
-    t = doc.text
     words = doc.words
-    toks = [norm_token(t[s:e]) for s, e in words]
+    toks = doc_tokens(doc)
     cand = []
     all_hashes: set[int] | None = None
     starts = range(len(toks)) if first is None else [i for i, w in enumerate(toks) if hash64(w) in first]
-    for n in lengths:
-        last = len(toks) - n
-        for i in starts:
-            if i > last:
-                continue
-            h = hash64(" ".join(toks[i : i + n]))
-            entries = table.get(h)
+    # every n-gram of a lexicon length at each start: the key grows a token at a time (no
+    # re-joining); n-grams of 3+ tokens seldom recur, so they skip the hash memo
+    wanted = [n in lengths for n in range(lengths[-1] + 1)] if lengths else [False]
+    get = table.get
+    n_toks = len(toks)
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes  # hash64_uncached, inlined (hot loop)
+    for i in starts:
+        key = toks[i]
+        if wanted[1]:
+            entries = get(hash64(key))
             if entries:
-                cand.append((i, n, entries))
+                cand.append((i, 1, entries))
+        for n in range(2, min(len(wanted) - 1, n_toks - i) + 1):
+            key = key + " " + toks[i + n - 1]
+            if wanted[n]:
+                if n == 2:
+                    h = hash64(key)
+                else:
+                    h = from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+                entries = get(h)
+                if entries:
+                    cand.append((i, n, entries))
     if not cand:
         return []
     out = []
@@ -461,7 +491,8 @@ def model_stats(doc: Document) -> dict[str, float]:
     if tr:
         out["flu_lm_cond_mean"] = sum(c for _, _, c, _ in tr) / len(tr)
         out["flu_lm_assoc_mean"] = sum(a for _, _, _, a in tr) / len(tr)
-        out["flu_lm_odd_share"] = sum(1 for _, _, _, a in tr if a < settings.get(FluencySettings).odd_assoc) / len(tr)
+        odd = settings.get(FluencySettings).odd_assoc
+        out["flu_lm_odd_share"] = sum(1 for _, _, _, a in tr if a < odd) / len(tr)
     mt = fluency_lm.mt_sentence_logits(doc)
     if mt:
         out["flu_mt_mean_logit"] = sum(x for _, _, x in mt) / len(mt)
@@ -473,7 +504,7 @@ def stats(text: str | Document) -> dict[str, float]:
     doc = as_document(text)
     out = dict.fromkeys(STAT_KEYS, 0.0)
     sents = sentence_tokens(doc)
-    flat = [w for s in sents for w in s]
+    flat = doc_tokens(doc)  # the sentences' tokens, in order (every word is in one sentence)
     n_words = len(flat)
     if n_words == 0:
         return out
@@ -512,7 +543,7 @@ def stats(text: str | Document) -> dict[str, float]:
     if ref is None:
         return out
     uni, bi, freq = ref
-    lower_words = [norm_token(t[s:e]) for s, e in doc.words if t[s].islower()]
+    lower_words = [w for w, (s, _) in zip(flat, doc.words, strict=True) if t[s].islower()]
     if lower_words:
         known = _member(uni, [hash32(w) for w in lower_words])
         out["flu_oov_share"] = float(1.0 - known.mean())
@@ -520,7 +551,8 @@ def stats(text: str | Document) -> dict[str, float]:
     if pairs:
         seen = _member(bi, [hash32(f"{a} {b}") for a, b in pairs])
         out["flu_unseen_bigram_share"] = float(1.0 - seen.mean())
-        vocab = {w: k for w, k in zip(flat, _member(uni, [hash32(w) for w in flat]), strict=False)}
+        distinct = list(dict.fromkeys(flat))  # each word once, in order of first use
+        vocab = dict(zip(distinct, _member(uni, [hash32(w) for w in distinct]), strict=True))
         known_pairs = [vocab[a] and vocab[b] for a, b in pairs]
         n_known = sum(known_pairs)
         if n_known:

@@ -33,6 +33,7 @@ import math
 import re
 import zlib
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from ..text import Document, as_document
@@ -67,7 +68,8 @@ def lm_available() -> bool:
     return _lm() is not None
 
 
-@lru_cache(maxsize=1 << 17)
+# a thesaurus's synonyms are looked up too (FLU004, contextual swaps): ~250k distinct words
+@lru_cache(maxsize=1 << 19)
 def _unigram(word: str) -> float | None:
     v = _lm().prob([word])
     return None if v <= _LOG_ZERO else v * _LN_BASE
@@ -81,10 +83,35 @@ def unigram_logprob(word: str) -> float | None:
     return _unigram(word)
 
 
-@lru_cache(maxsize=1 << 18)
 def _conditional(word: str, h1: str, h2: str | None) -> float:
-    hist = [word, h1] if h2 is None else [word, h1, h2]
-    return _lm().prob(hist) * _LN_BASE
+    """``log P(word | h2 h1)`` (``h2`` None: ``log P(word | h1)``)."""
+    return _trigram(word, h1, h2) if h2 is not None else _bigram(word, h1)
+
+
+# two memos: the bigram look-ups recur across articles (the contextual swaps and FLU004 ask for
+# the same common pairs), the trigram ones seldom do and would evict them from a shared memo
+@lru_cache(maxsize=1 << 18)
+def _bigram(word: str, h1: str) -> float:
+    return _lm().prob([word, h1]) * _LN_BASE
+
+
+@lru_cache(maxsize=1 << 18)
+def _trigram(word: str, h1: str, h2: str) -> float:
+    return _lm().prob([word, h1, h2]) * _LN_BASE
+
+
+@lru_cache(maxsize=1 << 17)
+def _lm_token(tok: str) -> tuple[str, float | None] | None:
+    """What :func:`lm_transitions` makes of one token, looked up once per distinct token: ``(word,
+    log P(word))`` for an in-vocabulary word; ``(",", None)`` for a comma (skipped, the history
+    kept); None for what resets the history (numbers, other punctuation, unknown words)."""
+    if tok == ",":
+        return ",", None
+    w = tok.lower().replace("’", "'")
+    if not w[0].isalpha():
+        return None
+    u = _unigram(w)
+    return None if u is None else (w, u)
 
 
 def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
@@ -100,26 +127,24 @@ def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
         doc.__dict__["_flu_lm"] = out
         return out
     t = doc.text
+    lm_token, bigram, trigram, finditer = _lm_token, _bigram, _trigram, _LM_TOKEN_RE.finditer
     for s, e in doc.sentences:
-        hist: list[tuple[str, int]] = []  # (word, start), most recent last
-        for m in _LM_TOKEN_RE.finditer(t, s, e):
-            tok = m.group()
-            if tok == ",":
+        # the history: the last two in-vocabulary words (h1 the most recent, starting at h1_start)
+        h1: str | None = None
+        h2: str | None = None
+        h1_start = 0
+        for m in finditer(t, s, e):
+            tw = lm_token(m.group())
+            if tw is None:
+                h1 = h2 = None
                 continue
-            w = tok.lower().replace("’", "'")
-            if not w[0].isalpha():
-                hist = []
+            w, u = tw
+            if u is None:  # a comma: skipped, the history kept
                 continue
-            u = _unigram(w)
-            if u is None:
-                hist = []
-                continue
-            if hist:
-                h1 = hist[-1][0]
-                h2 = hist[-2][0] if len(hist) > 1 else None
-                c = _conditional(w, h1, h2)
-                out.append((hist[-1][1], m.end(), c, c - u))
-            hist = (hist + [(w, m.start())])[-2:]
+            if h1 is not None:
+                c = bigram(w, h1) if h2 is None else trigram(w, h1, h2)
+                out.append((h1_start, m.end(), c, c - u))
+            h2, h1, h1_start = h1, w, m.start()
     doc.__dict__["_flu_lm"] = out
     return out
 
@@ -195,11 +220,9 @@ MT_MIN_WORDS = 4
 def _sentence_buckets(sentence: str) -> list[int]:
     """All feature buckets of one sentence, with repetitions (the counts of :func:`mt_features`)."""
     toks = _MT_TOKEN_RE.findall(sentence)
-    out: list[int] = []
-    for tok in toks:
-        out.extend(_token_buckets(tok))
-    low = ["<s>"] + [t.lower() for t in toks] + ["</s>"]
-    out.extend(_bigram_bucket(a, b) for a, b in zip(low, low[1:], strict=False))
+    out: list[int] = list(chain.from_iterable(map(_token_buckets, toks)))
+    low = ["<s>", *map(str.lower, toks), "</s>"]
+    out.extend(map(_bigram_bucket, low, low[1:]))  # the adjacent pairs (map stops at the shorter)
     return out
 
 

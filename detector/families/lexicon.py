@@ -37,9 +37,13 @@ def hash32(s: str) -> int:
     return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(), "little")
 
 
-@lru_cache(maxsize=1 << 18)
-def hash64(s: str) -> int:
+def hash64_uncached(s: str) -> int:
+    """:func:`hash64` without the memo: for strings that seldom recur (long n-grams), where a
+    memo entry costs more than the hash and evicts entries that do recur."""
     return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+hash64 = lru_cache(maxsize=1 << 18)(hash64_uncached)
 
 
 @lru_cache(maxsize=1)

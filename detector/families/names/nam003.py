@@ -62,15 +62,17 @@ class NameIndex:
         """The index of both sets of articles, ``self``'s first (a new object; associative)."""
         out = NameIndex(spelled=Counter(self.spelled))
         out.docs = self.docs
-        out.spellings = {k: dataclasses.replace(v) for k, v in self.spellings.items()}
-        return out._add(other)
+        out.spellings = {k: Spelling(v.docs, v.known, v.ref) for k, v in self.spellings.items()}
+        return out.absorb(other)
 
-    def _add(self, other: NameIndex) -> NameIndex:
-        """Add ``other``'s articles after this index's, in place (linear in ``other``)."""
+    def absorb(self, other: NameIndex) -> NameIndex:
+        """Add ``other``'s articles after this index's, in place (linear in ``other``; ``other``
+        is not modified): what :meth:`merge` gives, without copying this index, so a fold over
+        a batch's articles stays linear in the batch."""
         for k, v in other.spellings.items():
             mine = self.spellings.get(k)
             if mine is None:
-                self.spellings[k] = dataclasses.replace(v)
+                self.spellings[k] = Spelling(v.docs, v.known, v.ref)
             else:
                 mine.docs += v.docs
                 mine.known = mine.known or v.known
@@ -268,5 +270,5 @@ def detect_batch(docs: list[Document]) -> list[list[Finding]]:
         return [[] for _ in docs]
     index = NameIndex()
     for d in docs:
-        index._add(batch_index(d))
+        index.absorb(batch_index(d))
     return [batch_findings(d, index) for d in docs]
