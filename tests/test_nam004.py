@@ -138,7 +138,7 @@ def test_names_file_marks_the_word_known_for_the_other_name_checks(tmp_path):
 
 
 def test_dedupe_keeps_one_finding_per_name_span():
-    from detector.api import _dedupe
+    from detector.analysis import dedupe as _dedupe
 
     a = Finding("name", "NAM001", 0, 15, "near miss", "Antony Blinken")
     b = Finding("name", "NAM004", 0, 7, "unknown", "Anthony", "warning")

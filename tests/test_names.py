@@ -261,7 +261,7 @@ def test_batch_does_not_flag_known_spelling_or_repeat_nam001():
         "Antony Blinken met the emir.",
         "Antony Blinken left on Friday.",
     ]
-    from detector.api import _dedupe
+    from detector.analysis import dedupe as _dedupe
 
     docs, per_doc, batch = _batch_findings(texts)
     for d, p, b in zip(docs, per_doc, batch, strict=True):
