@@ -126,7 +126,7 @@ def run(shared: Path, seed: int, dev: bool, limit: int = 0) -> dict:
 
     import detector
     from detector import Article
-    from detector.families import fluency
+    from detector.families import tortured
 
     halves = load_halves(shared, seed)
     use = halves["A"] if dev else halves["B"]
@@ -136,10 +136,10 @@ def run(shared: Path, seed: int, dev: bool, limit: int = 0) -> dict:
         jl = Path(tmp) / "half_a.jsonl"
         jl.write_text("".join(json.dumps(r) + "\n" for r in halves["A"]), encoding="utf-8")
         lex = Path(tmp) / "half_a.npz"
-        n_lex = fluency.build_tortured_lexicon(jl, lex)
-        saved = fluency.TORTURED_FILE
-        fluency.TORTURED_FILE = lex
-        fluency._lexicon.cache_clear()
+        n_lex = tortured.build_tortured_lexicon(jl, lex)
+        saved = tortured.TORTURED_FILE
+        tortured.TORTURED_FILE = lex
+        tortured._lexicon.cache_clear()
         try:
             rows = build_dataset.load_bbc(shared, "train" if dev else "test")
             if dev:
@@ -166,8 +166,8 @@ def run(shared: Path, seed: int, dev: bool, limit: int = 0) -> dict:
             )
             seconds = time.time() - t0
         finally:
-            fluency.TORTURED_FILE = saved
-            fluency._lexicon.cache_clear()
+            tortured.TORTURED_FILE = saved
+            tortured._lexicon.cache_clear()
     pairs = [
         (a, b)
         for a, b in zip(rep_clean, rep_inj, strict=True)

@@ -38,7 +38,7 @@ import build_fluency_model  # noqa: E402
 
 from detector import model as M  # noqa: E402
 from detector import training as T  # noqa: E402
-from detector.families import collocation, fluency, fluency_lm, lexicon  # noqa: E402
+from detector.families import collocation, fluency, fluency_lm, lexicon, tortured  # noqa: E402
 
 
 def log(s: str) -> None:
@@ -55,7 +55,7 @@ def cached_evidence(ds, dataset_path: str):
     for p in sorted((REPO / "detector").rglob("*.py")):
         h.update(p.read_bytes())
     # the resources the detectors read (not the trained classifiers)
-    for p in (fluency_lm.MT_MODEL_FILE, lexicon.NGRAM_FILE, fluency.TORTURED_FILE, collocation.COLLOCATION_FILE):
+    for p in (fluency_lm.MT_MODEL_FILE, lexicon.NGRAM_FILE, tortured.TORTURED_FILE, collocation.COLLOCATION_FILE):
         h.update(p.read_bytes() if p.exists() else b"-")
     cache = REPO / "build" / f"evidence-{h.hexdigest()[:16]}.pkl"
     if cache.exists():
@@ -89,7 +89,7 @@ def main(argv=None) -> int:
         ref = build_dataset.load_bbc(shared, "train", part="ref")
         n = fluency.build_reference([build_dataset.bbc_text(r) for r in ref])
         log(f"reference n-grams from {len(ref)} BBC train articles: {n}")
-        k = fluency.build_tortured_lexicon(shared / "spinning" / "tortured_phrases_train.jsonl")
+        k = tortured.build_tortured_lexicon(shared / "spinning" / "tortured_phrases_train.jsonl")
         log(f"tortured-phrase lexicon: {k} hashed phrases")
         try:  # the broad English vocabulary (hashed wordfreq list): `pip install -e '.[train]'`
             log(f"broad vocabulary: {fluency.build_broad_vocabulary()} hashed words")
@@ -100,8 +100,8 @@ def main(argv=None) -> int:
         except (ImportError, FileNotFoundError) as exc:
             log(f"keeping resources/collocations.npz as it is ({exc})")
         build_fluency_model.main(["--shared", str(shared), "--seed", str(args.seed)])
-        fluency._reference.cache_clear()
-        fluency._lexicon.cache_clear()
+        lexicon._reference.cache_clear()
+        tortured._lexicon.cache_clear()
         collocation._resources.cache_clear()
         fluency_lm._mt_model.cache_clear()
     if not args.skip_dataset:

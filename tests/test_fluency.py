@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from detector.families import docstats, fluency, lexicon
+from detector.families import docstats, fluency, lexicon, tortured
 from detector.text import Document
 
 PARA = (
@@ -30,12 +30,12 @@ def tiny_lexicon(tmp_path, monkeypatch):
     src = tmp_path / "lex.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     out = tmp_path / "tortured.npz"
-    n = fluency.build_tortured_lexicon(src, out)
+    n = tortured.build_tortured_lexicon(src, out)
     assert n == 4  # single word without context and proximity rows are skipped
-    monkeypatch.setattr(fluency, "TORTURED_FILE", out)
-    fluency._lexicon.cache_clear()
+    monkeypatch.setattr(tortured, "TORTURED_FILE", out)
+    tortured._lexicon.cache_clear()
     yield out
-    fluency._lexicon.cache_clear()
+    tortured._lexicon.cache_clear()
 
 
 def test_flu001_finds_tortured_phrase_with_offsets(tiny_lexicon):
@@ -70,7 +70,7 @@ def test_reference_bigrams_make_seen_text_familiar(tmp_path, monkeypatch):
     counts = fluency.build_reference([PARA, OTHER], out)
     assert counts["bigrams"] > 20
     monkeypatch.setattr(lexicon, "NGRAM_FILE", out)
-    fluency._reference.cache_clear()
+    lexicon._reference.cache_clear()
     try:
         seen = fluency.stats(PARA)
         salad = fluency.stats("Budget the approved council on a new Tuesday city after debate long road.")
@@ -78,7 +78,7 @@ def test_reference_bigrams_make_seen_text_familiar(tmp_path, monkeypatch):
         assert salad["flu_unseen_bigram_share"] > 0.7
         assert salad["flu_unseen_known_bigram_share"] > 0.7
     finally:
-        fluency._reference.cache_clear()
+        lexicon._reference.cache_clear()
 
 
 def test_mt_surface_statistics():
@@ -192,13 +192,13 @@ def test_flu001_gets_a_suggestion_from_the_swap_rule(tmp_path, monkeypatch):
     src = tmp_path / "lex.jsonl"
     src.write_text(json.dumps({"match_type": "exact", "phrase": "climate alteration"}) + "\n", encoding="utf-8")
     out = tmp_path / "tortured.npz"
-    fluency.build_tortured_lexicon(src, out)
-    monkeypatch.setattr(fluency, "TORTURED_FILE", out)
-    fluency._lexicon.cache_clear()
+    tortured.build_tortured_lexicon(src, out)
+    monkeypatch.setattr(tortured, "TORTURED_FILE", out)
+    tortured._lexicon.cache_clear()
     try:
         found = fluency.detect(SPUN[0][0])
     finally:
-        fluency._lexicon.cache_clear()
+        tortured._lexicon.cache_clear()
     # the lexicon is the high-precision layer on top: one finding, FLU001, with the suggestion
     assert [(f.code, f.suggestion) for f in found if f.code in ("FLU001", "FLU004")] == [
         ("FLU001", "climate change")

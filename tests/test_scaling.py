@@ -16,7 +16,7 @@ from test_names import _fresh_gazetteer  # noqa: F401  (autouse: no user gazette
 
 import detector
 from detector import families
-from detector.families import fluency, names, readability
+from detector.families import fluency, lexicon, names, readability, tortured
 from detector.families.names import analysis as names_analysis
 from detector.families.names import nam002 as names_nam002
 from detector.families.names import nam006 as names_nam006
@@ -146,14 +146,14 @@ def test_overlap_index_equals_the_pairwise_test():
 
 
 def test_tortured_context_hashes_cover_every_context_term():
-    lex = fluency._lexicon()
+    lex = tortured._lexicon()
     if lex is None:
         pytest.skip("tortured-phrase lexicon not built")
     _, _, ctx_lengths, _, ctx_first = lex
     assert ctx_first is not None, "the shipped lexicon records the context terms' first tokens"
     import numpy as np
 
-    with np.load(fluency.TORTURED_FILE) as z:
+    with np.load(tortured.TORTURED_FILE) as z:
         ctx = set(z["req"].tolist()) | set(z["exc"].tolist())
     # text built from context-like words: the restricted n-grams find what the full set finds
     text = (
@@ -161,12 +161,12 @@ def test_tortured_context_hashes_cover_every_context_term():
         "Cloud computing, carbon dioxide and vitamin D were in the training set; fault "
         "detection and feature extraction too, with 0 errors in 12 tests."
     )
-    toks = fluency.tokens(text)
-    full = {fluency.hash64(" ".join(toks[j : j + m])) for m in range(1, 13) for j in range(len(toks) - m + 1)}
-    assert fluency._context_hashes(toks, ctx_lengths, ctx_first) & ctx == full & ctx
+    toks = lexicon.tokens(text)
+    full = {lexicon.hash64(" ".join(toks[j : j + m])) for m in range(1, 13) for j in range(len(toks) - m + 1)}
+    assert tortured._context_hashes(toks, ctx_lengths, ctx_first) & ctx == full & ctx
     # and ordinary words start no context term: nothing to hash
-    plain = fluency.tokens("he said that they would go to the shops on monday " * 50)
-    assert len(fluency._context_hashes(plain, ctx_lengths, ctx_first)) < len(plain)
+    plain = lexicon.tokens("he said that they would go to the shops on monday " * 50)
+    assert len(tortured._context_hashes(plain, ctx_lengths, ctx_first)) < len(plain)
 
 
 HOSTILE = {

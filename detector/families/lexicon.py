@@ -19,6 +19,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..text import WORD_RE, Document
+
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 NGRAM_FILE = RESOURCES / "bbc_ngrams.npz"
 _DIGIT_RE = re.compile(r"\d")
@@ -93,3 +95,29 @@ def unigram_logprob(word: str) -> float | None:
 def known_word(word: str) -> bool:
     """Does the language model or the reference news vocabulary know ``word``?"""
     return unigram_logprob(word) is not None or in_reference_vocabulary(word)
+
+
+def tokens(text: str) -> list[str]:
+    return [norm_token(m.group()) for m in WORD_RE.finditer(text)]
+
+
+def doc_tokens(doc: Document) -> list[str]:
+    """The normalised tokens of ``doc.words`` (computed once per Document)."""
+    cached = doc.__dict__.get("_flu_tokens")
+    if cached is None:
+        t = doc.text
+        cached = doc.__dict__["_flu_tokens"] = [norm_token(t[s:e]) for s, e in doc.words]
+    return cached
+
+
+def sentence_tokens(doc: Document) -> list[list[str]]:
+    """``tokens`` of each sentence (computed once per Document, from its shared tokenisation)."""
+    cached = doc.__dict__.get("_flu_sent_tokens")
+    if cached is None:
+        toks = doc_tokens(doc)
+        cached, i = [], 0
+        for spans in doc.sentence_words:
+            cached.append(toks[i : i + len(spans)])
+            i += len(spans)
+        doc.__dict__["_flu_sent_tokens"] = cached
+    return cached
