@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 
@@ -32,17 +33,27 @@ class SqliteStore:
         if self.path is None:
             return None
         if self._conn is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                for statement in self.DDL:
-                    conn.execute(statement)
-                self._conn = conn
-            except (sqlite3.Error, OSError):
-                self.path = None
-                return None
+            # several processes opening a new file at once: switching it to WAL or creating the
+            # tables can fail with "database is locked" at once (SQLite's busy timeout does not
+            # cover every step), so a locked open is retried before the store gives up
+            for attempt in range(8):
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute("PRAGMA synchronous=NORMAL")
+                    for statement in self.DDL:
+                        conn.execute(statement)
+                    self._conn = conn
+                    break
+                except sqlite3.OperationalError as e:
+                    if "locked" not in str(e) and "busy" not in str(e) or attempt == 7:
+                        self.path = None
+                        return None
+                    time.sleep(0.05 * (attempt + 1))
+                except (sqlite3.Error, OSError):
+                    self.path = None
+                    return None
         return self._conn
 
     def select_many(self, keys: list[str]) -> dict[str, str] | None:
