@@ -172,7 +172,7 @@ def _analyse(
     # context texts in another language would only add foreign names to the batch evidence
     ctx_docs = [d for d in ctx_docs if language.analyse(d.text).english]
     # the cross-article name evidence: the batch's merged name index (detector.batch)
-    index = batch.finalize(batch.merge_all(batch.index_doc(d) for d in docs + ctx_docs))
+    index = batch.merge_all(batch.index_doc(d) for d in docs + ctx_docs)
     batch_names = [batch.name_findings(d, index) for d in docs]
 
     evidence: list[Evidence] = [

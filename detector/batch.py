@@ -112,14 +112,8 @@ def index_doc(doc: Document, *, names: bool = True, caps: bool = False) -> Batch
     return BatchIndex(name_ix, int(names), cap, int(caps))
 
 
-def finalize(index: BatchIndex) -> BatchIndex:
-    """Make a merged index ready for the second pass (nothing to do today; kept so that callers
-    mark the point where the first pass is complete)."""
-    return index
-
-
 def name_findings(doc: Document, index: BatchIndex) -> list[Finding]:
-    """The batch name findings of one article of the batch (a :func:`finalize`\\ d index)."""
+    """The batch name findings of one article of the batch (its merged index)."""
     if index.name_docs < 2 or index.names is None:
         return []
     return list(_names().batch_findings(doc, index.names))

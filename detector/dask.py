@@ -99,11 +99,6 @@ def _merge(a: batch.BatchIndex, b: batch.BatchIndex) -> batch.BatchIndex:
     return a.merge(b)
 
 
-def _finalize(index: batch.BatchIndex, env) -> batch.BatchIndex:
-    _setup(env)
-    return batch.finalize(index)
-
-
 def _partition_reports(part, index, text_column, options: dict, env, window: int) -> list[api.Report]:
     from .stream import score_stream
 
@@ -158,13 +153,13 @@ def _tree_reduce(items, merge):
 
 
 def _plan(parts, text_column, *, grammar, options, window):
-    """(delayed finalised index, [delayed partition results]) for delayed partitions."""
+    """(delayed merged index, [delayed partition results]) for delayed partitions."""
     from dask import delayed
 
     env = _environment()
     caps = not (grammar == "off" or grammar is None or grammar is False)
     indexes = [delayed(_partition_index)(p, text_column, caps, env) for p in parts]
-    index = delayed(_finalize)(_tree_reduce(indexes, _merge), env)
+    index = _tree_reduce(indexes, _merge)
     opts = dict(options, grammar=grammar)
     return index, env, opts
 

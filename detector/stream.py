@@ -225,7 +225,7 @@ class _Runner:
 def build_index(
     source: Callable[[], Iterable[Article | str]], *, runner: _Runner, caps: bool, chunk: int = 64
 ) -> tuple[batch.BatchIndex, int]:
-    """First pass: the merged, finalised batch index of the source's English articles, and the
+    """First pass: the merged batch index of the source's English articles, and the
     number of articles."""
     pending: list[Future] = []
     merged = batch.BatchIndex()
@@ -249,7 +249,7 @@ def build_index(
     flush()
     for f in pending:
         merged.absorb(runner.result(f))
-    return batch.finalize(merged), count
+    return merged, count
 
 
 def score_stream(
@@ -272,7 +272,7 @@ def score_stream(
 ) -> Iterator[api.Report]:
     """Reports for the articles of ``source()``, in order, as they are done (see the module
     docstring). ``source`` is called twice (first pass: the batch index; second: the analysis),
-    unless ``index`` (a finalised :class:`detector.batch.BatchIndex` of the same input) is given.
+    unless ``index`` (the merged :class:`detector.batch.BatchIndex` of the same input) is given.
     ``jobs``: worker processes (None: :func:`default_jobs`; 1: in this process). Other
     arguments as for :func:`detector.api.score`."""
     cutoffs = api.parse_thresholds(thresholds)

@@ -16,7 +16,7 @@ from test_names import _fresh_gazetteer  # noqa: F401  (autouse: no user gazette
 
 import detector
 from detector import families
-from detector.families import fluency, lexicon, names, readability, tortured
+from detector.families import lexicon, names, readability, tortured
 from detector.families.names import analysis as names_analysis
 from detector.families.names import nam002 as names_nam002
 from detector.families.names import nam006 as names_nam006
