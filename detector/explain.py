@@ -48,8 +48,9 @@ STAT_WORDS: dict[str, tuple[str, str]] = {
     "flu_tortured_per1000w": ("tortured phrases per 1,000 words", ""),
     "flu_swap_per1000w": ("word pairs that read like synonym swaps of common phrases, per 1,000 words", ""),
     "flu_swap_word_share": ("words in pairs that read like synonym swaps of common phrases", "%"),
-    "flu_swap_context_per1000w": (
-        "words per 1,000 where a thesaurus synonym fits the neighbouring words far better (spinner swaps)", ""),
+    "flu_swap_spin_llr": (
+        "spinner evidence: how much better, on average, thesaurus synonyms fit where the words stand "
+        "(log-likelihood ratio per word, 0 = none)", ""),
     "flu_article_share": ("words that are articles (the, a, an)", "%"),
     "flu_ttr_window": ("distinct words per 100-word window", "%"),
     "flu_nonascii_word_share": ("lower-case words with non-English letters (untranslated words)", "%"),

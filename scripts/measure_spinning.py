@@ -27,6 +27,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 import build_dataset  # noqa: E402
 
 TARGET_AUC_10 = 0.95
+STAT = "flu_swap_spin_llr"  # the spinning likelihood ratio (families/spin.py), shown on its own too
 
 
 def _per1000(reports, code: str) -> float:
@@ -70,8 +71,10 @@ def run(shared: Path, seed: int, rates, limit: int = 0) -> dict:
         ]
         y = [0] * len(pairs) + [1] * len(pairs)
         s = [1 - a.reliability for a, _ in pairs] + [1 - b.reliability for _, b in pairs]
+        alone = [float(a.stats.get(STAT, 0.0)) for a, _ in pairs] + [float(b.stats.get(STAT, 0.0)) for _, b in pairs]
         out["rates"][f"{rate:.2f}"] = {
             "roc_auc": round(float(roc_auc_score(y, s)), 4),
+            "roc_auc_spin_statistic_alone": round(float(roc_auc_score(y, alone)), 4),
             "spun_flu004_per1000w": _per1000(rep, "FLU004"),
             "spun_flagged_share": round(sum(b.verdict != "ok" for _, b in pairs) / len(pairs), 4),
         }
@@ -95,11 +98,12 @@ def main(argv=None) -> int:
         f"BBC test articles: {r['articles']}, seed {r['seed']}; FLU004 per 1,000 words untouched: "
         f"{r['clean_flu004_per1000w']:.3f}"
     )
-    print("| swapped content words | ROC-AUC vs untouched | flagged | FLU004 /1kw |")
-    print("|---|---|---|---|")
+    print("| swapped content words | ROC-AUC vs untouched | spin statistic alone | flagged | FLU004 /1kw |")
+    print("|---|---|---|---|---|")
     for k, v in r["rates"].items():
         print(
-            f"| {float(k):.0%} | {v['roc_auc']:.3f} | {v['spun_flagged_share']:.1%} | {v['spun_flu004_per1000w']:.3f} |"
+            f"| {float(k):.0%} | {v['roc_auc']:.3f} | {v['roc_auc_spin_statistic_alone']:.3f} "
+            f"| {v['spun_flagged_share']:.1%} | {v['spun_flu004_per1000w']:.3f} |"
         )
     if args.json:
         tmp = Path(args.json + ".tmp")

@@ -38,7 +38,7 @@ import build_fluency_model  # noqa: E402
 
 from detector import model as M  # noqa: E402
 from detector import training as T  # noqa: E402
-from detector.families import collocation, fluency, fluency_lm, lexicon, tortured  # noqa: E402
+from detector.families import collocation, fluency, fluency_lm, lexicon, spin, tortured  # noqa: E402
 
 
 def log(s: str) -> None:
@@ -55,7 +55,8 @@ def cached_evidence(ds, dataset_path: str):
     for p in sorted((REPO / "detector").rglob("*.py")):
         h.update(p.read_bytes())
     # the resources the detectors read (not the trained classifiers)
-    for p in (fluency_lm.MT_MODEL_FILE, lexicon.NGRAM_FILE, tortured.TORTURED_FILE, collocation.COLLOCATION_FILE):
+    for p in (fluency_lm.MT_MODEL_FILE, lexicon.NGRAM_FILE, tortured.TORTURED_FILE, collocation.COLLOCATION_FILE,
+              spin.COMPOUND_FILE):
         h.update(p.read_bytes() if p.exists() else b"-")
     cache = REPO / "build" / f"evidence-{h.hexdigest()[:16]}.pkl"
     if cache.exists():
@@ -99,10 +100,15 @@ def main(argv=None) -> int:
             log(f"swapped-collocation model: {collocation.build_collocations()}")
         except (ImportError, FileNotFoundError) as exc:
             log(f"keeping resources/collocations.npz as it is ({exc})")
+        try:  # two-word thesaurus entries for the spinning statistic (Debian mythes-en-us)
+            log(f"thesaurus compounds: {spin.build_compounds()}")
+        except FileNotFoundError as exc:
+            log(f"keeping resources/thesaurus_compounds.npz as it is ({exc})")
         build_fluency_model.main(["--shared", str(shared), "--seed", str(args.seed)])
         lexicon._reference.cache_clear()
         tortured._lexicon.cache_clear()
         collocation._resources.cache_clear()
+        spin._compounds.cache_clear()
         fluency_lm._mt_model.cache_clear()
     if not args.skip_dataset:
         build_dataset.main(["--split", "train", "--shared", str(shared), "--seed", str(args.seed),

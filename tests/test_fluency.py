@@ -57,7 +57,8 @@ def test_flu001_context_and_exclusions(tiny_lexicon):
 def test_stats_keys_and_ranges():
     s = fluency.stats(Document(PARA + "\n\n" + OTHER))
     assert set(s) == set(fluency.STAT_KEYS)
-    signed = {"flu_lm_cond_mean", "flu_lm_assoc_mean", "flu_mt_mean_logit"}  # log-probabilities, logits
+    # log-probabilities, logits, a mean log-likelihood ratio
+    signed = {"flu_lm_cond_mean", "flu_lm_assoc_mean", "flu_mt_mean_logit", "flu_swap_spin_llr"}
     for k, v in s.items():
         assert k in signed or v >= 0.0, k
         if k.endswith("share"):
@@ -184,7 +185,7 @@ def test_flu004_statistics_count_the_swaps():
     n_words = len(Document(text).words)
     assert s["flu_swap_per1000w"] == pytest.approx(1000.0 * len(SPUN) / max(n_words, 100))
     assert s["flu_swap_word_share"] == pytest.approx(2 * len(SPUN) / n_words)
-    assert s["flu_swap_context_per1000w"] >= 0.0
+    assert "flu_swap_spin_llr" in s and "flu_swap_context_per1000w" not in s
 
 
 def test_flu001_gets_a_suggestion_from_the_swap_rule(tmp_path, monkeypatch):
@@ -223,7 +224,7 @@ def test_collocation_resource_rebuilds_identically(tmp_path):
 def test_swap_statistics_are_described_for_reasons():
     from detector import explain, features
 
-    for k in ("flu_swap_per1000w", "flu_swap_word_share", "flu_swap_context_per1000w"):
+    for k in ("flu_swap_per1000w", "flu_swap_word_share", "flu_swap_spin_llr"):
         assert k in fluency.STAT_KEYS and f"stat:{k}" in features.feature_names()
         assert "synonym" in explain.STAT_WORDS[k][0]
         assert explain.damaged_side(f"stat:{k}") == 1

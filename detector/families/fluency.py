@@ -53,8 +53,11 @@ look artificially familiar), shipped as sorted ``uint32`` hashes in ``resources/
 
 - ``flu_swap_per1000w``: FLU004 swapped collocations per 1,000 words (:mod:`.collocation`).
 - ``flu_swap_word_share``: share of the words covered by FLU004 pairs.
-- ``flu_swap_context_per1000w``: words per 1,000 for which a thesaurus synonym fits both
-  neighbours far better (:func:`.collocation.context_swaps`; single-word spinner swaps).
+- ``flu_swap_spin_llr``: the spinning likelihood ratio per eligible word (:mod:`.spin`): how much
+  better thesaurus synonyms fit where the words stand. It replaced the contextual-swap count
+  (:func:`.collocation.context_swaps`), which added nothing next to it (10 % spinning on BBC
+  train: ROC-AUC 0.951 for the ratio alone, 0.913 for both in one logistic model, 0.748 for the
+  count alone).
 
 ``FLU004`` (warning, with a suggestion): a word pair that reads like a thesaurus swap of one
 word of a common, established phrase ("speech acknowledgment" -> "speech recognition"); no list
@@ -78,7 +81,7 @@ from pathlib import Path
 from .. import settings
 from ..findings import Finding
 from ..text import WORD_RE, Document, as_document
-from . import collocation, fluency_lm
+from . import collocation, fluency_lm, spin
 from .collocation import FluencySettings
 from .lexicon import (
     NGRAM_FILE,
@@ -115,7 +118,7 @@ STAT_KEYS = (
     "flu_broad_oov_share",
     "flu_swap_per1000w",
     "flu_swap_word_share",
-    "flu_swap_context_per1000w",
+    "flu_swap_spin_llr",
 )
 N_FREQUENT = 1500
 
@@ -276,6 +279,13 @@ def detect(text: str | Document) -> list[Finding]:
         odd = assoc < cfg.flag_assoc_any or (assoc < cfg.flag_assoc and cond < cfg.flag_cond)
         if not odd or any(a < e and s < b for a, b in taken):
             continue
+        pair_words = doc.text[s:e].lower().split()
+        if pair_words[0].rstrip(",") in collocation.STOP and pair_words[-1] not in collocation.STOP:
+            # a function word before a rarer content word ("it flagged", "she anchors"): the LM
+            # just lacks that bigram; on clean news most such flags were wrong (FLU003 0.25 ->
+            # 0.14 per 1,000 words of wmt21_en_news, 0.46 -> 0.18 on BBC train) while the MT /
+            # human-reference ratio of the rate rose (1.9x -> 2.6x on the training WMT rows)
+            continue
         if starts is None:
             starts = _sentence_starts(doc)
         if not _has_proper_noun(doc.text, s, e, starts):
@@ -330,7 +340,7 @@ def stats(text: str | Document) -> dict[str, float]:
     swaps = collocation.swapped_pairs(doc)
     out["flu_swap_per1000w"] = 1000.0 * len(swaps) / max(n_words, 100)
     out["flu_swap_word_share"] = 2.0 * len(swaps) / n_words
-    out["flu_swap_context_per1000w"] = 1000.0 * collocation.context_swaps(doc) / max(n_words, 100)
+    out["flu_swap_spin_llr"] = spin.spin_llr(doc)[0]
     t = doc.text
     words = [t[s:e] for s, e in doc.words]
     # lower-case words with non-English letters: untranslated words ("kórónuveiran"), not names

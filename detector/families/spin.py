@@ -1,0 +1,230 @@
+"""Synonym-spinning evidence over a whole document: a likelihood ratio, no finding.
+
+A synonym spinner replaces a share of the content words by a thesaurus synonym picked with
+little regard for context ("in *tardy* December", "the *administration* of the team"). Reading
+a word ``w`` we cannot know whether it was swapped, but we can weigh the two explanations with
+the general-English trigram model (:mod:`.fluency_lm`) and the thesaurus (:mod:`.collocation`):
+
+- written as is:  ``P(w | context)``
+- swapped:        ``sum over synonyms o of w  P(o | context) * q(w | o)``, where ``q(w | o) =
+  1 / (number of synonyms of o)`` (the spinner picks one of o's synonyms)
+
+``context`` is two words each side: ``log P(x | l2 l1) + log P(r1 | l1 x) + log P(r2 | x r1)``.
+With a prior swap rate ``pi`` (:data:`PRIOR`), a word contributes ``log((1 - pi) + pi * LR)``, the
+log-likelihood ratio of "this text was spun at rate pi" against "it was not", and the document
+statistic ``flu_swap_spin_llr`` is the mean over its eligible words (lower-case alphabetic words of
+4+ letters outside the stop list that have synonyms the model knows; a word the LM does not
+know is weighed against :data:`OOV_FLOOR` without context). It is a rate for the
+classifier, not a finding: per word the evidence is too weak to show a person (a writer's
+unusual but right word choice gets a high ratio too), over a document it adds up.
+
+Cost is bounded per word: only the :data:`TOP_K` commonest synonyms are weighed, and a word
+that both of its neighbours predict (positive association on both sides) is taken as written
+without looking at its synonyms. Measured on BBC *train* articles spun at 10 % (200 articles,
+the training-data builder's spinner): ROC-AUC 0.91 for this statistic alone (0.88 without the
+words the LM does not know), against 0.77 for the contextual-swap count
+(``flu_swap_context_per1000w``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from functools import lru_cache
+
+from ..text import Document, as_document
+from . import collocation
+from . import fluency_lm as L
+
+COMPOUND_FILE = collocation.RESOURCES / "thesaurus_compounds.npz"
+
+PRIOR = 0.1  # the swap rate the ratio is taken at (spinners swap 10-40 % of content words)
+TOP_K = 8  # synonyms weighed per word, the commonest under the LM's unigrams
+TOP_TRIGRAM = 2  # of those, scored with the trigram context (the rest only pre-ranked by bigrams)
+MIN_LEN = 4
+# log P of a word the LM does not know: about the 1st percentile of the unigram log-probabilities
+# of the thesaurus words it does know (min -21.8, 1st percentile -18.0, median -14.1)
+OOV_FLOOR = -18.0
+_LOG_KEEP = math.log(1.0 - PRIOR)
+
+
+def _lse(vals: list[float]) -> float:
+    top = max(vals)
+    return top + math.log(sum(math.exp(v - top) for v in vals))
+
+
+def read_compounds(path: str | os.PathLike = collocation.THESAURUS) -> dict[str, set[str]]:
+    """Two-word lower-case thesaurus entries -> the single words whose senses list them as a
+    plain synonym ("net income" <- profit, "carrying out" <- performance): what a spinner puts
+    in place of a single word."""
+    out: dict[str, set[str]] = {}
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        fh.readline()  # encoding line
+        while True:
+            head = fh.readline()
+            if not head:
+                break
+            word, _, n = head.rstrip("\n").rpartition("|")
+            single = word.isalpha() and word.isascii() and word.islower()
+            for _ in range(int(n)):
+                parts = fh.readline().rstrip("\n").split("|")[1:]
+                if not single:
+                    continue
+                for p in parts:
+                    ws = p.split()
+                    if "(" not in p and len(ws) == 2 and all(x.isalpha() and x.isascii() and x.islower() for x in ws):
+                        out.setdefault(" ".join(ws), set()).add(word)
+    return out
+
+
+def build_compounds(out: str | os.PathLike = COMPOUND_FILE, path: str | os.PathLike = collocation.THESAURUS) -> int:
+    """Write the compound table (:func:`read_compounds`) to ``out``: one string of lines
+    ``compound<TAB>word word ...`` (MyThes/WordNet words only). Build time needs the Debian
+    ``mythes-en-us`` package; run time only numpy. Returns the number of compounds."""
+    import numpy as np
+
+    table = read_compounds(path)
+    text = "\n".join(f"{k}\t{' '.join(sorted(v))}" for k, v in sorted(table.items()))
+    tmp = f"{out}.tmp.npz"
+    np.savez_compressed(tmp, table=np.frombuffer(text.encode("utf-8"), dtype=np.uint8))
+    os.replace(tmp, out)
+    return len(table)
+
+
+@lru_cache(maxsize=1)
+def _compounds() -> dict[str, tuple[str, ...]]:
+    import numpy as np
+
+    if not COMPOUND_FILE.exists():
+        return {}
+    with np.load(COMPOUND_FILE) as z:
+        text = z["table"].tobytes().decode("utf-8")
+    out = {}
+    for line in text.split("\n"):
+        key, _, words = line.partition("\t")
+        out[key] = tuple(words.split())
+    return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _compound_candidates(key: str) -> tuple[tuple[str, float], ...]:
+    """Like :func:`_candidates` for a two-word thesaurus entry: its single-word synonyms."""
+    scored = []
+    for o in _compounds().get(key, ()):
+        u = L._unigram(o)
+        if u is not None:
+            scored.append((u, o))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return tuple((o, -math.log(max(1, len(collocation.synonyms(o))))) for _, o in scored[:TOP_K])
+
+
+@lru_cache(maxsize=1 << 16)
+def _candidates(w: str) -> tuple[tuple[str, float], ...]:
+    """``(synonym, log q(w | synonym))`` for the :data:`TOP_K` commonest in-vocabulary
+    single-word synonyms of ``w``; () for words not weighed."""
+    if len(w) < MIN_LEN or w in collocation.STOP:
+        return ()
+    scored = []
+    for o in collocation.synonyms(w):
+        if not o.isalpha():
+            continue
+        u = L._unigram(o)
+        if u is not None:
+            scored.append((u, o))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return tuple((o, -math.log(max(1, len(collocation.synonyms(o))))) for _, o in scored[:TOP_K])
+
+
+def spin_llr(text: str | Document) -> tuple[float, int]:
+    """``(mean log-likelihood ratio per eligible word, number of eligible words)``; (0.0, 0)
+    when the thesaurus or the language model is unavailable or no word qualifies."""
+    doc = as_document(text)
+    cached = doc.__dict__.get("_flu_spin_llr")
+    if cached is not None:
+        return cached
+    if collocation._resources() is None or L._lm() is None:
+        doc.__dict__["_flu_spin_llr"] = (0.0, 0)
+        return 0.0, 0
+    t = doc.text
+    uni, big, tri = L._unigram, L._bigram, L._trigram
+    compounds = _compounds()
+    total, n = 0.0, 0
+    for spans in doc.sentence_words:
+        raw = [t[a:b] for a, b in spans]
+        low = [w.lower() for w in raw]
+        known = [uni(w) is not None if w.isalpha() else False for w in low]
+        m = len(raw)
+        for i in range(m):
+            w = raw[i]
+            if not w.islower():
+                continue
+            cands = _candidates(w)
+            if not cands:
+                continue
+            if not known[i]:
+                # a thesaurus word the LM does not know (spinners pick obscure synonyms): its
+                # synonyms against the floor probability, without context
+                if w.isalpha():
+                    n += 1
+                    lr = _lse([L._unigram(o) + q for o, q in cands]) - OOV_FLOOR
+                    total += math.log((1.0 - PRIOR) + PRIOR * math.exp(min(lr, 50.0)))
+                continue
+            l1 = low[i - 1] if i >= 1 and known[i - 1] else None
+            r1 = low[i + 1] if i + 1 < m and known[i + 1] else None
+            if l1 is None and r1 is None:
+                continue
+            l2 = low[i - 2] if l1 is not None and i >= 2 and known[i - 2] else None
+            r2 = low[i + 2] if r1 is not None and i + 2 < m and known[i + 2] else None
+            n += 1
+            uw = uni(w)
+            left = (tri(w, l1, l2) if l2 is not None else big(w, l1)) if l1 is not None else uw
+            right = (tri(r1, w, l1) if l1 is not None else big(r1, w)) if r1 is not None else 0.0
+            if (l1 is None or left > uw) and (r1 is None or right > uni(r1)):
+                total += _LOG_KEEP  # both neighbours predict the word: taken as written
+                continue
+            seen = left + right + (tri(r2, r1, w) if r2 is not None else 0.0)
+            # bigram scores of every candidate (look-ups that recur across articles), then the full
+            # trigram score for the TOP_TRIGRAM best of them only: they dominate the sum
+            rough = sorted(
+                (
+                    ((big(o, l1) if l1 is not None else uni(o)) + (big(r1, o) if r1 is not None else 0.0) + q, o, q)
+                    for o, q in cands
+                ),
+                reverse=True,
+            )[:TOP_TRIGRAM]
+            vals = []
+            for _, o, q in rough:
+                c = (tri(o, l1, l2) if l2 is not None else big(o, l1)) if l1 is not None else uni(o)
+                if r1 is not None:
+                    c += tri(r1, o, l1) if l1 is not None else big(r1, o)
+                    if r2 is not None:
+                        c += tri(r2, r1, o)
+                vals.append(c + q)
+            lr = _lse(vals) - seen
+            total += math.log((1.0 - PRIOR) + PRIOR * math.exp(min(lr, 50.0)))
+        # two-word thesaurus entries in place of a single word ("the living quarters of the year")
+        for i in range(m - 1):
+            if not (known[i] and known[i + 1] and raw[i].islower() and raw[i + 1].islower()):
+                continue
+            key = f"{low[i]} {low[i + 1]}"
+            if key not in compounds:
+                continue
+            cands = _compound_candidates(key)
+            if not cands:
+                continue
+            l1 = low[i - 1] if i >= 1 and known[i - 1] else None
+            r1 = low[i + 2] if i + 2 < m and known[i + 2] else None
+            if l1 is None and r1 is None:
+                continue
+            a, b = low[i], low[i + 1]
+            n += 1
+            seen = (big(a, l1) if l1 is not None else uni(a)) + big(b, a) + (tri(r1, b, a) if r1 is not None else 0.0)
+            vals = [
+                (big(o, l1) if l1 is not None else uni(o)) + (big(r1, o) if r1 is not None else 0.0) + q
+                for o, q in cands
+            ]
+            lr = _lse(vals) - seen
+            total += math.log((1.0 - PRIOR) + PRIOR * math.exp(min(lr, 50.0)))
+    out = (total / n, n) if n else (0.0, 0)
+    doc.__dict__["_flu_spin_llr"] = out
+    return out
