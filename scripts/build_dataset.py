@@ -442,7 +442,7 @@ def _spin(text: str, rng: random.Random, thes: Thesaurus, rate: float) -> str:
 
 
 def op_spin(text: str, rng: random.Random, thesaurus: Thesaurus = None, **_) -> str:
-    return _spin(text, rng, thesaurus, rng.uniform(0.05, 0.4))
+    return _spin(text, rng, thesaurus, rng.uniform(0.15, 0.4))
 
 
 def load_lexicon(shared: Path) -> list[tuple[re.Pattern, str]]:

@@ -12,9 +12,10 @@ Protocol (issue #14):
    (lower case, bracketed glosses and "?" removed, spaces collapsed), so every phrase for one
    fixed term lands in the same half.
 2. Everything is built from half A only: for this run the FLU001 lexicon is compiled from half A
-   into a temporary file and used instead of ``resources/tortured_phrases.npz``. (The other
-   resources — thesaurus, bigram counts, language model, the classifier — use no phrase of
-   the list.)
+   into a temporary file and used instead of ``resources/tortured_phrases.npz``. (The
+   thesaurus, bigram counts and language model use no phrase of the list. The shipped
+   classifier was trained on rows with phrases of the whole list injected — the ``tortured``
+   operator of ``build_dataset.py`` — but it sees only rates computed from them.)
 3. Into every BBC **test**-split article 3 phrases of half B are injected (seeded): a phrase
    replaces its expected term where the article contains it, otherwise it goes into a neutral
    sentence appended to a random body paragraph. Only multi-word, alphabetic, exact-match rows
@@ -176,6 +177,9 @@ def run(shared: Path, seed: int, dev: bool, limit: int = 0) -> dict:
     y = [0] * len(pairs) + [1] * len(pairs)
     s = [1 - a.reliability for a, _ in pairs] + [1 - b.reliability for _, b in pairs]
     auc = roc_auc_score(y, s)
+    # the spinning statistic (families/spin.py) on its own
+    alone = round(float(roc_auc_score(y, [float(a.stats.get("flu_swap_spin_llr", 0.0)) for a, _ in pairs]
+                                      + [float(b.stats.get("flu_swap_spin_llr", 0.0)) for _, b in pairs])), 4)
     found = total = 0
     by_code: dict[str, int] = {}
     for rep, text, ph_list in zip(rep_inj, injected, used, strict=True):
@@ -199,6 +203,7 @@ def run(shared: Path, seed: int, dev: bool, limit: int = 0) -> dict:
         "seed": seed,
         "mode": "dev (half A on BBC train 'model' half)" if dev else "must-show (half B on BBC test)",
         "lexicon_half_a_phrases": n_lex,
+        "spin_statistic_alone_roc_auc": alone,
         "injectable_phrases": len(phrases),
         "articles": len(pairs),
         "document_roc_auc": round(float(auc), 4),
@@ -230,7 +235,7 @@ def main(argv=None) -> int:
     )
     print(
         f"document ROC-AUC (1 - reliability, injected vs untouched): {r['document_roc_auc']:.3f} "
-        f"(target >= {TARGET_AUC})"
+        f"(target >= {TARGET_AUC}); the spinning statistic alone: {r['spin_statistic_alone_roc_auc']:.3f}"
     )
     print(
         f"phrase recall (a FLU finding overlaps the phrase): {r['phrase_recall']:.3f} (target >= {TARGET_RECALL}); "
