@@ -205,7 +205,7 @@ def monotonic_constraints(names: Sequence[str]) -> list[int]:
     """+1 (more evidence never raises reliability) for every finding-derived feature; 0 for the
     document statistics and LanguageTool-free stats, whose direction is learnt."""
     evidence = ("fam:", "code:", "sev:", "any:", "count:", "frac:", "lt:")
-    # rates of detector evidence kept as statistics: synonym swaps (FLU004 and contextual swaps)
+    # rates of detector evidence kept as statistics: synonym swaps (FLU004, the spinning ratio)
     evidence += ("stat:flu_swap_",)
     return [1 if str(n).startswith(evidence) else 0 for n in names]
 

@@ -47,7 +47,7 @@ THESAURUS = Path("/usr/share/mythes/th_en_US_v2.dat")
 @dataclass(frozen=True, slots=True)
 class FluencySettings:
     """Knobs of the fluency family (``[settings.fluency]`` in the configuration): FLU003 and the
-    odd-transition share (:mod:`.fluency`), FLU004 and the contextual swaps (this module). Natural
+    odd-transition share (:mod:`.fluency`) and FLU004 (this module). Natural
     logs; calibrated on the BBC train split, FLU004 checked on clean modern news
     (docs/measurements.md)."""
 
@@ -60,7 +60,6 @@ class FluencySettings:
     alt_assoc_min: float = settings.knob(5.0, "FLU004: the suggested pair is far likelier than chance under the LM")
     gain_min: float = settings.knob(7.0, "FLU004: log P(b|a') - log P(b|a): the suggestion is this much likelier in context")
     freq_margin: float = settings.knob(1.5, "FLU004: the replaced word is this many e-folds commoner than the one read (spinners pick rarer words); 1.0 -> 1.5 halved false FLU004 on clean modern news")
-    context_gain_min: float = settings.knob(7.0, "flu_swap_context_per1000w: a commoner synonym fits both neighbours this much better")
 MIN_LEN = 3
 
 # Function words and very general words: swaps among these are grammar, not spinning.
@@ -344,77 +343,3 @@ def swapped_pairs(text: str | Document) -> list[tuple[int, int, str]]:
             prev = cur
     doc.__dict__["_flu_swaps"] = out
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# contextual swaps (a statistic, no finding)
-# --------------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1 << 16)
-def _commoner_synonyms(w: str) -> tuple[str, ...]:
-    """Synonyms of a content word ``w`` (4+ letters, not a stop word) that are commoner than it
-    under the LM's unigrams (a spinner's pick is the rarer word); () for other words."""
-    from . import fluency_lm as L
-
-    if w in STOP or len(w) < 4 or not w.isalpha():
-        return ()
-    uw = L._unigram(w)
-    if uw is None:
-        return ()
-    out = []
-    for syn in synonyms(w):
-        us = L._unigram(syn)
-        if us is not None and us > uw and syn not in STOP:
-            out.append(syn)
-    return tuple(out)
-
-
-def context_swaps(text: str | Document) -> int:
-    """How many lower-case content words ``w`` (between two in-vocabulary words ``l``, ``r`` of
-    the same sentence, not both of whose pairs the LM knows) have a commoner thesaurus synonym
-    ``s`` that fits the context far better: ``log P(s|l) + log P(r|s)`` exceeds ``log P(w|l) + log
-    P(r|w)`` by ``context_gain_min``. A spinner's single-word swaps ("in tardy December") do;
-    an editor's word choice seldom does. Too weak per word for a finding (3.1 per 1,000 words
-    of clean BBC copy, 7.6 at 10 % spinning: ROC-AUC 0.77 on its own, 150 BBC test articles): a
-    rate for the classifier. Human translations score *higher* than MT output (MT picks the
-    likeliest word), so this rate does not help, and slightly hurts, separating real MT."""
-    cfg = settings.get(FluencySettings)
-    doc = as_document(text)
-    cached = doc.__dict__.get("_flu_ctx_swaps")
-    if cached is not None:
-        return cached
-    from . import fluency_lm as L
-
-    n = 0
-    if _resources() is None or L._lm() is None:
-        doc.__dict__["_flu_ctx_swaps"] = n
-        return n
-    t = doc.text
-    uni, bigram = L._unigram, L._bigram
-    for spans in doc.sentence_words:
-        raw = [t[a:b] for a, b in spans]
-        toks = [w.lower() for w in raw]
-        for i in range(1, len(toks) - 1):
-            w = toks[i]
-            if raw[i] != w or not _commoner_synonyms(w):
-                continue
-            left, right = toks[i - 1], toks[i + 1]
-            uw = uni(w)
-            if uw is None or uni(left) is None:
-                continue
-            ur = uni(right)
-            if ur is None:
-                continue
-            a, b = bigram(w, left), bigram(right, w)
-            if a - uw > 0 and b - ur > 0:
-                continue
-            need = a + b + cfg.context_gain_min
-            # the second look-up only when the first leaves room (log-probabilities are <= 0)
-            for syn in _commoner_synonyms(w):
-                first = bigram(syn, left)
-                if first >= need and first + bigram(right, syn) >= need:
-                    n += 1
-                    break
-    doc.__dict__["_flu_ctx_swaps"] = n
-    return n

@@ -68,7 +68,7 @@ def lm_available() -> bool:
     return _lm() is not None
 
 
-# a thesaurus's synonyms are looked up too (FLU004, contextual swaps): ~250k distinct words
+# a thesaurus's synonyms are looked up too (FLU004, the spinning ratio): ~250k distinct words
 @lru_cache(maxsize=1 << 19)
 def _unigram(word: str) -> float | None:
     v = _lm().prob([word])
@@ -88,7 +88,7 @@ def _conditional(word: str, h1: str, h2: str | None) -> float:
     return _trigram(word, h1, h2) if h2 is not None else _bigram(word, h1)
 
 
-# two memos: the bigram look-ups recur across articles (the contextual swaps and FLU004 ask for
+# two memos: the bigram look-ups recur across articles (the spinning ratio and FLU004 ask for
 # the same common pairs), the trigram ones seldom do and would evict them from a shared memo
 @lru_cache(maxsize=1 << 18)
 def _bigram(word: str, h1: str) -> float:
