@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 import os
 from functools import lru_cache
+from heapq import nlargest
 
 from ..text import Document, as_document
 from . import collocation
@@ -193,13 +194,13 @@ def spin_llr(text: str | Document) -> tuple[float, int]:
             seen = left + right + (tri(r2, r1, w) if r2 is not None else 0.0)
             # bigram scores of every candidate (look-ups that recur across articles), then the full
             # trigram score for the TOP_TRIGRAM best of them only: they dominate the sum
-            rough = sorted(
-                (
-                    ((big(o, l1) if l1 is not None else uni(o)) + (big(r1, o) if r1 is not None else 0.0) + q, o, q)
-                    for o, q in cands
-                ),
-                reverse=True,
-            )[:TOP_TRIGRAM]
+            if l1 is None:
+                rough = [(uni(o) + big(r1, o) + q, o, q) for o, q in cands]
+            elif r1 is None:
+                rough = [(big(o, l1) + q, o, q) for o, q in cands]
+            else:
+                rough = [(big(o, l1) + big(r1, o) + q, o, q) for o, q in cands]
+            rough = nlargest(TOP_TRIGRAM, rough)  # (score, word) pairs are distinct: no ties
             vals = []
             for _, o, q in rough:
                 c = (tri(o, l1, l2) if l2 is not None else big(o, l1)) if l1 is not None else uni(o)
