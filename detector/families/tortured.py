@@ -155,7 +155,11 @@ def _compute_tortured_hits(doc: Document) -> list[tuple[int, int]]:
         get_start = starts_memo.get
         flags = [get_start(w) for w in toks]
         if None in flags:  # tokens not seen yet
-            flags = [starts_memo(w, lambda w: hash64(w) in first) if f is None else f for w, f in zip(toks, flags)]
+            new = first.__contains__
+            flags = [
+                starts_memo(w, lambda w: new(hash64(w))) if f is None else f
+                for w, f in zip(toks, flags, strict=True)
+            ]
         starts = list(compress(range(len(toks)), flags))
     # every n-gram of a lexicon length at each start: the key grows a token at a time (no
     # re-joining) while it is a prefix of some phrase; n-grams of 3+ tokens seldom recur, so they
