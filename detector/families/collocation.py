@@ -30,6 +30,7 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from .. import settings
@@ -370,6 +371,12 @@ def _commoner_synonyms(w: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1 << 17)
+def _ctx_synonyms(word: str) -> tuple[str, ...]:
+    """The commoner synonyms of a word as written, () unless it is written lower-case."""
+    return _commoner_synonyms(word) if word == word.lower() else ()
+
+
 def context_swaps(text: str | Document) -> int:
     """How many lower-case content words ``w`` (between two in-vocabulary words ``l``, ``r`` of
     the same sentence, not both of whose pairs the LM knows) have a commoner thesaurus synonym
@@ -392,29 +399,33 @@ def context_swaps(text: str | Document) -> int:
         return n
     t = doc.text
     uni, bigram = L._unigram, L._bigram
+    raw = [t[a:b] for spans in doc.sentence_words for a, b in spans]
+    edges, k = set(), 0  # the first and last word of each sentence
     for spans in doc.sentence_words:
-        raw = [t[a:b] for a, b in spans]
-        toks = [w.lower() for w in raw]
-        for i in range(1, len(toks) - 1):
-            w = toks[i]
-            if raw[i] != w or not _commoner_synonyms(w):
-                continue
-            left, right = toks[i - 1], toks[i + 1]
-            uw = uni(w)
-            if uw is None or uni(left) is None:
-                continue
-            ur = uni(right)
-            if ur is None:
-                continue
-            a, b = bigram(w, left), bigram(right, w)
-            if a - uw > 0 and b - ur > 0:
-                continue
-            need = a + b + cfg.context_gain_min
-            # the second look-up only when the first leaves room (log-probabilities are <= 0)
-            for syn in _commoner_synonyms(w):
-                first = bigram(syn, left)
-                if first >= need and first + bigram(right, syn) >= need:
-                    n += 1
-                    break
+        edges.add(k)
+        k += len(spans)
+        edges.add(k - 1)
+    # only the words with a commoner synonym (memoised per word), inside a sentence
+    for i in compress(range(len(raw)), map(_ctx_synonyms, raw)):
+        if i in edges:
+            continue
+        w = raw[i]
+        left, right = raw[i - 1].lower(), raw[i + 1].lower()
+        uw = uni(w)
+        if uw is None or uni(left) is None:
+            continue
+        ur = uni(right)
+        if ur is None:
+            continue
+        a, b = bigram(w, left), bigram(right, w)
+        if a - uw > 0 and b - ur > 0:
+            continue
+        need = a + b + cfg.context_gain_min
+        # the second look-up only when the first leaves room (log-probabilities are <= 0)
+        for syn in _commoner_synonyms(w):
+            first = bigram(syn, left)
+            if first >= need and first + bigram(right, syn) >= need:
+                n += 1
+                break
     doc.__dict__["_flu_ctx_swaps"] = n
     return n
