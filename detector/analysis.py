@@ -4,8 +4,10 @@ progress bookkeeping of a batch. :mod:`detector.api` and :mod:`detector.stream` 
 
 from __future__ import annotations
 
+import gc
 import queue
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from . import evidence_cache, families, language, merge
 from .findings import Finding
@@ -66,6 +68,22 @@ def document_evidence(doc: Document, per_doc, stat_mods) -> tuple[list[Finding],
     return found, stats
 
 
+@contextmanager
+def gc_paused():
+    """Python's cyclic garbage collector off for the block (restored after, unless the caller had
+    it off). The families create next to no reference cycles (measured: 10 objects collected over
+    the 2,225 BBC articles), but a full collection walks every memo table and every held article,
+    and collections came more often as the memos grew: 4.4 s of 24.3 s CPU on that batch. Memory
+    is still freed by reference counting."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def own_evidence(articles, docs, cache, done: Callable[[int], None]) -> list[tuple[list[Finding], dict[str, float]]]:
     """Each article's own evidence (per-document families and statistics): from the evidence
     cache where the text (and detector) is unchanged, computed and stored otherwise.
@@ -82,9 +100,10 @@ def own_evidence(articles, docs, cache, done: Callable[[int], None]) -> list[tup
     for i, e in enumerate(own):
         if e is not None:
             done(i)
-    for i in misses:
-        own[i] = document_evidence(docs[i], per_doc, stat_mods)
-        done(i)
+    with gc_paused():
+        for i in misses:
+            own[i] = document_evidence(docs[i], per_doc, stat_mods)
+            done(i)
     if store is not None and misses:
         store.store([(keys[i], *own[i]) for i in misses])
 
