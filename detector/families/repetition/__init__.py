@@ -44,7 +44,7 @@ from ...text import Document, as_document
 from .knobs import FAMILY, RepetitionSettings
 from .rep001 import _word_repeats
 from .rep002 import _phrase_repeats
-from .vocab import norm_memo
+from .vocab import _norm
 
 __all__ = ["FAMILY", "RepetitionSettings", "detect"]
 
@@ -55,7 +55,7 @@ def detect(text: str | Document) -> list[Finding]:
     words = doc.words
     if len(words) < 2:
         return []
-    toks = list(map(norm_memo, [src[s:e] for s, e in words]))
+    toks = [_norm(src[s:e]) for s, e in words]
     out = _word_repeats(src, words, toks)
 
     reps = _phrase_repeats(doc, toks)

@@ -3,8 +3,6 @@ two (a loop), judged by the shape around it (see :mod:`detector.families.repetit
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ... import settings
 from ...text import Document
 from .knobs import RepetitionSettings
@@ -41,35 +39,6 @@ def _sentence_index(words: list[tuple[int, int]], sentences: list[tuple[int, int
             k += 1
         out.append(k)
     return out
-
-
-def _candidates(words, sentences, toks: list[str], max_distance: int) -> tuple[list[int], list[tuple[int, int]]]:
-    """The sentence index of each word (as :func:`_sentence_index`), and the ``(i, j)`` pairs,
-    in order of ``j``, where the word bigram at ``j`` occurred last at ``i``, at least two words
-    and at most ``max_distance`` sentences before, neither copy crossing a sentence end.
-
-    The same pairs as a scan keeping each bigram's last position, vectorised: most bigrams of an
-    article never recur, so only the few that do are judged one by one."""
-    import numpy as np
-
-    vocab: dict[tuple[str, str], int] = {}
-    ids = [vocab.setdefault(k, len(vocab)) for k in zip(toks, toks[1:], strict=False)]
-    if len(vocab) == len(ids):
-        return [], []  # no bigram recurs
-    # the sentence of each word: sentences[k] is the first whose end lies after the word's start
-    # (the last sentence takes what follows it), as _sentence_index's forward scan finds
-    ends = np.fromiter((e for _, e in sentences), dtype=np.int64, count=len(sentences))
-    starts = np.fromiter((s for s, _ in words), dtype=np.int64, count=len(words))
-    sid = np.minimum(np.searchsorted(ends, starts, side="right"), max(len(sentences) - 1, 0))
-    a = np.array(ids, dtype=np.int64)
-    order = np.argsort(a, kind="stable")  # equal bigrams stay in text order
-    same = a[order[1:]] == a[order[:-1]]
-    j = order[1:][same]
-    i = order[:-1][same]  # the previous occurrence of the bigram at j
-    keep = (i + 2 <= j) & (sid[j] - sid[i] <= max_distance) & (sid[i + 1] == sid[i]) & (sid[j + 1] == sid[j])
-    j, i = j[keep], i[keep]
-    by_j = np.argsort(j, kind="stable")
-    return sid.tolist(), list(zip(i[by_j].tolist(), j[by_j].tolist(), strict=True))
 
 
 def _is_idiom(toks: list[str], i: int) -> bool:
@@ -210,16 +179,24 @@ def _phrase_repeats(doc: Document, toks: list[str]) -> list[tuple[int, int, int,
     ntok = len(toks)
     if ntok < 4:
         return []
-    sidx, pairs = _candidates(words, doc.sentences, toks, cfg.max_sentence_distance)
-    if not pairs:
-        return []
-    sent_len = Counter(sidx)
+    sidx = _sentence_index(words, doc.sentences)
+    sent_len: dict[int, int] = {}
+    for k in sidx:
+        sent_len[k] = sent_len.get(k, 0) + 1
+    last: dict[tuple[str, str], int] = {}
     accepted: list[tuple[int, int, int, int]] = []
     covered = 0
-    for i, j in pairs:
-        if j < covered:
+    for j in range(ntok - 1):
+        key = (toks[j], toks[j + 1])
+        i = last.get(key)
+        last[key] = j
+        if i is None or j < covered or i + 2 > j:
             continue
         ds = sidx[j] - sidx[i]
+        if ds > cfg.max_sentence_distance:
+            continue
+        if sidx[i + 1] != sidx[i] or sidx[j + 1] != sidx[j]:
+            continue
         n = 2
         while (
             j + n < ntok

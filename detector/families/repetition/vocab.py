@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 # Function words: an n-gram made only of these ("of the", "more than") never counts as a phrase.
 STOPWORDS = frozenset(
@@ -101,6 +100,3 @@ _PUNCT_AFTER_RE = re.compile(r"""\s*(?:[,;:.!?…)\]”"]|$)""")
 
 def _norm(word: str) -> str:
     return word.lower().replace("’", "'")
-
-
-norm_memo = lru_cache(maxsize=1 << 17)(_norm)  # words recur across articles
