@@ -203,3 +203,23 @@ def test_batch_of_hostile_inputs_gets_one_report_each():
     docs = [Document("Blair " * 5000), Document("Tony Blair " * 3000), Document("Tony Blare said so. " * 200)]
     out = names.detect_batch(docs)
     assert len(out) == 3
+
+
+def test_gc_paused_restores_the_collector():
+    import gc
+
+    from detector import analysis
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with analysis.gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError
+    assert gc.isenabled()  # restored on an error too
+    gc.disable()
+    try:
+        with analysis.gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller's own choice is left alone
+    finally:
+        gc.enable()
