@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import os
 import re
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -194,7 +196,9 @@ def _resources():
         # them cost ~60 ms of every cold start
         ptr = z["ptr"]
         ids = z["ids"]
-        est = z["established"]
+        # the sorted pair hashes as a C array of uint64, searched with bisect (a numpy call per
+        # pair cost more than the search)
+        est = array("Q", np.ascontiguousarray(z["established"], dtype=np.uint64).tobytes())
     index = dict(zip(vocab, range(len(vocab)), strict=True))
     return vocab, index, ptr, ids, est
 
@@ -239,12 +243,10 @@ def established(a: str, b: str) -> bool:
     r = _resources()
     if r is None:
         return False
-    import numpy as np
-
     est = r[4]
-    h = np.uint64(_hash64(f"{a} {b}"))
-    i = int(np.searchsorted(est, h))
-    return i < est.size and est[i] == h
+    h = _hash64(f"{a} {b}")
+    i = bisect_left(est, h)
+    return i < len(est) and est[i] == h
 
 
 def _attested(a: str, b: str) -> bool:
@@ -300,10 +302,10 @@ def swap_suggestion(a: str, b: str) -> str | None:
 def _swap_suggestion(a: str, b: str, cfg: FluencySettings) -> str | None:
     if a in STOP or b in STOP or len(a) < MIN_LEN or len(b) < MIN_LEN:
         return None
-    if established(a, b):
+    obs = _pair_scores(a, b)  # (memoised LM scores first: the cheapest test that mostly fails)
+    if obs is None or obs[1] >= cfg.obs_assoc_max or obs[0] > cfg.obs_cond_max:
         return None
-    obs = _pair_scores(a, b)
-    if obs is None or obs[1] >= cfg.obs_assoc_max or obs[0] > cfg.obs_cond_max or _attested(a, b):
+    if established(a, b) or _attested(a, b):
         return None
     from . import fluency_lm as L
 
