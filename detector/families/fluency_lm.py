@@ -35,6 +35,7 @@ import zlib
 from array import array
 from functools import lru_cache
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 from ..text import Document, as_document
@@ -48,6 +49,7 @@ MT_MODEL_FILE = RESOURCES / "mt_sentences.npz"
 _LN_BASE = math.log(1.0001)  # pocketsphinx log-math base
 _LOG_ZERO = -536870912
 _LM_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d\S*|[^\w\s]")
+_FIRST = itemgetter(0)  # a match's text
 
 
 @lru_cache(maxsize=1)
@@ -128,14 +130,16 @@ def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
         doc.__dict__["_flu_lm"] = out
         return out
     t = doc.text
-    lm_token, bigram, trigram, finditer = _lm_token, _bigram, _trigram, _LM_TOKEN_RE.finditer
+    lm_token, bigram, finditer = _lm_token, _bigram, _LM_TOKEN_RE.finditer
+    # trigrams seldom recur (a fifth of look-ups hit a memo): asked directly, as _trigram does
+    prob, ln_base = _lm().prob, _LN_BASE
     for s, e in doc.sentences:
         # the history: the last two in-vocabulary words (h1 the most recent, starting at h1_start)
         h1: str | None = None
         h2: str | None = None
         h1_start = 0
-        for m in finditer(t, s, e):
-            tw = lm_token(m[0])
+        ms = list(finditer(t, s, e))
+        for m, tw in zip(ms, map(lm_token, map(_FIRST, ms)), strict=True):
             if tw is None:
                 h1 = h2 = None
                 continue
@@ -144,7 +148,7 @@ def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
                 continue
             start, end = m.span()
             if h1 is not None:
-                c = bigram(w, h1) if h2 is None else trigram(w, h1, h2)
+                c = bigram(w, h1) if h2 is None else prob([w, h1, h2]) * ln_base
                 out.append((h1_start, end, c, c - u))
             h2, h1, h1_start = h1, w, start
     doc.__dict__["_flu_lm"] = out
