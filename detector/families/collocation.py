@@ -342,20 +342,21 @@ def swapped_pairs(text: str | Document) -> list[tuple[int, int, str]]:
     t = doc.text
     cfg = settings.get(FluencySettings)
     for spans in doc.sentence_words:
-        prev = None  # (word, start, end)
+        prev = None  # (word, start, end) of the previous word, if it can be half of a swap
         for ws, we in spans:
             w = t[ws:we]
-            cur = (w, ws, we) if w.isalpha() and w.islower() and w.isascii() else None
-            if cur and prev and t[prev[2] : ws].isspace() and "\n" not in t[prev[2] : ws]:
-                a = prev[0]
-                # _swap_suggestion's own first test, before its memo look-up
-                if a in STOP or w in STOP or len(a) < MIN_LEN or len(w) < MIN_LEN:
-                    sug = None
-                else:
-                    sug = _swap_suggestion(a, w, cfg)
-                if sug and not (out and out[-1][1] > prev[1]):
-                    out.append((prev[1], we, sug))
-            prev = cur
+            # _swap_suggestion's own first test, and lower-case ASCII letters: a word failing
+            # them is in no suggesting pair, on either side
+            if len(w) < MIN_LEN or w in STOP or not (w.isalpha() and w.islower() and w.isascii()):
+                prev = None
+                continue
+            if prev is not None:
+                gap = t[prev[2] : ws]
+                if gap.isspace() and "\n" not in gap:
+                    sug = _swap_suggestion(prev[0], w, cfg)
+                    if sug and not (out and out[-1][1] > prev[1]):
+                        out.append((prev[1], we, sug))
+            prev = (w, ws, we)
     doc.__dict__["_flu_swaps"] = out
     return out
 
