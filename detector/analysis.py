@@ -4,8 +4,10 @@ progress bookkeeping of a batch. :mod:`detector.api` and :mod:`detector.stream` 
 
 from __future__ import annotations
 
+import gc
 import queue
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from . import evidence_cache, families, language, merge
 from .findings import Finding
@@ -66,6 +68,38 @@ def document_evidence(doc: Document, per_doc, stat_mods) -> tuple[list[Finding],
     return found, stats
 
 
+def _drop_fluency_caches(doc: Document) -> None:
+    """Forget what the fluency family cached on ``doc`` (its ``_flu_*`` entries: tokens, LM
+    transitions, MT logits, ...), which only the per-document families read: the batch keeps
+    every article until its name evidence is done, and these were most of what it held."""
+    for k in [k for k in doc.__dict__ if k.startswith("_flu_")]:
+        del doc.__dict__[k]
+
+
+_SURVIVORS_COLLECT = 200_000  # net new tracked objects (gc.get_count()[0]); one article: a few thousand
+
+
+@contextmanager
+def gc_paused():
+    """Python's cyclic garbage collector off for the block (restored after, unless the caller had
+    it off). The families create next to no reference cycles (measured: 10 objects collected over
+    the 2,225 BBC articles), but a full collection walks every memo table and every held article,
+    and collections came more often as the memos grew: 4.4 s of 24.3 s CPU on that batch. Memory
+    is still freed by reference counting. When the block leaves more than
+    ``_SURVIVORS_COLLECT`` new container objects (a batch: memo entries, held articles), one full
+    collection files them in the oldest generation at once; left to the young generations they
+    were walked three times over (0.7 + 0.3 + 1.1 s after the BBC batch, against 1.5 s)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            if gc.get_count()[0] > _SURVIVORS_COLLECT:
+                gc.collect()
+            gc.enable()
+
+
 def own_evidence(articles, docs, cache, done: Callable[[int], None]) -> list[tuple[list[Finding], dict[str, float]]]:
     """Each article's own evidence (per-document families and statistics): from the evidence
     cache where the text (and detector) is unchanged, computed and stored otherwise.
@@ -82,9 +116,11 @@ def own_evidence(articles, docs, cache, done: Callable[[int], None]) -> list[tup
     for i, e in enumerate(own):
         if e is not None:
             done(i)
-    for i in misses:
-        own[i] = document_evidence(docs[i], per_doc, stat_mods)
-        done(i)
+    with gc_paused():
+        for i in misses:
+            own[i] = document_evidence(docs[i], per_doc, stat_mods)
+            _drop_fluency_caches(docs[i])
+            done(i)
     if store is not None and misses:
         store.store([(keys[i], *own[i]) for i in misses])
 

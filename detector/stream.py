@@ -99,7 +99,8 @@ def analyse_one(text: str, need_own: bool, index: batch.BatchIndex | None):
 
 def _analyse_chunk(index_ref, items: list[tuple[str, bool]]) -> list:
     index = _index_of(index_ref) if index_ref is not None else None
-    out = [analyse_one(t, need, index) for t, need in items]
+    with analysis.gc_paused():
+        out = [analyse_one(t, need, index) for t, need in items]
     trim_memos(len(items))
     return out
 

@@ -81,7 +81,7 @@ class Document:
     # -- words ---------------------------------------------------------------------------------
     @cached_property
     def words(self) -> list[tuple[int, int]]:
-        return [(m.start(), m.end()) for m in WORD_RE.finditer(self.text)]
+        return [m.span() for m in WORD_RE.finditer(self.text)]
 
     @cached_property
     def word_count(self) -> int:

@@ -229,3 +229,36 @@ def test_swap_statistics_are_described_for_reasons():
         assert "synonym" in explain.STAT_WORDS[k][0]
         assert explain.damaged_side(f"stat:{k}") == 1
     assert "code:FLU004_per1kw" in features.feature_names()
+
+
+def test_tortured_prefix_pruning_finds_what_the_full_scan_finds(tmp_path, monkeypatch):
+    """The matcher stops growing an n-gram that is no phrase's prefix: same hits as trying every
+    length (an older lexicon file without the prefix hashes)."""
+    rows = [
+        {"match_type": "exact", "phrase": "a b c d", "also_requires": [], "excludes": []},
+        {"match_type": "exact", "phrase": "a b x", "also_requires": [], "excludes": []},
+        {"match_type": "exact", "phrase": "b c", "also_requires": [], "excludes": []},
+        {"match_type": "exact", "phrase": "c d e f g", "also_requires": [], "excludes": []},
+        {"match_type": "exact", "phrase": "d", "also_requires": ["g"], "excludes": []},
+    ]
+    src = tmp_path / "lex.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "tortured.npz"
+    tortured.build_tortured_lexicon(src, out)
+    monkeypatch.setattr(tortured, "TORTURED_FILE", out)
+    import random
+
+    rng = random.Random(11)
+    texts = [" ".join(rng.choice("abcdefgx") for _ in range(rng.randint(1, 40))) for _ in range(300)]
+    real = tortured._lexicon
+    real.cache_clear()
+    try:
+        lex = real()
+        assert lex[5], "the lexicon records its phrases' prefixes"
+        pruned = [tortured._compute_tortured_hits(Document(t)) for t in texts]
+        monkeypatch.setattr(tortured, "_lexicon", lambda: (*lex[:5], None, lex[6]))
+        full = [tortured._compute_tortured_hits(Document(t)) for t in texts]
+    finally:
+        real.cache_clear()
+    assert pruned == full
+    assert sum(map(len, full)) > 50  # the texts do contain phrases

@@ -149,7 +149,7 @@ def test_tortured_context_hashes_cover_every_context_term():
     lex = tortured._lexicon()
     if lex is None:
         pytest.skip("tortured-phrase lexicon not built")
-    _, _, ctx_lengths, _, ctx_first = lex
+    ctx_lengths, ctx_first = lex[2], lex[4]
     assert ctx_first is not None, "the shipped lexicon records the context terms' first tokens"
     import numpy as np
 
@@ -203,3 +203,23 @@ def test_batch_of_hostile_inputs_gets_one_report_each():
     docs = [Document("Blair " * 5000), Document("Tony Blair " * 3000), Document("Tony Blare said so. " * 200)]
     out = names.detect_batch(docs)
     assert len(out) == 3
+
+
+def test_gc_paused_restores_the_collector():
+    import gc
+
+    from detector import analysis
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with analysis.gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError
+    assert gc.isenabled()  # restored on an error too
+    gc.disable()
+    try:
+        with analysis.gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller's own choice is left alone
+    finally:
+        gc.enable()

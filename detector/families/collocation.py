@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import os
 import re
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -139,6 +141,9 @@ def symspell_bigrams():
 def build_collocations(out: str | os.PathLike = COLLOCATION_FILE, sources=("symspell", "thesaurus")) -> dict:
     """Compile the thesaurus and the established pairs into ``out``. Needs the Debian
     ``mythes-en-us`` package and ``pip install symspellpy`` at build time only."""
+    import io
+    import zipfile
+
     import numpy as np
 
     syn, compounds = read_thesaurus()
@@ -155,13 +160,21 @@ def build_collocations(out: str | os.PathLike = COLLOCATION_FILE, sources=("syms
         ptr.append(len(ids))
     est = np.unique(np.array([_hash64(p) for p in established], dtype=np.uint64))
     tmp = Path(str(out) + ".tmp.npz")
-    np.savez_compressed(
-        tmp,
-        vocab=np.array("\n".join(vocab)),
-        ptr=np.array(ptr, dtype=np.int32),
-        ids=np.array(ids, dtype=np.int32),
-        established=est,
-    )
+    arrays = {
+        # the vocabulary as UTF-8 bytes, not a UCS-4 numpy string: a quarter of the size to read
+        "vocab": np.frombuffer("\n".join(vocab).encode("utf-8"), dtype=np.uint8),
+        "ptr": np.array(ptr, dtype=np.int32),
+        "ids": np.array(ids, dtype=np.int32),
+        "established": est,
+    }
+    # an .npz as np.savez_compressed writes it, except that the vocabulary and the pair hashes
+    # (hashes hardly compress: 4 %) are stored: inflating them was most of the load time
+    with zipfile.ZipFile(tmp, "w") as zf:
+        for k, a in arrays.items():
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, a, allow_pickle=False)
+            method = zipfile.ZIP_STORED if k in ("vocab", "established") else zipfile.ZIP_DEFLATED
+            zf.writestr(zipfile.ZipInfo(k + ".npy", (1980, 1, 1, 0, 0, 0)), buf.getvalue(), method)
     os.replace(tmp, out)
     return {"words": len(vocab), "synonym_links": len(ids), "established_pairs": int(est.size)}
 
@@ -176,13 +189,16 @@ def _resources():
     if not COLLOCATION_FILE.exists():
         return None
     with np.load(COLLOCATION_FILE) as z:
-        vocab = str(z["vocab"]).split("\n")
+        v = z["vocab"]  # UTF-8 bytes (an older file: one numpy string)
+        vocab = (v.tobytes().decode("utf-8") if v.dtype == np.uint8 else str(v)).split("\n")
         # kept as arrays (sliced per word, searched per pair): building Python sets/lists of
         # them cost ~60 ms of every cold start
         ptr = z["ptr"]
         ids = z["ids"]
-        est = z["established"]
-    index = {w: i for i, w in enumerate(vocab)}
+        # the sorted pair hashes as a C array of uint64, searched with bisect (a numpy call per
+        # pair cost more than the search)
+        est = array("Q", np.ascontiguousarray(z["established"], dtype=np.uint64).tobytes())
+    index = dict(zip(vocab, range(len(vocab)), strict=True))
     return vocab, index, ptr, ids, est
 
 
@@ -226,12 +242,10 @@ def established(a: str, b: str) -> bool:
     r = _resources()
     if r is None:
         return False
-    import numpy as np
-
     est = r[4]
-    h = np.uint64(_hash64(f"{a} {b}"))
-    i = int(np.searchsorted(est, h))
-    return i < est.size and est[i] == h
+    h = _hash64(f"{a} {b}")
+    i = bisect_left(est, h)
+    return i < len(est) and est[i] == h
 
 
 def _attested(a: str, b: str) -> bool:
@@ -287,10 +301,10 @@ def swap_suggestion(a: str, b: str) -> str | None:
 def _swap_suggestion(a: str, b: str, cfg: FluencySettings) -> str | None:
     if a in STOP or b in STOP or len(a) < MIN_LEN or len(b) < MIN_LEN:
         return None
-    if established(a, b):
+    obs = _pair_scores(a, b)  # (memoised LM scores first: the cheapest test that mostly fails)
+    if obs is None or obs[1] >= cfg.obs_assoc_max or obs[0] > cfg.obs_cond_max:
         return None
-    obs = _pair_scores(a, b)
-    if obs is None or obs[1] >= cfg.obs_assoc_max or obs[0] > cfg.obs_cond_max or _attested(a, b):
+    if established(a, b) or _attested(a, b):
         return None
     from . import fluency_lm as L
 
@@ -327,19 +341,20 @@ def swapped_pairs(text: str | Document) -> list[tuple[int, int, str]]:
     t = doc.text
     cfg = settings.get(FluencySettings)
     for spans in doc.sentence_words:
-        prev = None  # (word, start, end)
+        prev = None  # (word, start, end) of the previous word, if it can be half of a swap
         for ws, we in spans:
             w = t[ws:we]
-            cur = (w, ws, we) if w.isalpha() and w.islower() and w.isascii() else None
-            if cur and prev and t[prev[2] : ws].isspace() and "\n" not in t[prev[2] : ws]:
-                a = prev[0]
-                # _swap_suggestion's own first test, before its memo look-up
-                if a in STOP or w in STOP or len(a) < MIN_LEN or len(w) < MIN_LEN:
-                    sug = None
-                else:
-                    sug = _swap_suggestion(a, w, cfg)
-                if sug and not (out and out[-1][1] > prev[1]):
-                    out.append((prev[1], we, sug))
-            prev = cur
+            # _swap_suggestion's own first test, and lower-case ASCII letters: a word failing
+            # them is in no suggesting pair, on either side
+            if len(w) < MIN_LEN or w in STOP or not (w.isalpha() and w.islower() and w.isascii()):
+                prev = None
+                continue
+            if prev is not None:
+                gap = t[prev[2] : ws]
+                if gap.isspace() and "\n" not in gap:
+                    sug = _swap_suggestion(prev[0], w, cfg)
+                    if sug and not (out and out[-1][1] > prev[1]):
+                        out.append((prev[1], we, sug))
+            prev = (w, ws, we)
     doc.__dict__["_flu_swaps"] = out
     return out

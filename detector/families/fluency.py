@@ -190,10 +190,18 @@ def broad_oov_share(doc: Document) -> float | None:
     if vocab is None:
         return None
     t = doc.text
-    words = [w for w in (t[s:e].replace("’", "'") for s, e in doc.words) if w[0].islower() and w.isalpha()]
-    if not words:
+    keys = [h for h in map(_broad_key, [t[s:e] for s, e in doc.words]) if h is not None]
+    if not keys:
         return 0.0
-    return float(1.0 - _member(vocab, [hash32(w.lower()) for w in words]).mean())
+    return float(1.0 - _member(vocab, keys).mean())
+
+
+@lru_cache(maxsize=1 << 17)
+def _broad_key(word: str) -> int | None:
+    """The hash :func:`broad_oov_share` looks up for one word of the text (memoised per word):
+    None for a word it skips (not alphabetic, or not starting lower-case)."""
+    w = word.replace("’", "'")
+    return hash32(w.lower()) if w[0].islower() and w.isalpha() else None
 
 
 def _sentence_starts(doc: Document) -> set[int]:
@@ -342,11 +350,12 @@ def stats(text: str | Document) -> dict[str, float]:
     out["flu_swap_word_share"] = 2.0 * len(swaps) / n_words
     out["flu_swap_spin_llr"] = spin.spin_llr(doc)[0]
     t = doc.text
-    words = [t[s:e] for s, e in doc.words]
+    words = doc.words
     # lower-case words with non-English letters: untranslated words ("kórónuveiran"), not names
-    out["flu_nonascii_word_share"] = sum(1 for w in words if w[0].islower() and not _LATIN_RE.match(w)) / max(
-        1, len(words)
-    )
+    # (an ASCII word always matches _LATIN_RE: WORD_RE's ASCII letters are [0-9A-Za-z'-])
+    out["flu_nonascii_word_share"] = sum(
+        1 for w in (t[s:e] for s, e in words) if not w.isascii() and w[0].islower() and not _LATIN_RE.match(w)
+    ) / max(1, len(words))
     sent_texts = [t[s:e] for s, e in doc.sentences]
     starts = [m.group() for m in (_FIRST_ALPHA_RE.search(x) for x in sent_texts) if m]
     if starts:
@@ -364,22 +373,25 @@ def stats(text: str | Document) -> dict[str, float]:
     if ref is None:
         return out
     uni, bi, freq = ref
+    # membership as Python bools (.tolist()): iterating numpy scalars costs several times more;
+    # the counts and their quotients are the same integers and floats
     lower_words = [w for w, (s, _) in zip(flat, doc.words, strict=True) if t[s].islower()]
     if lower_words:
-        known = _member(uni, [hash32(w) for w in lower_words])
+        known = _member(uni, list(map(hash32, lower_words)))
         out["flu_oov_share"] = float(1.0 - known.mean())
-    pairs = [(a, b) for s in sents for a, b in zip(s, s[1:], strict=False)]
+    pairs = [p for s in sents for p in zip(s, s[1:], strict=False)]
     if pairs:
-        seen = _member(bi, [hash32(f"{a} {b}") for a, b in pairs])
-        out["flu_unseen_bigram_share"] = float(1.0 - seen.mean())
+        seen_arr = _member(bi, list(map(hash32, map(" ".join, pairs))))
+        out["flu_unseen_bigram_share"] = float(1.0 - seen_arr.mean())
+        seen = seen_arr.tolist()
         distinct = list(dict.fromkeys(flat))  # each word once, in order of first use
-        vocab = dict(zip(distinct, _member(uni, [hash32(w) for w in distinct]), strict=True))
+        vocab = dict(zip(distinct, _member(uni, list(map(hash32, distinct))).tolist(), strict=True))
         known_pairs = [vocab[a] and vocab[b] for a, b in pairs]
         n_known = sum(known_pairs)
         if n_known:
             unseen_known = sum(1 for k, s in zip(known_pairs, seen, strict=False) if k and not s)
             out["flu_unseen_known_bigram_share"] = float(unseen_known / n_known)
-        fr = {w: k for w, k in zip(vocab, _member(freq, [hash32(w) for w in vocab]), strict=False)}
+        fr = dict(zip(vocab, _member(freq, list(map(hash32, vocab))).tolist(), strict=False))
         freq_pairs = [fr[a] and fr[b] for a, b in pairs]
         n_freq = sum(freq_pairs)
         if n_freq:

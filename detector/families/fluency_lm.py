@@ -31,9 +31,12 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import zlib
+from array import array
 from functools import lru_cache
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 from ..text import Document, as_document
@@ -47,6 +50,7 @@ MT_MODEL_FILE = RESOURCES / "mt_sentences.npz"
 _LN_BASE = math.log(1.0001)  # pocketsphinx log-math base
 _LOG_ZERO = -536870912
 _LM_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d\S*|[^\w\s]")
+_FIRST = itemgetter(0)  # a match's text
 
 
 @lru_cache(maxsize=1)
@@ -127,24 +131,27 @@ def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
         doc.__dict__["_flu_lm"] = out
         return out
     t = doc.text
-    lm_token, bigram, trigram, finditer = _lm_token, _bigram, _trigram, _LM_TOKEN_RE.finditer
+    lm_token, bigram, finditer = _lm_token, _bigram, _LM_TOKEN_RE.finditer
+    # trigrams seldom recur (a fifth of look-ups hit a memo): asked directly, as _trigram does
+    prob, ln_base = _lm().prob, _LN_BASE
     for s, e in doc.sentences:
         # the history: the last two in-vocabulary words (h1 the most recent, starting at h1_start)
         h1: str | None = None
         h2: str | None = None
         h1_start = 0
-        for m in finditer(t, s, e):
-            tw = lm_token(m.group())
+        ms = list(finditer(t, s, e))
+        for m, tw in zip(ms, map(lm_token, map(_FIRST, ms)), strict=True):
             if tw is None:
                 h1 = h2 = None
                 continue
             w, u = tw
             if u is None:  # a comma: skipped, the history kept
                 continue
+            start, end = m.span()
             if h1 is not None:
-                c = bigram(w, h1) if h2 is None else trigram(w, h1, h2)
-                out.append((h1_start, m.end(), c, c - u))
-            h2, h1, h1_start = h1, w, m.start()
+                c = bigram(w, h1) if h2 is None else prob([w, h1, h2]) * ln_base
+                out.append((h1_start, end, c, c - u))
+            h2, h1, h1_start = h1, w, start
     doc.__dict__["_flu_lm"] = out
     return out
 
@@ -177,6 +184,19 @@ def _token_buckets(tok: str) -> tuple[int, ...]:
 @lru_cache(maxsize=1 << 18)
 def _bigram_bucket(a: str, b: str) -> int:
     return _h("w2:" + a + " " + b)
+
+
+# The scoring path's memos hold the same buckets as native int32 bytes: a sentence's keys are
+# then one bytes join and the document's one np.frombuffer (no list of Python ints to convert).
+@lru_cache(maxsize=1 << 18)
+def _token_bytes(tok: str) -> bytes:
+    return array("i", _token_buckets.__wrapped__(tok)).tobytes()
+
+
+@lru_cache(maxsize=1 << 18)
+def _bigram_bytes(a: str, b: str) -> bytes:
+    # _bigram_bucket inlined (a third of these look-ups miss the memo)
+    return (zlib.crc32(("w2:" + a + " " + b).encode("utf-8")) & (MT_BUCKETS - 1)).to_bytes(4, sys.byteorder)
 
 
 def mt_features(sentence: str) -> dict[int, float]:
@@ -243,18 +263,23 @@ def mt_sentence_logits(text: str | Document) -> list[tuple[int, int, float]]:
 
         w, bias, _ = model
         t = doc.text
-        spans, keys, lens = [], [], []
+        spans, parts, lens = [], [], []
+        findall, join = _MT_TOKEN_RE.findall, b"".join
         for s, e in doc.sentences:
             sent = t[s:e]
             if len(sent.split()) < MT_MIN_WORDS:
                 continue
-            b = _sentence_buckets(sent)
+            # the buckets of _sentence_buckets(sent), in its order
+            toks = findall(sent)
+            low = ["<s>", *map(str.lower, toks), "</s>"]
+            b = join(map(_token_bytes, toks)) + join(map(_bigram_bytes, low, low[1:]))
             spans.append((s, e))
-            keys.extend(b)
-            lens.append(len(b))
+            parts.append(b)
+            lens.append(len(b) // 4)
         if spans:
             sid = np.repeat(np.arange(len(spans), dtype=np.int64), lens)
-            uniq, counts = np.unique(sid * MT_BUCKETS + np.asarray(keys, dtype=np.int64), return_counts=True)
+            keys = np.frombuffer(b"".join(parts), dtype=np.intc).astype(np.int64)
+            uniq, counts = np.unique(sid * MT_BUCKETS + keys, return_counts=True)
             usid = uniq // MT_BUCKETS
             cnt = counts.astype(np.float64)
             norm = np.sqrt(np.bincount(usid, weights=cnt * cnt, minlength=len(spans)))

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import os
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
+from ..memo import CappedMemo
 from ..text import Document
 from .lexicon import doc_tokens, hash64, tokens
 
@@ -33,6 +35,7 @@ def build_tortured_lexicon(jsonl_path: str | os.PathLike, out: str | os.PathLike
     ph, first, ntok, req_ptr, req, exc_ptr, exc = [], [], [], [0], [], [0], []
     ctx_first: set[int] = set()  # first tokens and lengths of the context terms
     ctx_len: set[int] = set()
+    prefix: set[int] = set()  # the phrases' proper prefixes of 2+ tokens (the matcher stops early)
     with open(jsonl_path, encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
@@ -47,6 +50,8 @@ def build_tortured_lexicon(jsonl_path: str | os.PathLike, out: str | os.PathLike
                 continue
             ph.append(hash64(key))
             first.append(hash64(key.split()[0]))
+            parts = key.split()
+            prefix.update(hash64(" ".join(parts[:m])) for m in range(2, n))
             ntok.append(n)
             req.extend(hash64(t) for t in requires)
             req_ptr.append(len(req))
@@ -67,14 +72,17 @@ def build_tortured_lexicon(jsonl_path: str | os.PathLike, out: str | os.PathLike
         exc=np.array(exc, dtype=np.uint64),
         ctx_first=np.array(sorted(ctx_first), dtype=np.uint64),
         ctx_len=np.array(sorted(ctx_len), dtype=np.uint8),
+        prefix=np.array(sorted(prefix), dtype=np.uint64),
     )
     return len(ph)
 
 
 @lru_cache(maxsize=1)
 def _lexicon():
-    """(phrase hash -> list of (requires, excludes)), n-gram lengths needed, hashes of the phrases'
-    first tokens (a match can only start at such a token); None if absent."""
+    """(phrase hash -> list of (requires, excludes)), n-gram lengths needed, context lengths,
+    hashes of the phrases' first tokens (a match can only start at such a token), of the context
+    terms' first tokens, and of the phrases' proper prefixes of 2+ tokens (an n-gram that is none
+    cannot grow into a phrase; None in an older file); None if absent."""
     import numpy as np
 
     if not TORTURED_FILE.exists():
@@ -89,6 +97,7 @@ def _lexicon():
             if "ctx_first" in z.files
             else None
         )
+        prefix = frozenset(z["prefix"].tolist()) if "prefix" in z.files else None
     table: dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
     lengths = set(ntok)
     ctx_lengths = set()
@@ -100,7 +109,9 @@ def _lexicon():
     ctx_lengths = set(range(1, max(lengths) + 1)) if lengths else set()
     if ctx is not None:
         ctx_lengths = set(ctx[1])
-    return table, sorted(lengths), sorted(ctx_lengths), first, None if ctx is None else ctx[0]
+    # token -> does a phrase start with it (tokens recur across articles; one memo per lexicon)
+    starts = None if first is None else CappedMemo(1 << 17)
+    return table, sorted(lengths), sorted(ctx_lengths), first, None if ctx is None else ctx[0], prefix, starts
 
 
 def _tortured_hits(doc: Document) -> list[tuple[int, int]]:
@@ -133,14 +144,26 @@ def _compute_tortured_hits(doc: Document) -> list[tuple[int, int]]:
     lex = _lexicon()
     if lex is None:
         return []
-    table, lengths, ctx_lengths, first, ctx_first = lex
+    table, lengths, ctx_lengths, first, ctx_first, prefix, starts_memo = lex
     words = doc.words
     toks = doc_tokens(doc)
     cand = []
     all_hashes: set[int] | None = None
-    starts = range(len(toks)) if first is None else [i for i, w in enumerate(toks) if hash64(w) in first]
+    if first is None:
+        starts = range(len(toks))
+    else:
+        get_start = starts_memo.get
+        flags = [get_start(w) for w in toks]
+        if None in flags:  # tokens not seen yet
+            new = first.__contains__
+            flags = [
+                starts_memo(w, lambda w: new(hash64(w))) if f is None else f
+                for w, f in zip(toks, flags, strict=True)
+            ]
+        starts = list(compress(range(len(toks)), flags))
     # every n-gram of a lexicon length at each start: the key grows a token at a time (no
-    # re-joining); n-grams of 3+ tokens seldom recur, so they skip the hash memo
+    # re-joining) while it is a prefix of some phrase; n-grams of 3+ tokens seldom recur, so they
+    # skip the hash memo
     wanted = [n in lengths for n in range(lengths[-1] + 1)] if lengths else [False]
     get = table.get
     n_toks = len(toks)
@@ -153,14 +176,17 @@ def _compute_tortured_hits(doc: Document) -> list[tuple[int, int]]:
                 cand.append((i, 1, entries))
         for n in range(2, min(len(wanted) - 1, n_toks - i) + 1):
             key = key + " " + toks[i + n - 1]
-            if wanted[n]:
+            if wanted[n] or prefix is not None:
                 if n == 2:
                     h = hash64(key)
                 else:
                     h = from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
-                entries = get(h)
-                if entries:
-                    cand.append((i, n, entries))
+                if wanted[n]:
+                    entries = get(h)
+                    if entries:
+                        cand.append((i, n, entries))
+                if prefix is not None and h not in prefix:
+                    break  # no phrase starts with these n tokens
     if not cand:
         return []
     out = []
