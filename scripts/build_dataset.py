@@ -402,22 +402,18 @@ class Thesaurus:
                 f"error: thesaurus {path} not found; install it with "
                 "`apt-get update && apt-get install -y mythes-en-us` or pass --thesaurus"
             )
+        sys.path.insert(0, str(REPO))
+        from detector.families.collocation import mythes_entries
+
         self.senses: dict[str, list[list[str]]] = {}
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            fh.readline()  # encoding line
-            while True:
-                head = fh.readline()
-                if not head:
-                    break
-                word, _, n = head.rstrip("\n").rpartition("|")
-                senses = []
-                for _ in range(int(n)):
-                    parts = fh.readline().rstrip("\n").split("|")[1:]
-                    syns = [p for p in parts if "(" not in p and p.lower() != word and p.isascii()]
-                    if syns:
-                        senses.append(syns)
-                if senses and word.isalpha() and word.islower():
-                    self.senses[word] = senses
+        for word, entry in mythes_entries(path):
+            senses = []
+            for parts in entry:
+                syns = [p for p in parts if "(" not in p and p.lower() != word and p.isascii()]
+                if syns:
+                    senses.append(syns)
+            if senses and word.isalpha() and word.islower():
+                self.senses[word] = senses
 
     def synonym(self, word: str, rng: random.Random) -> str | None:
         senses = self.senses.get(word.lower())

@@ -105,26 +105,32 @@ def read_thesaurus(
         if len(parts) == 2 and all(x.isalpha() and x.isascii() and x.islower() for x in parts):
             compounds.add(p)
 
+    for word, senses in mythes_entries(path):
+        add_compound(word)
+        for parts in senses:
+            for p in parts:
+                kind = re.search(r"\((\w+ ?\w*)\)$", p)
+                if kind and kind.group(1) not in kinds:
+                    continue
+                p = _POS_RE.sub("", p)
+                add_compound(p)
+                if ok(word) and ok(p) and p != word:
+                    syn.setdefault(word, set()).add(p)
+                    syn.setdefault(p, set()).add(word)
+    return syn, compounds
+
+
+def mythes_entries(path: str | os.PathLike = THESAURUS):
+    """``(headword, senses)`` for each entry of a MyThes ``.dat`` file, a sense being the list of
+    its ``|``-separated items after the part of speech (glosses such as "(similar term)" kept)."""
     with open(path, encoding="utf-8", errors="replace") as fh:
-        fh.readline()
+        fh.readline()  # encoding line
         while True:
             head = fh.readline()
             if not head:
                 break
             word, _, n = head.rstrip("\n").rpartition("|")
-            add_compound(word)
-            for _ in range(int(n)):
-                parts = fh.readline().rstrip("\n").split("|")[1:]
-                for p in parts:
-                    kind = re.search(r"\((\w+ ?\w*)\)$", p)
-                    if kind and kind.group(1) not in kinds:
-                        continue
-                    p = _POS_RE.sub("", p)
-                    add_compound(p)
-                    if ok(word) and ok(p) and p != word:
-                        syn.setdefault(word, set()).add(p)
-                        syn.setdefault(p, set()).add(word)
-    return syn, compounds
+            yield word, [fh.readline().rstrip("\n").split("|")[1:] for _ in range(int(n))]
 
 
 def symspell_bigrams():

@@ -67,22 +67,14 @@ def read_compounds(path: str | os.PathLike = collocation.THESAURUS) -> dict[str,
     plain synonym ("net income" <- profit, "carrying out" <- performance): what a spinner puts
     in place of a single word."""
     out: dict[str, set[str]] = {}
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        fh.readline()  # encoding line
-        while True:
-            head = fh.readline()
-            if not head:
-                break
-            word, _, n = head.rstrip("\n").rpartition("|")
-            single = word.isalpha() and word.isascii() and word.islower()
-            for _ in range(int(n)):
-                parts = fh.readline().rstrip("\n").split("|")[1:]
-                if not single:
-                    continue
-                for p in parts:
-                    ws = p.split()
-                    if "(" not in p and len(ws) == 2 and all(x.isalpha() and x.isascii() and x.islower() for x in ws):
-                        out.setdefault(" ".join(ws), set()).add(word)
+    for word, senses in collocation.mythes_entries(path):
+        if not (word.isalpha() and word.isascii() and word.islower()):
+            continue
+        for parts in senses:
+            for p in parts:
+                ws = p.split()
+                if "(" not in p and len(ws) == 2 and all(x.isalpha() and x.isascii() and x.islower() for x in ws):
+                    out.setdefault(" ".join(ws), set()).add(word)
     return out
 
 
