@@ -402,7 +402,6 @@ class Thesaurus:
                 f"error: thesaurus {path} not found; install it with "
                 "`apt-get update && apt-get install -y mythes-en-us` or pass --thesaurus"
             )
-        sys.path.insert(0, str(REPO))
         from detector.families.collocation import mythes_entries
 
         self.senses: dict[str, list[list[str]]] = {}

@@ -107,33 +107,27 @@ def _compounds() -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _top_synonyms(words) -> tuple[tuple[str, float], ...]:
+    """``(synonym, log q)`` for the :data:`TOP_K` commonest of ``words`` the LM knows (ties by
+    spelling), ``q = 1 / (number of synonyms of the synonym)``."""
+    scored = sorted(((u, o) for o in words if (u := L._unigram(o)) is not None), key=lambda x: (-x[0], x[1]))
+    return tuple((o, -math.log(max(1, len(collocation.synonyms(o))))) for _, o in scored[:TOP_K])
+
+
 @lru_cache(maxsize=1 << 14)
 def _compound_candidates(key: str) -> tuple[tuple[str, float], ...]:
     """Like :func:`_candidates` for a two-word thesaurus entry: its single-word synonyms."""
-    scored = []
-    for o in _compounds().get(key, ()):
-        u = L._unigram(o)
-        if u is not None:
-            scored.append((u, o))
-    scored.sort(key=lambda x: (-x[0], x[1]))
-    return tuple((o, -math.log(max(1, len(collocation.synonyms(o))))) for _, o in scored[:TOP_K])
+    return _top_synonyms(_compounds().get(key, ()))
 
 
 @lru_cache(maxsize=1 << 16)
 def _candidates(w: str) -> tuple[tuple[str, float], ...]:
     """``(synonym, log q(w | synonym))`` for the :data:`TOP_K` commonest in-vocabulary
-    single-word synonyms of ``w``; () for words not weighed."""
+    single-word synonyms of ``w`` (the thesaurus vocabulary is alphabetic words only); () for
+    words not weighed."""
     if len(w) < MIN_LEN or w in collocation.STOP:
         return ()
-    scored = []
-    for o in collocation.synonyms(w):
-        if not o.isalpha():
-            continue
-        u = L._unigram(o)
-        if u is not None:
-            scored.append((u, o))
-    scored.sort(key=lambda x: (-x[0], x[1]))
-    return tuple((o, -math.log(max(1, len(collocation.synonyms(o))))) for _, o in scored[:TOP_K])
+    return _top_synonyms(collocation.synonyms(w))
 
 
 def spin_llr(text: str | Document) -> tuple[float, int]:
@@ -167,7 +161,7 @@ def spin_llr(text: str | Document) -> tuple[float, int]:
                 # synonyms against the floor probability, without context
                 if w.isalpha():
                     n += 1
-                    lr = _lse([L._unigram(o) + q for o, q in cands]) - OOV_FLOOR
+                    lr = _lse([uni(o) + q for o, q in cands]) - OOV_FLOOR
                     total += math.log((1.0 - PRIOR) + PRIOR * math.exp(min(lr, 50.0)))
                 continue
             l1 = low[i - 1] if i >= 1 and known[i - 1] else None
