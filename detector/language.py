@@ -103,7 +103,7 @@ def stopword_share(text: str) -> float:
     words = _WORD_RE.findall(text)
     if not words:
         return 0.0
-    return sum(1 for w in words if w.lower() in STOPWORDS) / len(words)
+    return sum(map(STOPWORDS.__contains__, map(str.lower, words))) / len(words)
 
 
 _IDENTIFIER = None
@@ -143,8 +143,7 @@ def running_letters(text: str) -> int:
 
 def _running_at_least(text: str, n: int) -> bool:
     total = 0
-    for m in _WORD_RE.finditer(text):
-        w = m.group()
+    for w in _WORD_RE.findall(text):
         if not w[0].isupper():
             total += len(w)
             if total >= n:

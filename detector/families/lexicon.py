@@ -84,12 +84,18 @@ def lm_available() -> bool:
     return _available()
 
 
+_LOGPROB = None  # fluency_lm.unigram_logprob, bound on first use (the name checks call it per word)
+
+
 def unigram_logprob(word: str) -> float | None:
     """Natural-log unigram probability of a lower-case word in the general-English language
     model; None when the word is out of its vocabulary or the model is unavailable."""
-    from .fluency_lm import unigram_logprob as _logprob
+    global _LOGPROB
+    if _LOGPROB is None:
+        from .fluency_lm import unigram_logprob as _logprob
 
-    return _logprob(word)
+        _LOGPROB = _logprob
+    return _LOGPROB(word)
 
 
 def known_word(word: str) -> bool:

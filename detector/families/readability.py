@@ -92,6 +92,14 @@ def syllables(word: str) -> int:
     return max(1, n)
 
 
+@lru_cache(maxsize=200_000)
+def _word_counts(word: str) -> tuple[int, int, int, int]:
+    """``(syllables, polysyllabic, difficult, letters)`` of one lower-case word: difficult is
+    Dale-Chall's (2+ syllables and not on the easy-word list)."""
+    s = syllables(word)
+    return s, int(s >= 3), int(s >= 2 and word not in _easy_words()), len(word)
+
+
 def _clip(name: str, v: float) -> float:
     lo, hi = CLIP[name]
     if math.isnan(v):
@@ -107,12 +115,14 @@ def stats(text: str | Document) -> dict[str, float]:
     n_sent = max(1, len(doc.sentences))
     if n_words == 0:
         return {k: _clip(k, 0.0) for k in CLIP}
-    easy = _easy_words()
-    syl = [syllables(w) for w in words]
-    n_syl = sum(syl)
-    n_poly = sum(1 for s in syl if s >= 3)
-    letters = sum(len(w) for w in words)
-    difficult = sum(1 for w, s in zip(words, syl, strict=True) if s >= 2 and w not in easy)
+    # one memoised look-up per word; the counts are integers, so the sums are exact
+    n_syl = n_poly = letters = difficult = 0
+    for w in words:
+        s, poly, hard, n = _word_counts(w)
+        n_syl += s
+        n_poly += poly
+        difficult += hard
+        letters += n
     wps = n_words / n_sent
     spw = n_syl / n_words
     lpw = letters / n_words

@@ -130,12 +130,16 @@ def _spelled(text: str) -> set[str]:
     for k, m in enumerate(TOKEN_RE.finditer(text)):
         if k >= MAX_RUN_TOKENS:
             break
-        t, s, e = m.group(), m.start(), m.end()
+        t = m.group()
+        s, e = m.span()
         if group and not (s == prev_end + 1 and text[prev_end] == " "):
-            flush()
-        c = _CLITIC_RE.search(t)
+            if len(group) > 1:
+                flush()
+            else:
+                group.clear()  # a lone token is no sequence (what flush would conclude)
+        c = _CLITIC_RE.search(t) if "'" in t or "’" in t else None
         cut = e - (len(t) - c.start()) if c and c.start() > 0 else e
-        group.append((s, cut, t[0].islower() and "-" not in t and "‐" not in t, text[s:cut]))
+        group.append((s, cut, t[0].islower() and "-" not in t and "‐" not in t, t if cut == e else text[s:cut]))
         prev_end = e
         if cut != e:
             flush()
