@@ -56,7 +56,7 @@ def cached_evidence(ds, dataset_path: str):
         h.update(p.read_bytes())
     # the resources the detectors read (not the trained classifiers)
     for p in (fluency_lm.MT_MODEL_FILE, lexicon.NGRAM_FILE, tortured.TORTURED_FILE, collocation.COLLOCATION_FILE,
-              spin.COMPOUND_FILE):
+              spin.SPIN_TABLE_FILE):
         h.update(p.read_bytes() if p.exists() else b"-")
     cache = REPO / "build" / f"evidence-{h.hexdigest()[:16]}.pkl"
     if cache.exists():
@@ -100,15 +100,17 @@ def main(argv=None) -> int:
             log(f"swapped-collocation model: {collocation.build_collocations()}")
         except (ImportError, FileNotFoundError) as exc:
             log(f"keeping resources/collocations.npz as it is ({exc})")
-        try:  # two-word thesaurus entries for the spinning statistic (Debian mythes-en-us)
-            log(f"thesaurus compounds: {spin.build_compounds()}")
+        try:  # what a spinner writes for each word, for the spinning statistic (Debian mythes-en-us)
+            log(f"spinner synonym table: {spin.build_spin_table()} entries")
         except FileNotFoundError as exc:
-            log(f"keeping resources/thesaurus_compounds.npz as it is ({exc})")
+            log(f"keeping resources/spin_synonyms.npz as it is ({exc})")
         build_fluency_model.main(["--shared", str(shared), "--seed", str(args.seed)])
         lexicon._reference.cache_clear()
         tortured._lexicon.cache_clear()
         collocation._resources.cache_clear()
-        spin._compounds.cache_clear()
+        spin._table.cache_clear()
+        spin._candidates.cache_clear()
+        spin._compound_candidates.cache_clear()
         fluency_lm._mt_model.cache_clear()
     if not args.skip_dataset:
         build_dataset.main(["--split", "train", "--shared", str(shared), "--seed", str(args.seed),

@@ -556,6 +556,17 @@ def test_typing_slip_of_a_known_word():
     assert found == {"Madird": "Madrid", "Hollwood": "Hollywood"}
 
 
+def test_typing_slip_is_not_read_into_a_full_name():
+    # next to a capitalised word no lexicon knows, the word is part of someone's full name: a
+    # slip only when what it would be is itself a name ("Capmbell" -> Campbell, a surname)
+    text = "The centre Mirco Bergamasco scored twice. The match at Capmbell Park was postponed."
+    found = {text[f.start : f.end]: f.suggestion for f in names.detect(text) if f.code == "NAM006"}
+    assert found == {"Capmbell": "Campbell"}
+    # spelled the same way twice: the word's own spelling, not a slip
+    text = "The talks in Madird ended. Madird was quiet again on Monday."
+    assert [f for f in names.detect(text) if f.code == "NAM006"] == []
+
+
 def test_typing_slip_ignores_words_used_deliberately_and_real_names():
     # used three times: a deliberate spelling (a band, a brand), not a slip
     text = "Gorillaz won. Gorillaz toured. The Gorillaz album sold well. Zellweger and Yushchenko spoke."

@@ -79,10 +79,17 @@ def test_brk001_full_stop_before_lowercase():
         "The firm bought an iPhone maker. eBay said nothing.",
         "He talked to Dr. jones and others.",
         "1. the first item on the list\n2. the second item",
+        # an abbreviated surname, as papers print suspects' names: the dot ends an initial
+        "The police said Ahmet Can D. then left the house with his brother.",
     ],
 )
 def test_brk001_exclusions(text):
     assert _only(text, "BRK001") == []
+
+
+def test_brk001_a_lower_case_one_letter_word_still_ends_a_sentence():
+    (f,) = _only("The order was placed by the firm on plan a. then nothing happened at all.", "BRK001")
+    assert f.suggestion == "a then nothing"
 
 
 def test_brk001_offsets_are_exact():
@@ -139,6 +146,9 @@ def test_brk002_one_sentence_paragraph_between_prose():
         "The storm damaged homes. This puts the council budget under pressure. It hurts.",
         "The storm damaged homes. Nadal wins another tight game in the second set. Play resumes later.",
         "The storm damaged homes. Ljubicic hit back after the break to seal the set. Play resumes later.",
+        # an -s verb that is never a plural noun, after a word that looks like an adjective
+        "The storm damaged homes. The five-metre-long animal weighs around a tonne. Play resumes later.",
+        "The storm damaged homes. The local clinic remembers her with touching words. Crews work on.",
     ],
 )
 def test_brk002_not_flagged(text):
@@ -217,6 +227,26 @@ def test_brk004_quote_running_across_a_paragraph_break_is_fine():
         'Traders said "nothing" had been promised. Shops nearby were also hit.'
     )
     assert len(_only(text2, "BRK004")) == 1
+
+
+def test_brk004_quote_running_over_several_one_sentence_paragraphs_is_fine():
+    from detector.families.sentences.brk004 import MAX_QUOTE_BREAKS
+
+    opening = 'The mayor said: "We will rebuild the market this year.'
+    middle = "The traders deserve nothing less and we owe it to them."
+    closing = 'It will open again in May," she told reporters. Shops nearby were also hit.'
+    # one quotation laid out one sentence per paragraph, the paragraphs between without marks
+    text = "\n\n".join([opening, middle, middle, closing])
+    assert _only(text, "BRK004") == []
+    # further than MAX_QUOTE_BREAKS paragraphs apart it is two unbalanced paragraphs
+    far = "\n\n".join([opening] + [middle] * MAX_QUOTE_BREAKS + [closing])
+    assert [f.message for f in _only(far, "BRK004")] == [
+        "quotation opened but never closed",
+        "closing quotation mark without an opening one",
+    ]
+    # a paragraph between that opens a quotation of its own breaks the chain
+    other = 'Traders said "nothing" had been promised to them.'
+    assert len(_only("\n\n".join([opening, other, middle, closing]), "BRK004")) == 2
 
 
 def test_brk004_run_together_quote_paragraphs_are_fine():

@@ -39,7 +39,7 @@ def test_spun_copy_has_higher_ratio_than_the_original():
 
 
 def test_candidates_are_bounded_and_ordered_by_frequency():
-    for w in ("project", "tardy", "weather"):
+    for w in ("project", "tardy", "wintertime"):
         cands = spin._candidates(w)
         assert 0 < len(cands) <= spin.TOP_K
         freqs = [fluency_lm.unigram_logprob(o) for o, _ in cands]
@@ -66,7 +66,7 @@ def test_statistic_reaches_the_model_and_has_words_for_reasons():
 def test_a_two_word_thesaurus_entry_in_place_of_a_word_is_evidence():
     """"carrying out" is listed among the synonyms of "performance": a spinner writing "the
     team's carrying out was poor" leaves a compound where a single word fits far better."""
-    assert "performance" in spin._compounds().get("carrying out", ())
+    assert "performance" in dict(spin._compound_candidates("carrying out"))
     written = "The team said its performance in the second half was poor and the fans were angry."
     spun = "The team said its carrying out in the second half was poor and the fans were angry."
     (a, na), (b, nb) = spin.spin_llr(written), spin.spin_llr(spun)
@@ -74,16 +74,37 @@ def test_a_two_word_thesaurus_entry_in_place_of_a_word_is_evidence():
     assert b > a
 
 
-def test_compound_table_round_trips(tmp_path):
+_TH = (
+    "UTF-8\n"
+    "performance|2\n(noun)|carrying out|execution|public presentation (generic term)\n(noun)|show|execution\n"
+    "profit|1\n(noun)|net income|Net Profit|gain\n"
+    "gain|1\n(noun)|profit|Gain-ful\n"
+)
+
+
+def test_spin_table_weighs_a_sense_then_a_synonym(tmp_path):
     th = tmp_path / "th.dat"
-    th.write_text(
-        "UTF-8\nperformance|1\n(noun)|carrying out|execution|public presentation (generic term)\n"
-        "profit|1\n(noun)|net income|Net Profit\n",
-        encoding="utf-8",
-    )
-    table = spin.read_compounds(th)
-    # plain two-word lower-case synonyms only: no generic terms, no capitalised entries
-    assert table == {"carrying out": {"performance"}, "net income": {"profit"}}
-    out = tmp_path / "c.npz"
-    assert spin.build_compounds(out, th) == 2
+    th.write_text(_TH, encoding="utf-8")
+    table = spin.read_spin_table(th)
+    # plain lower-case synonyms only: no generic terms, no capitalised or hyphenated entries
+    assert set(table) == {"carrying out", "execution", "show", "net income", "gain", "profit"}
+    # performance: 2 senses; "execution" is in both (1/2 * 1/2 + 1/2 * 1/2), "show" in one of two
+    assert table["execution"] == {"performance": pytest.approx(0.5)}
+    assert table["show"] == {"performance": pytest.approx(0.25)}
+    assert table["carrying out"] == {"performance": pytest.approx(0.25)}
+    assert table["net income"] == {"profit": pytest.approx(1 / 3)}
+    assert table["profit"] == {"gain": pytest.approx(0.5)}
+
+
+def test_spin_table_round_trips(tmp_path):
+    th = tmp_path / "th.dat"
+    th.write_text(_TH, encoding="utf-8")
+    out = tmp_path / "t.npz"
+    assert spin.build_spin_table(out, th) == 6
     assert out.exists() and not list(tmp_path.glob("*.tmp*"))
+    import numpy as np
+
+    with np.load(out) as z:
+        lines = z["table"].tobytes().decode("utf-8").split("\n")
+    row = dict(line.split("\t") for line in lines)["execution"].split()
+    assert row[0] == "performance" and float(row[1]) == pytest.approx(math.log(0.5), abs=1e-5)

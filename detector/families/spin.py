@@ -6,21 +6,25 @@ a word ``w`` we cannot know whether it was swapped, but we can weigh the two exp
 the general-English trigram model (:mod:`.fluency_lm`) and the thesaurus (:mod:`.collocation`):
 
 - written as is:  ``P(w | context)``
-- swapped:        ``sum over synonyms o of w  P(o | context) * q(w | o)``, where ``q(w | o) =
-  1 / (number of synonyms of o)`` (the spinner picks one of o's synonyms)
+- swapped:        ``sum over headwords o listing w  P(o | context) * q(w | o)``, where a spinner
+  replacing ``o`` picks one of its senses, then one of that sense's synonyms: ``q(w | o) = sum
+  over the senses of o that list w of 1 / (senses of o * synonyms in the sense)``
+  (:func:`read_spin_table`; MyThes *plain* synonyms, the thesaurus a spinner draws from), mixed
+  with a small share (:data:`LOOSE_SHARE`) of the looser links FLU004 also follows (similar,
+  related and generic terms), which real spinners use too
 
 ``context`` is two words each side: ``log P(x | l2 l1) + log P(r1 | l1 x) + log P(r2 | x r1)``.
 With a prior swap rate ``pi`` (:data:`PRIOR`), a word contributes ``log((1 - pi) + pi * LR)``, the
 log-likelihood ratio of "this text was spun at rate pi" against "it was not", and the document
 statistic ``flu_swap_spin_llr`` is the mean over its eligible words (lower-case alphabetic words of
-4+ letters outside the stop list that have synonyms the model knows; a word the LM does not
+4+ letters outside the stop list that some headword lists as a synonym; a word the LM does not
 know is weighed against :data:`OOV_FLOOR` without context). It is a rate for the
 classifier, not a finding: per word the evidence is too weak to show a person (a writer's
 unusual but right word choice gets a high ratio too), over a document it adds up.
 
 A spinner also puts a two-word thesaurus entry in place of a single word ("the *living quarters*
 of the year" for quarters, "*net income*" for profit; about a fifth of its swaps): such a pair
-(:func:`read_compounds`, ``resources/thesaurus_compounds.npz``) is weighed the same way against
+(an entry of the same table, ``resources/spin_synonyms.npz``) is weighed the same way against
 the single words that list it.
 
 Cost is bounded per word: only the :data:`TOP_K` commonest synonyms are weighed, of those only
@@ -28,10 +32,12 @@ the :data:`TOP_TRIGRAM` best under bigram context get the trigram score, and a w
 its neighbours predict (positive association on both sides) is taken as written without looking
 at its synonyms.
 
-Measured on 400 BBC *train* articles spun at 10 % (the training-data builder's spinner, seeded):
+Measured on 425 BBC *train* articles spun at 10 % (the training-data builder's spinner, seeded):
 ROC-AUC of this statistic alone 0.88 with single words only, 0.92 adding the words the LM does
-not know, 0.94 adding two-word entries; the contextual-swap count it replaced scored 0.75. On
-the test split (``scripts/measure_spinning.py``) 0.93 alone.
+not know, 0.94 adding two-word entries (all with q = 1 / every thesaurus link of o); 0.962 with
+plain synonyms only, 0.973 with the sense-then-synonym q above; a tenth of loose links
+(:data:`LOOSE_SHARE`) costs about 0.005 there. On the test split (``scripts/measure_spinning.py``):
+see docs/measurements.md.
 """
 
 from __future__ import annotations
@@ -45,12 +51,18 @@ from ..text import Document, as_document
 from . import collocation
 from . import fluency_lm as L
 
-COMPOUND_FILE = collocation.RESOURCES / "thesaurus_compounds.npz"
+SPIN_TABLE_FILE = collocation.RESOURCES / "spin_synonyms.npz"
 
 PRIOR = 0.1  # the swap rate the ratio is taken at (spinners swap 10-40 % of content words)
 TOP_K = 6  # synonyms weighed per word, the commonest under the LM's unigrams (8: same ROC-AUC, slower)
 TOP_TRIGRAM = 2  # of those, scored with the trigram context (the rest only pre-ranked by bigrams)
 MIN_LEN = 4
+# Share of a spinner's swaps taken along looser thesaurus links (similar, related, generic terms)
+# rather than plain synonyms: real spinner output, such as the tortured phrases of scientific
+# papers ("profound learning"), goes beyond plain synonyms. Measured with the statistic alone on
+# 400 BBC *train* articles (spun at 10 %; 3 tortured phrases of half A injected): share 0 ->
+# 0.969 / 0.605, 0.1 -> 0.964 / 0.705, 0.3 -> 0.958 / 0.719.
+LOOSE_SHARE = 0.1
 # log P of a word the LM does not know: about the 1st percentile of the unigram log-probabilities
 # of the thesaurus words it does know (min -21.8, 1st percentile -18.0, median -14.1)
 OOV_FLOOR = -18.0
@@ -62,72 +74,97 @@ def _lse(vals: list[float]) -> float:
     return top + math.log(sum(math.exp(v - top) for v in vals))
 
 
-def read_compounds(path: str | os.PathLike = collocation.THESAURUS) -> dict[str, set[str]]:
-    """Two-word lower-case thesaurus entries -> the single words whose senses list them as a
-    plain synonym ("net income" <- profit, "carrying out" <- performance): what a spinner puts
-    in place of a single word."""
-    out: dict[str, set[str]] = {}
-    for word, senses in collocation.mythes_entries(path):
-        if not (word.isalpha() and word.isascii() and word.islower()):
-            continue
-        for parts in senses:
-            for p in parts:
-                ws = p.split()
-                if "(" not in p and len(ws) == 2 and all(x.isalpha() and x.isascii() and x.islower() for x in ws):
-                    out.setdefault(" ".join(ws), set()).add(word)
+def _plain_senses(path: str | os.PathLike) -> dict[str, list[list[str]]]:
+    """Lower-case alphabetic MyThes headwords -> their senses' *plain* synonyms (no glosses such
+    as "(generic term)" or "(antonym)", not the headword itself, ASCII)."""
+    out: dict[str, list[list[str]]] = {}
+    for word, entry in collocation.mythes_entries(path):
+        senses = [[p for p in parts if "(" not in p and p.lower() != word and p.isascii()] for parts in entry]
+        senses = [x for x in senses if x]
+        if senses and word.isalpha() and word.islower():
+            out[word] = senses
     return out
 
 
-def build_compounds(out: str | os.PathLike = COMPOUND_FILE, path: str | os.PathLike = collocation.THESAURUS) -> int:
-    """Write the compound table (:func:`read_compounds`) to ``out``: one string of lines
-    ``compound<TAB>word word ...`` (MyThes/WordNet words only). Build time needs the Debian
-    ``mythes-en-us`` package; run time only numpy. Returns the number of compounds."""
+def read_spin_table(path: str | os.PathLike = collocation.THESAURUS) -> dict[str, dict[str, float]]:
+    """What a spinner writes for a word: each lower-case single word or two-word entry ``w`` that
+    a thesaurus headword ``o`` lists as a plain synonym -> ``{o: q(w | o)}``, where a spinner
+    replacing ``o`` picks one of its senses, then one synonym of that sense:
+    ``q(w | o) = sum over the senses of o listing w of 1 / (senses of o * synonyms in the sense)``.
+    A two-word entry ("living quarters" <- quarters) is what a spinner puts in place of a single
+    word."""
+    out: dict[str, dict[str, float]] = {}
+    for o, senses in _plain_senses(path).items():
+        for sense in senses:
+            share = 1.0 / (len(senses) * len(sense))
+            for w in sense:
+                ws = w.split()
+                if not (w.islower() and (len(ws) == 1 and w.isalpha() or len(ws) == 2 and all(map(str.isalpha, ws)))):
+                    continue
+                d = out.setdefault(" ".join(ws), {})
+                d[o] = d.get(o, 0.0) + share
+    return out
+
+
+def build_spin_table(out: str | os.PathLike = SPIN_TABLE_FILE, path: str | os.PathLike = collocation.THESAURUS) -> int:
+    """Write :func:`read_spin_table`, cut to the :data:`TOP_K` commonest headwords per entry under
+    the LM's unigrams (ties by spelling; headwords the LM does not know dropped), to ``out``: one
+    UTF-8 string of lines ``w<TAB>o1 log_q1 o2 log_q2 ...``. Build time needs the Debian
+    ``mythes-en-us`` package; run time only numpy. Returns the number of entries."""
     import numpy as np
 
-    table = read_compounds(path)
-    text = "\n".join(f"{k}\t{' '.join(sorted(v))}" for k, v in sorted(table.items()))
+    if L._lm() is None:
+        raise FileNotFoundError("the pocketsphinx language model is not installed")
+    lines = []
+    for w, d in sorted(read_spin_table(path).items()):
+        ranked = sorted(((u, o) for o in d if (u := L._unigram(o)) is not None), key=lambda x: (-x[0], x[1]))
+        if ranked:
+            lines.append(w + "\t" + " ".join(f"{o} {math.log(d[o]):.5f}" for _, o in ranked[:TOP_K]))
     tmp = f"{out}.tmp.npz"
-    np.savez_compressed(tmp, table=np.frombuffer(text.encode("utf-8"), dtype=np.uint8))
+    np.savez_compressed(tmp, table=np.frombuffer("\n".join(lines).encode("utf-8"), dtype=np.uint8))
     os.replace(tmp, out)
-    return len(table)
+    return len(lines)
 
 
 @lru_cache(maxsize=1)
-def _compounds() -> dict[str, tuple[str, ...]]:
+def _table() -> dict[str, str]:
+    """The shipped table: entry -> its candidates, unparsed (parsed per entry on first use)."""
     import numpy as np
 
-    if not COMPOUND_FILE.exists():
+    if not SPIN_TABLE_FILE.exists():
         return {}
-    with np.load(COMPOUND_FILE) as z:
+    with np.load(SPIN_TABLE_FILE) as z:
         text = z["table"].tobytes().decode("utf-8")
-    out = {}
-    for line in text.split("\n"):
-        key, _, words = line.partition("\t")
-        out[key] = tuple(words.split())
-    return out
+    return dict(line.split("\t", 1) for line in text.split("\n") if line)
 
 
-def _top_synonyms(words) -> tuple[tuple[str, float], ...]:
-    """``(synonym, log q)`` for the :data:`TOP_K` commonest of ``words`` the LM knows (ties by
-    spelling), ``q = 1 / (number of synonyms of the synonym)``."""
-    scored = sorted(((u, o) for o in words if (u := L._unigram(o)) is not None), key=lambda x: (-x[0], x[1]))
-    return tuple((o, -math.log(max(1, len(collocation.synonyms(o))))) for _, o in scored[:TOP_K])
+def _parse(raw: str | None) -> tuple[tuple[str, float], ...]:
+    if not raw:
+        return ()
+    p = raw.split()
+    return tuple((p[i], float(p[i + 1])) for i in range(0, len(p), 2))
 
 
 @lru_cache(maxsize=1 << 14)
 def _compound_candidates(key: str) -> tuple[tuple[str, float], ...]:
-    """Like :func:`_candidates` for a two-word thesaurus entry: its single-word synonyms."""
-    return _top_synonyms(_compounds().get(key, ()))
+    """Like :func:`_candidates` for a two-word thesaurus entry: the single words it may stand for."""
+    return _parse(_table().get(key))
 
 
 @lru_cache(maxsize=1 << 16)
 def _candidates(w: str) -> tuple[tuple[str, float], ...]:
-    """``(synonym, log q(w | synonym))`` for the :data:`TOP_K` commonest in-vocabulary
-    single-word synonyms of ``w`` (the thesaurus vocabulary is alphabetic words only); () for
-    words not weighed."""
+    """``(o, log q(w | o))`` for the :data:`TOP_K` commonest words a spinner may have replaced by
+    ``w``: headwords listing ``w`` as a plain synonym (:func:`read_spin_table`) and, with weight
+    :data:`LOOSE_SHARE`, the words of its looser thesaurus links (:func:`.collocation.synonyms`:
+    similar, related and generic terms too; ``q = 1 / links of o``); () for words not weighed
+    (short, stop words, in no thesaurus entry)."""
     if len(w) < MIN_LEN or w in collocation.STOP:
         return ()
-    return _top_synonyms(collocation.synonyms(w))
+    q = {o: (1.0 - LOOSE_SHARE) * math.exp(lq) for o, lq in _parse(_table().get(w))}
+    for o in collocation.synonyms(w) if LOOSE_SHARE > 0 else ():
+        q[o] = q.get(o, 0.0) + LOOSE_SHARE / max(1, len(collocation.synonyms(o)))
+    ranked = sorted(((u, o) for o in q if (u := L._unigram(o)) is not None), key=lambda x: (-x[0], x[1]))
+    return tuple((o, math.log(q[o])) for _, o in ranked[:TOP_K])
 
 
 def spin_llr(text: str | Document) -> tuple[float, int]:
@@ -137,12 +174,12 @@ def spin_llr(text: str | Document) -> tuple[float, int]:
     cached = doc.__dict__.get("_flu_spin_llr")
     if cached is not None:
         return cached
-    if collocation._resources() is None or L._lm() is None:
+    table = _table()
+    if not table or L._lm() is None:
         doc.__dict__["_flu_spin_llr"] = (0.0, 0)
         return 0.0, 0
     t = doc.text
     uni, big, tri = L._unigram, L._bigram, L._trigram
-    compounds = _compounds()
     total, n = 0.0, 0
     for spans in doc.sentence_words:
         raw = [t[a:b] for a, b in spans]
@@ -202,7 +239,7 @@ def spin_llr(text: str | Document) -> tuple[float, int]:
             if not (known[i] and known[i + 1] and raw[i].islower() and raw[i + 1].islower()):
                 continue
             key = f"{low[i]} {low[i + 1]}"
-            if key not in compounds:
+            if key not in table:
                 continue
             cands = _compound_candidates(key)
             if not cands:

@@ -1,11 +1,13 @@
 """NAM006: a capitalised word in no lexicon, one typing slip from a frequent word or name.
 
 Flagged: a capitalised word of 5+ letters that neither the language model nor the reference news
-vocabulary knows (:mod:`..lexicon`), used at most twice in the article, and one swapped,
+vocabulary knows (:mod:`..lexicon`), used once in the article, and one swapped,
 doubled or (7+ letters) dropped letter from a frequent word or name ("Capmbell", "Madird",
 "Hollwood"). Needs no gazetteer entry: most people in the news are in none.
 
-Not flagged: words used three times or more (deliberate); words of the user's names files;
+Not flagged: words used twice or more (spelled the same way twice: deliberate); words of the user's names files;
+words the gazetteer knows as someone's first name or surname; a word next to another
+capitalised word (a full name: "Mirco Bergamasco") unless its slip target is itself a name;
 spans already flagged by NAM001/NAM002/NAM005; substituted or added letters (too many real
 names are one such letter from a word: "Griffen", "Symmons").
 """
@@ -16,11 +18,12 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from ... import gazetteer as gz
 from ... import settings
 from ...findings import Finding
 from .. import lexicon
 from .knobs import NameSettings
-from .lookups import user_known
+from .lookups import _first_n, _last_n, user_known
 from .tokens import FAMILY, MAX_NAME_TOKEN, Analysis, _Overlaps
 
 _CAP_WORD_RE = re.compile(r"(?<![\w'’\-‐])([A-Z][a-z]{4,})(?![\w\-‐'’])")
@@ -79,9 +82,34 @@ def _swap_target_with(w: str, cfg: NameSettings) -> str | None:
     return None if best is None else best[1]
 
 
+_PARTICLE = r"(?:bin|ibn|al|von|van|der|den|de|da|dos|du|la|le|di|del)"
+_BEFORE_RE = re.compile(rf"([A-Z][\w'’\-‐]*)(?: {_PARTICLE})? $")
+_AFTER_RE = re.compile(rf" (?:{_PARTICLE} )?([A-Z][\w'’\-‐]*)")
+_SENTENCE_END = frozenset('.!?:;"“”\n')
+
+
+def _in_name_run(text: str, s: int, e: int) -> bool:
+    """Is the word at ``s:e`` part of a person's full name: next to another capitalised word (one
+    space between, name particles allowed; not one that starts a sentence) that no lexicon knows
+    ("Mirco *Bergamasco*", "*LaShawn* Merrit")? A known word next to it ("Hollwood Town",
+    "Capmbell Park") makes a place or a club, not a name."""
+    nbs = []
+    m = _AFTER_RE.match(text, e)
+    if m:
+        nbs.append(m.group(1))
+    m = _BEFORE_RE.search(text, max(0, s - 40), s)
+    if m:
+        k = m.start() - 1
+        while k >= 0 and text[k] in " \t":
+            k -= 1
+        if k >= 0 and text[k] not in _SENTENCE_END:
+            nbs.append(m.group(1))
+    return any(not _known_word(n.lower()) for n in nbs)
+
+
 def _typing_slips(text: str, res: Analysis) -> None:
     """NAM006 for a capitalised word that neither the language model nor the reference news
-    vocabulary knows, used at most twice, and one typing slip from a frequent word or name
+    vocabulary knows, used once, and one typing slip from a frequent word or name
     ("Capmbell" -> Campbell, "Madird" -> Madrid, "Hollwood" -> Hollywood)."""
     if not lexicon.lm_available():
         return
@@ -97,13 +125,19 @@ def _typing_slips(text: str, res: Analysis) -> None:
             continue
         if counts is None:
             counts = Counter(x.group(1) for x in _CAP_WORD_RE.finditer(text))
-        if counts[tok] > 2:
-            continue  # a word used deliberately
+        if counts[tok] > 1:
+            continue  # spelled the same way twice: deliberate, the word's own spelling
         s0, e0 = m.start(1), m.end(1)
         if taken.hits(s0, e0):
             continue
+        g = gz.get()
+        if _first_n(g, w) or _last_n(g, w):
+            continue  # someone's name ("Cristian", "Tonny"): a spelling, not a slip
         best = _slip_target(w)
         if best is None:
+            continue
+        if _in_name_run(text, s0, e0) and not (_first_n(g, best) or _last_n(g, best)):
+            # part of a full name ("Mirco Bergamasco", "Talis Pusbarnieks"): a slip only of a name
             continue
         good = best.capitalize()
         res.findings.append(

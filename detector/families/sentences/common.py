@@ -17,6 +17,7 @@ from .words import (
     _SUBJECTLIKE,
     _SUFFIX_ADJ_RE,
     _TERMINAL,
+    pres3_of_verb_only,
     verb_form,
 )
 
@@ -26,13 +27,15 @@ _TLDS = frozenset("com org net co uk gov edu io info biz de fr eu us".split())
 
 
 def _is_abbrev_token(tok: str) -> bool:
-    t = tok.lower().lstrip("(\"'“‘[")
+    raw = tok.lstrip("(\"'“‘[")
+    t = raw.lower()
     if not t:
         return True
     if t in ABBREVIATIONS:
         return True
     if len(t) == 1:
-        return not t.islower() or t in "cpv"  # initials, c. (circa), p. (page), v.; not "a."
+        # initials ("Ali Kemal S. in Pendik"), c. (circa), p. (page), v.; not "a."
+        return not raw.islower() or t in "cpv"
     if "." in t:  # U.S, p.m, e.g, i.e, nbc.com; but not 21.8bn
         parts = t.split(".")
         if any(ch.isdigit() for ch in t):
@@ -120,6 +123,8 @@ def _has_finite_verb(
             continue  # in a Title Case line only lower-case words can be verbs
         if f == "aux":
             return True
+        if f == "pres3" and idx > 0 and pres3_of_verb_only(w):
+            return True  # "the clinic remembers": never a plural noun, whatever precedes it
         if f == "irr":
             if w not in _AMBIGUOUS_IRR or not (nominal_prev or (idx == 0 and w != "let")):
                 return True
