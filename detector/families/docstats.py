@@ -18,6 +18,7 @@ are also useful on their own (Gopher drops documents above 0.30 / 0.20 / 0.15-0.
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 
 from ..text import Document, as_document
 
@@ -60,9 +61,9 @@ def _top_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
     if len(ids) < n:
         return 0
     counts = Counter(zip(*(ids[k:] for k in range(n)), strict=False))
-    gram, count = max(counts.items(), key=lambda kv: kv[1])  # first maximal, as most_common(1)
-    if count <= 1:
+    if max(counts.values()) <= 1:
         return 0
+    gram, count = max(counts.items(), key=itemgetter(1))  # first maximal, as most_common(1)
     return (sum(lens[w] for w in gram) + n - 1) * count
 
 
