@@ -9,7 +9,7 @@ import queue
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from . import evidence_cache, families, language, merge
+from . import evidence_cache, families, language, memo, merge
 from .findings import Finding
 from .language import LanguageResult
 from .text import Document
@@ -65,6 +65,7 @@ def document_evidence(doc: Document, per_doc, stat_mods) -> tuple[list[Finding],
     stats = document_stats(doc)
     for mod in stat_mods:
         stats.update(mod.stats(doc))
+    memo.tick()
     return found, stats
 
 
