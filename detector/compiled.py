@@ -53,17 +53,22 @@ class ArrayModel:
         return evidence_matrix(list(evidence), self.feature_names)
 
     def p_from_matrix(self, X):
+        a = self.arrays
+        Z = self._transform(X)
+        if self.meta["kind"] == "logreg":
+            return self._p_of(lambda i: Z @ a["coef"][i] + a["intercept"][i], Z.shape[0])
+        return self._p_of(lambda i: _trees_decision(Z, a, i), Z.shape[0])
+
+    def _p_of(self, decision, n: int):
+        """P(unreliable) of ``n`` rows from ``decision(i)``, the raw decision function of
+        classifier ``i`` on them: calibrated, averaged over the classifiers, prior-shifted."""
         import numpy as np
 
         a = self.arrays
-        Z = self._transform(X)
-        probs = np.zeros(Z.shape[0])
+        probs = np.zeros(n)
         k = int(self.meta["n_classifiers"])
         for i in range(k):
-            if self.meta["kind"] == "logreg":
-                f = Z @ a["coef"][i] + a["intercept"][i]
-            else:
-                f = _trees_decision(Z, a, i)
+            f = decision(i)
             if self.meta["calibration"] == "sigmoid":
                 p = 1.0 / (1.0 + np.exp(a["cal_a"][i] * f + a["cal_b"][i]))
             else:  # isotonic
@@ -132,12 +137,21 @@ class ArrayModel:
             return np.log((1 - q) / q)
 
         base = logodds(p)
+        # trees on the raw features (no log or scaling): only the trees whose path for the row
+        # splits on the changed feature are walked again, the others keep the row's leaf (the
+        # same leaves, so the same sums as walking every tree: see _trees_decision_changed)
+        a = self.arrays
+        raw = self.meta["kind"] != "logreg" and not self.meta.get("log") and "scale_mean" not in a
         step = 4096  # rows per evaluation: memory stays bounded however large the batch
         for k in range(0, rows.size, step):
             r, c = rows[k : k + step], cols[k : k + step]
             Xc = X[r].copy()
             Xc[np.arange(r.size), c] = typical[c]
-            out[r, c] = base[r] - logodds(self.p_from_matrix(Xc))
+            if raw:
+                pc = self._p_of(lambda i: _trees_decision_changed(X, Xc, r, c, a, i), r.size)  # noqa: B023
+            else:
+                pc = self.p_from_matrix(Xc)
+            out[r, c] = base[r] - logodds(pc)
         return out
 
 
@@ -146,11 +160,18 @@ def _walk_trees(X, a: dict, i: int, step=None):
     index per (row, tree). ``step(rows, node, next_node, live)`` is called at every level."""
     import numpy as np
 
-    feat, thr = a[f"t{i}_feat"], a[f"t{i}_thr"]
-    left, right, leaf = a[f"t{i}_left"], a[f"t{i}_right"], a[f"t{i}_leaf"]
     roots = a[f"t{i}_roots"]
     idx = np.broadcast_to(roots, (X.shape[0], roots.size)).copy()
     rows = np.broadcast_to(np.arange(X.shape[0])[:, None], idx.shape)
+    return _descend(X, rows, idx, a, i, step)
+
+
+def _descend(X, rows, idx, a: dict, i: int, step=None):
+    """Walk each start node ``idx`` down its tree to a leaf, splitting on row ``rows`` of ``X``."""
+    import numpy as np
+
+    feat, thr = a[f"t{i}_feat"], a[f"t{i}_thr"]
+    left, right, leaf = a[f"t{i}_left"], a[f"t{i}_right"], a[f"t{i}_leaf"]
     for _ in range(int(a[f"t{i}_depth"]) + 1):
         is_leaf = leaf[idx]
         if is_leaf.all():
@@ -166,6 +187,29 @@ def _walk_trees(X, a: dict, i: int, step=None):
 def _trees_decision(X, a: dict, i: int):
     """Raw decision function of gradient-boosted trees stored as flat arrays (all trees at once)."""
     return a[f"t{i}_value"][_walk_trees(X, a, i)].sum(axis=1) + a[f"t{i}_base"]
+
+
+def _trees_decision_changed(X, Xc, r, c, a: dict, i: int):
+    """:func:`_trees_decision` of ``Xc``, where row ``j`` is ``X[r[j]]`` with only feature
+    ``c[j]`` changed. A tree whose path for ``X[r[j]]`` never splits on ``c[j]`` ends in the same
+    leaf for both rows, so each distinct row of ``X`` is walked once (recording the features its
+    paths split on) and only the other (row, tree) pairs are walked again on ``Xc``: the same leaf
+    array as walking ``Xc`` whole, hence the same sums."""
+    import numpy as np
+
+    feat = a[f"t{i}_feat"]
+    ur, pos = np.unique(r, return_inverse=True)
+    changed = np.zeros((r.size, a[f"t{i}_roots"].size), dtype=bool)  # (pair, tree)
+    col = c[:, None]
+
+    def record(rows, node, nxt, live):  # at each level: does the split use the pair's feature?
+        changed[...] |= np.where(live, feat[node], -1)[pos] == col
+
+    leaves = _walk_trees(X[ur], a, i, record)[pos]
+    pr, pt = np.nonzero(changed)
+    if pr.size:
+        leaves[pr, pt] = _descend(Xc, pr, a[f"t{i}_roots"][pt], a, i)
+    return a[f"t{i}_value"][leaves].sum(axis=1) + a[f"t{i}_base"]
 
 
 def _trees_parts(X, a: dict, i: int):

@@ -9,6 +9,7 @@ recency order, which costs more per call than these hot paths (a look-up per tok
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from functools import lru_cache
 from typing import Any
 
 _MISSING = object()
@@ -34,3 +35,46 @@ class CappedMemo(dict):
                 self.clear()
             v = self[key] = fn(key)
         return v
+
+
+# -- bounded plain-dict memos --------------------------------------------------------------------
+# ``functools.lru_cache(maxsize=N)`` keeps a linked-list node per entry, and the garbage collector
+# walks every node of every table at each full collection: the families' ~1.9M entries after the
+# 2,225 BBC articles cost 0.44 s of a 0.50 s collection. Unbounded, ``lru_cache`` is a C wrapper
+# around one exact dict, which the collector never walks while it holds only atoms (strings,
+# numbers, bytes, None): those memos are made with :func:`bounded_cache` and emptied, all at once,
+# by :func:`trim` once past their cap (the pipeline calls :func:`tick` once per article).
+_BOUNDED: list[tuple[Any, int]] = []
+TRIM_CHECK_EVERY = 16  # articles between two size checks; an article adds a few thousand entries
+_ticks = 0
+
+
+def bounded_cache(cap: int) -> Callable[[Callable], Any]:
+    """Decorator: ``functools.lru_cache(maxsize=None)``, registered for :func:`trim` at ``cap``
+    entries. For functions of strings returning atoms (str, int, float, bytes, None): a key or
+    value that is a container would make the table a tracked object the collector walks."""
+
+    def deco(fn: Callable) -> Any:
+        memo = lru_cache(maxsize=None)(fn)
+        _BOUNDED.append((memo, cap))
+        return memo
+
+    return deco
+
+
+def trim(everything: bool = False) -> None:
+    """Empty each :func:`bounded_cache` memo holding more than its cap (``everything``: all of
+    them, as the streaming engine does every few articles)."""
+    for memo, cap in _BOUNDED:
+        if everything or memo.cache_info().currsize > cap:
+            memo.cache_clear()
+
+
+def tick() -> None:
+    """One more article analysed: every :data:`TRIM_CHECK_EVERY`, :func:`trim` the memos past
+    their cap (memory bounded whatever the batch)."""
+    global _ticks
+    _ticks += 1
+    if _ticks >= TRIM_CHECK_EVERY:
+        _ticks = 0
+        trim()

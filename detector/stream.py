@@ -37,7 +37,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
-from . import analysis, api, batch, evidence_cache, families, language, settings
+from . import analysis, api, batch, evidence_cache, families, language, memo, settings
 from .article import Article, as_article
 from .findings import Finding, locate
 from .scoring import Evidence
@@ -148,6 +148,7 @@ def trim_memos(n: int) -> None:
                 continue
             if size is not None and size >= MEMO_MIN_SIZE:
                 obj.cache_clear()
+    memo.trim(everything=True)  # the plain-dict memos (detector.memo.bounded_cache)
 
 
 def _init_worker(user_names: list[str], rule_settings: dict) -> None:

@@ -39,3 +39,58 @@ def test_family_memos_are_capped_memos():
     assert isinstance(words._FORM_CACHE, CappedMemo)
     assert words.verb_form("said") == words._verb_form("said")
     assert lookups._memo is not None
+
+
+def test_bounded_cache_memoises_and_trim_empties_it_past_its_cap():
+    from detector import memo
+
+    calls = []
+
+    @memo.bounded_cache(cap=4)
+    def shout(s: str) -> str:
+        calls.append(s)
+        return s.upper()
+
+    try:
+        assert [shout(w) for w in ("a", "b", "a")] == ["A", "B", "A"]
+        assert calls == ["a", "b"]
+        memo.trim()  # under its cap: kept
+        assert shout.cache_info().currsize == 2
+        for w in "cdefg":
+            shout(w)
+        assert shout.cache_info().currsize == 7
+        memo.trim()  # past its cap: emptied, and the values come back the same
+        assert shout.cache_info().currsize == 0
+        assert shout("a") == "A" and calls.count("a") == 2
+        memo.trim(everything=True)
+        assert shout.cache_info().currsize == 0
+        # tick() checks the sizes every TRIM_CHECK_EVERY articles
+        for w in "hijklm":
+            shout(w)
+        for _ in range(memo.TRIM_CHECK_EVERY):
+            memo.tick()
+        assert shout.cache_info().currsize == 0
+    finally:
+        memo._BOUNDED[:] = [(f, c) for f, c in memo._BOUNDED if f is not shout]
+
+
+def test_bounded_memos_of_atoms_are_not_walked_by_the_garbage_collector():
+    """The point of bounded_cache: a table of strings and numbers is one exact dict that the
+    collector does not track, where an lru_cache(maxsize=N) is traversed node by node. Checked
+    on a real family memo after use, against an lru_cache(maxsize=N) of the same entries."""
+    import gc
+    from functools import lru_cache
+
+    from detector.families import lexicon
+
+    words = [f"memo-check-{i}" for i in range(500)]
+    for w in words:
+        lexicon.hash32(w)
+    lru = lru_cache(maxsize=1 << 10)(lexicon.hash32.__wrapped__)
+    for w in words:
+        lru(w)
+    assert len(gc.get_referents(lru)) > 500  # every entry visited at each collection
+    refs = gc.get_referents(lexicon.hash32)
+    assert len(refs) < 20  # a few fixed references, whatever the number of entries
+    tables = [r for r in refs if type(r) is dict and words[0] in r]
+    assert len(tables) == 1 and not gc.is_tracked(tables[0])

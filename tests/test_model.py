@@ -227,6 +227,32 @@ def test_default_model_is_used_and_compiled_copy_matches():
     assert card["name"] == M.DEFAULT_NOGRAMMAR
 
 
+def test_changed_feature_tree_walk_equals_a_full_walk():
+    """The reasons' one-feature-changed evaluation walks again only the trees whose path splits
+    on the changed feature: its decision values must be exactly those of walking every tree."""
+    from detector import compiled
+
+    scorer = M.load_scorer(None, grammar_available=False)
+    arr = getattr(scorer, "model", None)
+    if not isinstance(arr, compiled.ArrayModel) or arr.meta["kind"] == "logreg":
+        pytest.skip("default model is not compiled trees")
+    a = arr.arrays
+    rng = np.random.default_rng(7)
+    n_feat = len(arr.feature_names)
+    # rows around the split thresholds, so that changing one feature often changes leaves
+    thr = a["t0_thr"][~a["t0_leaf"]]
+    X = rng.choice(thr, size=(40, n_feat)) + rng.normal(0, 1e-3, size=(40, n_feat))
+    r = np.repeat(np.arange(40), 6)
+    c = rng.integers(0, n_feat, size=r.size)
+    Xc = X[r].copy()
+    Xc[np.arange(r.size), c] = rng.choice(thr, size=r.size)
+    for i in range(int(arr.meta["n_classifiers"])):
+        fast = compiled._trees_decision_changed(X, Xc, r, c, a, i)
+        full = compiled._trees_decision(Xc, a, i)
+        assert np.array_equal(fast, full)
+        assert not np.array_equal(full, compiled._trees_decision(X[r], a, i))  # the change mattered
+
+
 @pytest.fixture(scope="module")
 def seed_reliability():
     if not SEEDS.is_dir():

@@ -80,6 +80,7 @@ from pathlib import Path
 
 from .. import settings
 from ..findings import Finding
+from ..memo import bounded_cache
 from ..text import WORD_RE, Document, as_document
 from . import collocation, fluency_lm, spin
 from .collocation import FluencySettings
@@ -196,7 +197,7 @@ def broad_oov_share(doc: Document) -> float | None:
     return float(1.0 - _member(vocab, keys).mean())
 
 
-@lru_cache(maxsize=1 << 17)
+@bounded_cache(1 << 17)
 def _broad_key(word: str) -> int | None:
     """The hash :func:`broad_oov_share` looks up for one word of the text (memoised per word):
     None for a word it skips (not alphabetic, or not starting lower-case)."""

@@ -39,6 +39,7 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
+from ..memo import bounded_cache
 from ..text import Document, as_document
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -73,7 +74,7 @@ def lm_available() -> bool:
 
 
 # a thesaurus's synonyms are looked up too (FLU004, the spinning ratio): ~250k distinct words
-@lru_cache(maxsize=1 << 19)
+@bounded_cache(1 << 19)
 def _unigram(word: str) -> float | None:
     v = _lm().prob([word])
     return None if v <= _LOG_ZERO else v * _LN_BASE
@@ -93,15 +94,32 @@ def _conditional(word: str, h1: str, h2: str | None) -> float:
 
 
 # two memos: the bigram look-ups recur across articles (the spinning ratio and FLU004 ask for
-# the same common pairs), the trigram ones seldom do and would evict them from a shared memo
-@lru_cache(maxsize=1 << 18)
+# the same common pairs), the trigram ones seldom do and would evict them from a shared memo.
+# Keyed by one string, the words joined by SEP (a tuple key would make each memo a table the
+# garbage collector walks, see detector.memo): hot loops build the key themselves.
+SEP = "\x1f"  # in no token: every tokeniser here splits at whitespace, which includes it
+
+
+@bounded_cache(1 << 18)
+def _bigram_key(key: str) -> float:
+    """:func:`_bigram` of ``f"{word}{SEP}{h1}"``."""
+    return _lm().prob(key.split(SEP)) * _LN_BASE
+
+
+@bounded_cache(1 << 18)
+def _trigram_key(key: str) -> float:
+    """:func:`_trigram` of ``f"{word}{SEP}{h1}{SEP}{h2}"``."""
+    return _lm().prob(key.split(SEP)) * _LN_BASE
+
+
 def _bigram(word: str, h1: str) -> float:
-    return _lm().prob([word, h1]) * _LN_BASE
+    """``log P(word | h1)``, natural log (memoised)."""
+    return _bigram_key(f"{word}{SEP}{h1}")
 
 
-@lru_cache(maxsize=1 << 18)
 def _trigram(word: str, h1: str, h2: str) -> float:
-    return _lm().prob([word, h1, h2]) * _LN_BASE
+    """``log P(word | h2 h1)``, natural log (memoised)."""
+    return _trigram_key(f"{word}{SEP}{h1}{SEP}{h2}")
 
 
 @lru_cache(maxsize=1 << 17)
@@ -131,7 +149,7 @@ def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
         doc.__dict__["_flu_lm"] = out
         return out
     t = doc.text
-    lm_token, bigram, finditer = _lm_token, _bigram, _LM_TOKEN_RE.finditer
+    lm_token, bigram_key, finditer = _lm_token, _bigram_key, _LM_TOKEN_RE.finditer
     # trigrams seldom recur (a fifth of look-ups hit a memo): asked directly, as _trigram does
     prob, ln_base = _lm().prob, _LN_BASE
     for s, e in doc.sentences:
@@ -149,7 +167,7 @@ def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
                 continue
             start, end = m.span()
             if h1 is not None:
-                c = bigram(w, h1) if h2 is None else prob([w, h1, h2]) * ln_base
+                c = bigram_key(f"{w}{SEP}{h1}") if h2 is None else prob([w, h1, h2]) * ln_base
                 out.append((h1_start, end, c, c - u))
             h2, h1, h1_start = h1, w, start
     doc.__dict__["_flu_lm"] = out
@@ -188,15 +206,15 @@ def _bigram_bucket(a: str, b: str) -> int:
 
 # The scoring path's memos hold the same buckets as native int32 bytes: a sentence's keys are
 # then one bytes join and the document's one np.frombuffer (no list of Python ints to convert).
-@lru_cache(maxsize=1 << 18)
+@bounded_cache(1 << 18)
 def _token_bytes(tok: str) -> bytes:
     return array("i", _token_buckets.__wrapped__(tok)).tobytes()
 
 
-@lru_cache(maxsize=1 << 18)
-def _bigram_bytes(a: str, b: str) -> bytes:
-    # _bigram_bucket inlined (a third of these look-ups miss the memo)
-    return (zlib.crc32(("w2:" + a + " " + b).encode("utf-8")) & (MT_BUCKETS - 1)).to_bytes(4, sys.byteorder)
+@bounded_cache(1 << 18)
+def _feature_bytes(feature: str) -> bytes:
+    """The bucket of one feature string (``"w2:a b"``) as native int32 bytes."""
+    return (zlib.crc32(feature.encode("utf-8")) & (MT_BUCKETS - 1)).to_bytes(4, sys.byteorder)
 
 
 def mt_features(sentence: str) -> dict[int, float]:
@@ -272,7 +290,8 @@ def mt_sentence_logits(text: str | Document) -> list[tuple[int, int, float]]:
             # the buckets of _sentence_buckets(sent), in its order
             toks = findall(sent)
             low = ["<s>", *map(str.lower, toks), "</s>"]
-            b = join(map(_token_bytes, toks)) + join(map(_bigram_bytes, low, low[1:]))
+            pairs = ["w2:" + x + " " + y for x, y in zip(low, low[1:], strict=False)]  # bigram features
+            b = join(map(_token_bytes, toks)) + join(map(_feature_bytes, pairs))
             spans.append((s, e))
             parts.append(b)
             lens.append(len(b) // 4)

@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..memo import bounded_cache
 from ..text import WORD_RE, Document
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -28,13 +29,13 @@ _DIGIT_RE = re.compile(r"\d")
 
 # Tokens, words and bigrams recur across articles: memoising the normalisation and the hashes
 # makes the per-article cost a dictionary look-up for most of them.
-@lru_cache(maxsize=1 << 18)
+@bounded_cache(1 << 18)
 def norm_token(word: str) -> str:
     w = word.lower().replace("’", "'")
     return "0" if _DIGIT_RE.search(w) else w
 
 
-@lru_cache(maxsize=1 << 19)
+@bounded_cache(1 << 19)
 def hash32(s: str) -> int:
     return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(), "little")
 
@@ -45,7 +46,7 @@ def hash64_uncached(s: str) -> int:
     return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-hash64 = lru_cache(maxsize=1 << 18)(hash64_uncached)
+hash64 = bounded_cache(1 << 18)(hash64_uncached)
 
 
 @lru_cache(maxsize=1)

