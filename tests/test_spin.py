@@ -108,3 +108,10 @@ def test_spin_table_round_trips(tmp_path):
         lines = z["table"].tobytes().decode("utf-8").split("\n")
     row = dict(line.split("\t") for line in lines)["execution"].split()
     assert row[0] == "performance" and float(row[1]) == pytest.approx(math.log(0.5), abs=1e-5)
+
+
+def test_synonym_count_is_the_number_of_synonyms():
+    # the spinning ratio weighs a loose link by it; a plural noun gets its singular's links
+    for w in ("project", "projects", "stories", "weather", "quickly", "zzzzs", "the"):
+        assert collocation.synonym_count(w) == len(collocation.synonyms(w)), w
+    assert collocation.synonym_count("projects") > 0

@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import settings
+from ..memo import bounded_cache
 from ..text import Document, as_document
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -242,6 +243,28 @@ def synonyms(word: str) -> tuple[str, ...]:
         if _plural(stem) == word and _lemma_synonyms(stem):
             return tuple(_plural(s) for s in _lemma_synonyms(stem))
     return ()
+
+
+@bounded_cache(1 << 17)
+def synonym_count(word: str) -> int:
+    """``len(synonyms(word))`` without building the tuple (the spinning ratio weighs a swap by it
+    for every thesaurus link of every word it reads)."""
+    r = _resources()
+    if r is None:
+        return 0
+    _, index, ptr, _, _ = r
+
+    def n(w: str) -> int:
+        i = index.get(w)
+        return 0 if i is None else int(ptr[i + 1] - ptr[i])
+
+    k = n(word)
+    if k or len(word) < 4 or not word.endswith("s"):
+        return k
+    for stem in (word[:-3] + "y", word[:-2], word[:-1]) if word.endswith("ies") else (word[:-2], word[:-1]):
+        if _plural(stem) == word and n(stem):
+            return n(stem)
+    return 0
 
 
 def established(a: str, b: str) -> bool:

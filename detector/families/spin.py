@@ -162,7 +162,7 @@ def _candidates(w: str) -> tuple[tuple[str, float], ...]:
         return ()
     q = {o: (1.0 - LOOSE_SHARE) * math.exp(lq) for o, lq in _parse(_table().get(w))}
     for o in collocation.synonyms(w) if LOOSE_SHARE > 0 else ():
-        q[o] = q.get(o, 0.0) + LOOSE_SHARE / max(1, len(collocation.synonyms(o)))
+        q[o] = q.get(o, 0.0) + LOOSE_SHARE / max(1, collocation.synonym_count(o))
     ranked = sorted(((u, o) for o in q if (u := L._unigram(o)) is not None), key=lambda x: (-x[0], x[1]))
     return tuple((o, math.log(q[o])) for _, o in ranked[:TOP_K])
 
