@@ -143,7 +143,8 @@ def running_letters(text: str) -> int:
 
 def _running_at_least(text: str, n: int) -> bool:
     total = 0
-    for w in _WORD_RE.findall(text):
+    for m in _WORD_RE.finditer(text):  # stops at the first n letters, however long the text
+        w = m.group()
         if not w[0].isupper():
             total += len(w)
             if total >= n:

@@ -402,17 +402,10 @@ class Thesaurus:
                 f"error: thesaurus {path} not found; install it with "
                 "`apt-get update && apt-get install -y mythes-en-us` or pass --thesaurus"
             )
-        from detector.families.collocation import mythes_entries
+        from detector.families.spin import plain_senses
 
-        self.senses: dict[str, list[list[str]]] = {}
-        for word, entry in mythes_entries(path):
-            senses = []
-            for parts in entry:
-                syns = [p for p in parts if "(" not in p and p.lower() != word and p.isascii()]
-                if syns:
-                    senses.append(syns)
-            if senses and word.isalpha() and word.islower():
-                self.senses[word] = senses
+        # word -> its senses' plain synonyms: what the spinning ratio models a spinner drawing from
+        self.senses: dict[str, list[list[str]]] = plain_senses(path)
 
     def synonym(self, word: str, rng: random.Random) -> str | None:
         senses = self.senses.get(word.lower())

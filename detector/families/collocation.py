@@ -232,39 +232,45 @@ def _plural(w: str) -> str:
     return w + "s"
 
 
+def _link_count(word: str) -> int:
+    r = _resources()
+    if r is None:
+        return 0
+    i = r[1].get(word)
+    return 0 if i is None else int(r[2][i + 1] - r[2][i])
+
+
+def _listed(word: str) -> str | None:
+    """The thesaurus entry whose links ``word`` takes: itself when it has links; for a plural noun
+    not listed itself, its singular ("impacts" -> impact); else None."""
+    if _link_count(word):
+        return word
+    if len(word) < 4 or not word.endswith("s"):
+        return None
+    for stem in (word[:-3] + "y", word[:-2], word[:-1]) if word.endswith("ies") else (word[:-2], word[:-1]):
+        if _plural(stem) == word and _link_count(stem):
+            return stem
+    return None
+
+
 @lru_cache(maxsize=1 << 16)
 def synonyms(word: str) -> tuple[str, ...]:
     """Thesaurus synonyms of ``word``; a plural noun not listed itself gets its singular's
     synonyms, pluralised (the thesaurus lists lemmas: "impacts" -> "effects")."""
-    out = _lemma_synonyms(word)
-    if out or len(word) < 4 or not word.endswith("s"):
-        return out
-    for stem in (word[:-3] + "y", word[:-2], word[:-1]) if word.endswith("ies") else (word[:-2], word[:-1]):
-        if _plural(stem) == word and _lemma_synonyms(stem):
-            return tuple(_plural(s) for s in _lemma_synonyms(stem))
-    return ()
+    entry = _listed(word)
+    if entry is None:
+        return ()
+    if entry == word:
+        return _lemma_synonyms(word)
+    return tuple(_plural(s) for s in _lemma_synonyms(entry))
 
 
 @bounded_cache(1 << 17)
 def synonym_count(word: str) -> int:
     """``len(synonyms(word))`` without building the tuple (the spinning ratio weighs a swap by it
     for every thesaurus link of every word it reads)."""
-    r = _resources()
-    if r is None:
-        return 0
-    _, index, ptr, _, _ = r
-
-    def n(w: str) -> int:
-        i = index.get(w)
-        return 0 if i is None else int(ptr[i + 1] - ptr[i])
-
-    k = n(word)
-    if k or len(word) < 4 or not word.endswith("s"):
-        return k
-    for stem in (word[:-3] + "y", word[:-2], word[:-1]) if word.endswith("ies") else (word[:-2], word[:-1]):
-        if _plural(stem) == word and n(stem):
-            return n(stem)
-    return 0
+    entry = _listed(word)
+    return 0 if entry is None else _link_count(entry)
 
 
 def established(a: str, b: str) -> bool:

@@ -74,7 +74,7 @@ def _lse(vals: list[float]) -> float:
     return top + math.log(sum(math.exp(v - top) for v in vals))
 
 
-def _plain_senses(path: str | os.PathLike) -> dict[str, list[list[str]]]:
+def plain_senses(path: str | os.PathLike) -> dict[str, list[list[str]]]:
     """Lower-case alphabetic MyThes headwords -> their senses' *plain* synonyms (no glosses such
     as "(generic term)" or "(antonym)", not the headword itself, ASCII)."""
     out: dict[str, list[list[str]]] = {}
@@ -94,7 +94,7 @@ def read_spin_table(path: str | os.PathLike = collocation.THESAURUS) -> dict[str
     A two-word entry ("living quarters" <- quarters) is what a spinner puts in place of a single
     word."""
     out: dict[str, dict[str, float]] = {}
-    for o, senses in _plain_senses(path).items():
+    for o, senses in plain_senses(path).items():
         for sense in senses:
             share = 1.0 / (len(senses) * len(sense))
             for w in sense:

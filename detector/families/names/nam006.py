@@ -88,6 +88,11 @@ _AFTER_RE = re.compile(rf" (?:{_PARTICLE} )?([A-Z][\w'’\-‐]*)")
 _SENTENCE_END = frozenset('.!?:;"“”\n')
 
 
+def _a_name(g: gz.Gazetteer, w: str) -> bool:
+    """Does the gazetteer know the folded word ``w`` as someone's first name or surname?"""
+    return bool(_first_n(g, w) or _last_n(g, w))
+
+
 def _in_name_run(text: str, s: int, e: int) -> bool:
     """Is the word at ``s:e`` part of a person's full name: next to another capitalised word (one
     space between, name particles allowed; not one that starts a sentence) that no lexicon knows
@@ -131,12 +136,12 @@ def _typing_slips(text: str, res: Analysis) -> None:
         if taken.hits(s0, e0):
             continue
         g = gz.get()
-        if _first_n(g, w) or _last_n(g, w):
+        if _a_name(g, w):
             continue  # someone's name ("Cristian", "Tonny"): a spelling, not a slip
         best = _slip_target(w)
         if best is None:
             continue
-        if _in_name_run(text, s0, e0) and not (_first_n(g, best) or _last_n(g, best)):
+        if _in_name_run(text, s0, e0) and not _a_name(g, best):
             # part of a full name ("Mirco Bergamasco", "Talis Pusbarnieks"): a slip only of a name
             continue
         good = best.capitalize()
