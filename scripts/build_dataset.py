@@ -555,9 +555,19 @@ def mt_layout(text: str, group: str) -> str:
     paras, i = [], 1
     while i < len(segs):
         k = r.randint(1, 3)
-        paras.append(" ".join(segs[i : i + k]))
-        i += k
+        take = segs[i : i + k]
+        # a subheading (a short segment without closing punctuation) stands alone, as on a page;
+        # glued to a paragraph it read as a sentence cut off (BRK005) in clean references
+        cut = next((j for j, x in enumerate(take) if _is_subheading(x)), None)
+        if cut is not None:
+            take = take[: max(cut, 1)]
+        paras.append(" ".join(take))
+        i += len(take)
     return "\n\n".join(segs[:1] + paras)
+
+
+def _is_subheading(segment: str) -> bool:
+    return len(segment.split()) <= 15 and not segment.rstrip().endswith(tuple(".!?…:;\"”'’)]"))
 
 
 def mt_rows(shared: Path, sets, rng: random.Random, cap: int | None, corrupt_refs: dict | None = None,

@@ -86,3 +86,22 @@ def test_missing_data_is_an_error(tmp_path, capsys):
     ev = _load()
     assert ev.main(["--data", str(tmp_path), "--limit", "1"]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_mt_layout_keeps_subheadings_apart():
+    """The dataset builder lays WMT segments out as paragraphs of 1-3 segments; a subheading (a
+    short segment without closing punctuation) must stand alone, or it reads as a sentence cut off
+    (BRK005) in a clean reference. No shared data needed."""
+    spec = importlib.util.spec_from_file_location("build_dataset", REPO / "scripts" / "build_dataset.py")
+    bd = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bd)
+    segs = ["Council backs bridge plan", "Leaders met on Tuesday.", "The vote was close.", "Costs keep rising",
+            "The bill rose by a third.", "Officials said more was needed.", "Work resumes in May.", "What comes next"]
+    from detector.families import sentences
+
+    for seed in range(30):
+        out = bd.mt_layout("\n".join(segs), f"g{seed}")
+        paras = out.split("\n\n")
+        assert " ".join(p.replace("\n", " ") for p in paras) == " ".join(segs)  # nothing lost or reordered
+        assert "Costs keep rising" in paras and "What comes next" in paras
+        assert not [f for f in sentences.detect(out) if f.code == "BRK005"]

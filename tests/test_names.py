@@ -556,6 +556,17 @@ def test_typing_slip_of_a_known_word():
     assert found == {"Madird": "Madrid", "Hollwood": "Hollywood"}
 
 
+def test_typing_slip_is_not_a_foreign_or_inflected_ending():
+    # a word that differs from an English one only in its last two letters is mostly a foreign or
+    # inflected form ("Magazin", "Chambre", "Informa"): not a slip; one that differs earlier is
+    text = (
+        "He told the German weekly Kultur Magazin. They toured the old Chambre there. The analysts "
+        "at Informa agreed. The team flew to Thaliand on Monday."
+    )
+    found = {text[f.start : f.end]: f.suggestion for f in names.detect(text) if f.code == "NAM006"}
+    assert found == {"Thaliand": "Thailand"}
+
+
 def test_typing_slip_is_not_read_into_a_full_name():
     # next to a capitalised word no lexicon knows, the word is part of someone's full name: a
     # slip only when what it would be is itself a name ("Capmbell" -> Campbell, a surname)

@@ -9,7 +9,8 @@ Not flagged: words used twice or more (spelled the same way twice: deliberate); 
 words the gazetteer knows as someone's first name or surname; a word next to another
 capitalised word (a full name: "Mirco Bergamasco") unless its slip target is itself a name;
 spans already flagged by NAM001/NAM002/NAM005; substituted or added letters (too many real
-names are one such letter from a word: "Griffen", "Symmons").
+names are one such letter from a word: "Griffen", "Symmons"); a slip in the last two letters
+(foreign and inflected forms differ there: "Magazin", "Chambre", "Familia").
 """
 
 from __future__ import annotations
@@ -56,10 +57,25 @@ def _slip_target(w: str) -> str | None:
     return _slip_target_with(w, settings.get(NameSettings))
 
 
+def _at_the_end(w: str, v: str) -> bool:
+    """Does ``v`` differ from ``w`` only in ``w``'s last two letters? There a word's foreign or
+    inflected form differs from the English one ("Magazin", "Chambre", "Familia", "Populus",
+    "Informa"): on clean copy most such "slips" were real names and titles, so a slip target
+    must differ earlier ("Hollwood", "Thaliand", "Prsident")."""
+    n = 0
+    for a, b in zip(w, v, strict=False):
+        if a != b:
+            break
+        n += 1
+    return n >= len(w) - 2
+
+
 @lru_cache(maxsize=1 << 16)
 def _slip_target_with(w: str, cfg: NameSettings) -> str | None:
     best = None
     for v in _slip_sources(w):
+        if _at_the_end(w, v):
+            continue
         lp = lexicon.unigram_logprob(v)
         if lp is not None and lp >= cfg.min_slip_target_logp and (best is None or lp > best[0]):
             best = (lp, v)
@@ -76,7 +92,7 @@ def _swap_target_with(w: str, cfg: NameSettings) -> str | None:
     best = None
     for i in range(1, len(w) - 1):
         v = w[:i] + w[i + 1] + w[i] + w[i + 2 :]
-        lp = lexicon.unigram_logprob(v) if v != w else None
+        lp = lexicon.unigram_logprob(v) if v != w and not _at_the_end(w, v) else None
         if lp is not None and lp >= cfg.min_slip_target_logp and (best is None or lp > best[0]):
             best = (lp, v)
     return None if best is None else best[1]
