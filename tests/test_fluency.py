@@ -111,7 +111,9 @@ def test_broad_oov_share(tmp_path, monkeypatch):
     words = ["the", "council", "approved", "budget", "on", "Tuesday", "ipod"]
     n = fluency.build_broad_vocabulary(out, words=words)
     assert n == 6  # "Tuesday" is not lower-case: only lower-case alphabetic words are kept
-    monkeypatch.setattr(fluency, "BROAD_VOCAB_FILE", out)
+    from detector.families import lexicon
+
+    monkeypatch.setattr(lexicon, "BROAD_VOCAB_FILE", out)
     fluency._broad_vocab.cache_clear()
     try:
         # names and sentence-initial words are skipped; "iPod" is looked up lower-cased

@@ -565,6 +565,10 @@ def test_typing_slip_is_not_a_foreign_or_inflected_ending():
     )
     found = {text[f.start : f.end]: f.suggestion for f in names.detect(text) if f.code == "NAM006"}
     assert found == {"Thaliand": "Thailand"}
+    # a word the broad English vocabulary knows is a real name or word, whatever it is near
+    text = "They marched to Charing Cross. The team flew to Thaliand on Monday."
+    found = {text[f.start : f.end]: f.suggestion for f in names.detect(text) if f.code == "NAM006"}
+    assert found == {"Thaliand": "Thailand"}
 
 
 def test_typing_slip_is_not_read_into_a_full_name():

@@ -75,7 +75,6 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from .. import settings
@@ -85,7 +84,9 @@ from ..text import WORD_RE, Document, as_document
 from . import collocation, fluency_lm, spin
 from .collocation import FluencySettings
 from .lexicon import (
+    BROAD_VOCAB_FILE,
     NGRAM_FILE,
+    _broad_vocab,
     _member,
     _reference,
     doc_tokens,
@@ -97,7 +98,6 @@ from .tortured import _tortured_hits
 FAMILY = "fluency"
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-BROAD_VOCAB_FILE = RESOURCES / "broad_vocab.npz"
 
 STAT_KEYS = (
     "flu_unseen_bigram_share",
@@ -172,16 +172,6 @@ def build_broad_vocabulary(out: str | os.PathLike = BROAD_VOCAB_FILE, words=None
     gaps = np.diff(h, prepend=np.uint32(0)).astype(np.uint32)
     np.savez_compressed(out, gaps=gaps)
     return len(vocab)
-
-
-@lru_cache(maxsize=1)
-def _broad_vocab():
-    import numpy as np
-
-    if not BROAD_VOCAB_FILE.exists():
-        return None
-    with np.load(BROAD_VOCAB_FILE) as z:
-        return np.cumsum(z["gaps"], dtype=np.uint32)
 
 
 def broad_oov_share(doc: Document) -> float | None:

@@ -24,6 +24,7 @@ from ..text import WORD_RE, Document
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 NGRAM_FILE = RESOURCES / "bbc_ngrams.npz"
+BROAD_VOCAB_FILE = RESOURCES / "broad_vocab.npz"  # built by fluency.build_broad_vocabulary
 _DIGIT_RE = re.compile(r"\d")
 
 
@@ -97,6 +98,24 @@ def unigram_logprob(word: str) -> float | None:
 
         _LOGPROB = _logprob
     return _LOGPROB(word)
+
+
+@lru_cache(maxsize=1)
+def _broad_vocab():
+    """The sorted hashes of the broad English vocabulary (wordfreq's large list), or None."""
+    import numpy as np
+
+    if not BROAD_VOCAB_FILE.exists():
+        return None
+    with np.load(BROAD_VOCAB_FILE) as z:
+        return np.cumsum(z["gaps"], dtype=np.uint32)
+
+
+def in_broad_vocabulary(word: str) -> bool:
+    """Is the lower-cased ``word`` in the broad English vocabulary (wordfreq's large list, which
+    also holds names, places and foreign words common in English text)? False without it."""
+    vocab = _broad_vocab()
+    return vocab is not None and bool(_member(vocab, [hash32(word.lower())])[0])
 
 
 def known_word(word: str) -> bool:

@@ -6,6 +6,8 @@ doubled or (7+ letters) dropped letter from a frequent word or name ("Capmbell",
 "Hollwood"). Needs no gazetteer entry: most people in the news are in none.
 
 Not flagged: words used twice or more (spelled the same way twice: deliberate); words of the user's names files;
+words in the broad English vocabulary (wordfreq's large list: names, places and foreign words
+common in English text);
 words the gazetteer knows as someone's first name or surname; a word next to another
 capitalised word (a full name: "Mirco Bergamasco") unless its slip target is itself a name;
 spans already flagged by NAM001/NAM002/NAM005; substituted or added letters (too many real
@@ -150,6 +152,10 @@ def _typing_slips(text: str, res: Analysis) -> None:
             continue  # spelled the same way twice: deliberate, the word's own spelling
         s0, e0 = m.start(1), m.end(1)
         if taken.hits(s0, e0):
+            continue
+        if lexicon.in_broad_vocabulary(w):
+            # wordfreq's broad list knows it ("Charing", "Bleus", "Informa"): a real name or word
+            # in English text, not a slip; the slips on clean copy were in no list ("Thaliand")
             continue
         g = gz.get()
         if _a_name(g, w):
