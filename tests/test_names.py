@@ -556,12 +556,12 @@ def test_typing_slip_of_a_known_word():
     assert found == {"Madird": "Madrid", "Hollwood": "Hollywood"}
 
 
-def test_typing_slip_is_not_a_foreign_or_inflected_ending():
-    # a word that differs from an English one only in its last two letters is mostly a foreign or
-    # inflected form ("Magazin", "Chambre", "Informa"): not a slip; one that differs earlier is
+def test_typing_slip_is_not_a_foreign_or_shortened_form():
+    # a word that lacks only an English word's last letter is mostly a foreign or shortened form
+    # ("Magazin", "Sherloc"), not a slip; a letter dropped inside the word, or two swapped, is
     text = (
-        "He told the German weekly Kultur Magazin. They toured the old Chambre there. The analysts "
-        "at Informa agreed. The team flew to Thaliand on Monday."
+        "He told the German weekly Kultur Magazin. The rover carries a laser called Sherloc. "
+        "The team flew to Thaliand on Monday."
     )
     found = {text[f.start : f.end]: f.suggestion for f in names.detect(text) if f.code == "NAM006"}
     assert found == {"Thaliand": "Thailand"}

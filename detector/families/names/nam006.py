@@ -11,8 +11,8 @@ common in English text);
 words the gazetteer knows as someone's first name or surname; a word next to another
 capitalised word (a full name: "Mirco Bergamasco") unless its slip target is itself a name;
 spans already flagged by NAM001/NAM002/NAM005; substituted or added letters (too many real
-names are one such letter from a word: "Griffen", "Symmons"); a slip in the last two letters
-(foreign and inflected forms differ there: "Magazin", "Chambre", "Familia").
+names are one such letter from a word: "Griffen", "Symmons"); a letter missing at the very end
+(foreign and shortened forms: "Magazin", "Informa", "Sherloc").
 """
 
 from __future__ import annotations
@@ -60,16 +60,11 @@ def _slip_target(w: str) -> str | None:
 
 
 def _at_the_end(w: str, v: str) -> bool:
-    """Does ``v`` differ from ``w`` only in ``w``'s last two letters? There a word's foreign or
-    inflected form differs from the English one ("Magazin", "Chambre", "Familia", "Populus",
-    "Informa"): on clean copy most such "slips" were real names and titles, so a slip target
-    must differ earlier ("Hollwood", "Thaliand", "Prsident")."""
-    n = 0
-    for a, b in zip(w, v, strict=False):
-        if a != b:
-            break
-        n += 1
-    return n >= len(w) - 2
+    """Is ``v`` just ``w`` with a letter added at the end? A word's foreign or shortened form
+    often lacks the English one's last letter ("Magazin", "Informa", "Familia", "Sherloc"): on
+    clean copy such "slips" were names and titles, so a dropped letter is restored only inside
+    the word ("Prsident", "Hollwood"); swapped letters may be at the end ("Smiht")."""
+    return len(v) == len(w) + 1 and v.startswith(w)
 
 
 @lru_cache(maxsize=1 << 16)
