@@ -91,6 +91,14 @@ def shared_dir(arg: str | None) -> Path:
     sys.exit("error: shared data not found: pass --shared DIR or set $DETECTOR_SHARED_DATA")
 
 
+def write_json(path: str | os.PathLike, obj) -> None:
+    """Write ``obj`` as indented JSON to ``path`` atomically (a temporary file, then a rename):
+    the measurement scripts' ``--json`` output."""
+    tmp = Path(str(path) + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
 def half(key: str) -> str:
     """Which half of a training corpus a source document belongs to: 'ref' (feeds the fluency
     resources: reference n-grams, MT sentence model) or 'model' (classifier training).

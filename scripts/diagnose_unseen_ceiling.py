@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import random
 import struct
 import sys
@@ -250,9 +249,7 @@ def main(argv=None) -> int:
         f"(FLU target {mup.TARGET_FLU_PER1KW})"
     )
     if args.json:
-        tmp = Path(args.json + ".tmp")
-        tmp.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(args.json)
+        build_dataset.write_json(args.json, r)
     return 0
 
 

@@ -15,7 +15,6 @@ words in spun and untouched copy. Target (issue #14): ROC-AUC >= 0.95 at 10 %.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from pathlib import Path
@@ -106,9 +105,7 @@ def main(argv=None) -> int:
             f"| {v['spun_flagged_share']:.1%} | {v['spun_flu004_per1000w']:.3f} |"
         )
     if args.json:
-        tmp = Path(args.json + ".tmp")
-        tmp.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(args.json)
+        build_dataset.write_json(args.json, r)
     auc10 = r["rates"].get("0.10", {}).get("roc_auc")
     if auc10 is not None and auc10 < TARGET_AUC_10:
         print(f"target missed: ROC-AUC at 10 % is {auc10:.3f} < {TARGET_AUC_10}")

@@ -247,9 +247,7 @@ def main(argv=None) -> int:
         f"{r['clean_news_flu_per1000w_by_code']}"
     )
     if args.json:
-        tmp = Path(args.json + ".tmp")
-        tmp.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(args.json)
+        build_dataset.write_json(args.json, r)
     return 0
 
 
