@@ -54,7 +54,7 @@ DICTD = Path("/usr/share/dictd")
 
 
 def aiksaurus_links(root: Path = AIKSAURUS) -> dict[str, set[str]]:
-    """word -> words sharing an Aiksaurus meaning (``words.dat``: NUL-terminated word, NUL, then
+    """word -> words sharing an Aiksaurus meaning (``words.dat``: NUL-terminated word, then its
     big-endian uint16 meaning ids up to 0xFFFF; ``meanings.dat``: uint16 word ids up to 0xFFFF)."""
     if not (root / "words.dat").exists():
         return {}

@@ -105,3 +105,27 @@ def test_mt_layout_keeps_subheadings_apart():
         assert " ".join(p.replace("\n", " ") for p in paras) == " ".join(segs)  # nothing lost or reordered
         assert "Costs keep rising" in paras and "What comes next" in paras
         assert not [f for f in sentences.detect(out) if f.code == "BRK005"]
+
+
+def test_unseen_ceiling_reads_aiksaurus_and_dictd(tmp_path):
+    """The ceiling diagnostic's readers of the Debian thesaurus and dictionary indexes, on files
+    written here in their formats (no Debian package or shared data needed)."""
+    spec = importlib.util.spec_from_file_location("diagnose_unseen_ceiling", REPO / "scripts" / "diagnose_unseen_ceiling.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    import struct
+
+    # words.dat: NUL-terminated word, big-endian uint16 meaning ids, 0xFFFF
+    words = [("energy", [0]), ("vitality", [0, 1]), ("vigour", [1]), ("ab:initio", [2])]
+    raw = b"".join(w.encode() + b"\0" + b"".join(struct.pack(">H", m) for m in ms) + b"\xff\xff" for w, ms in words)
+    (tmp_path / "words.dat").write_bytes(raw)
+    # meanings.dat: uint16 word ids of each meaning, 0xFFFF
+    meanings = [[0, 1], [1, 2], [3]]
+    (tmp_path / "meanings.dat").write_bytes(b"".join(b"".join(struct.pack(">H", i) for i in g) + b"\xff\xff" for g in meanings))
+    links = mod.aiksaurus_links(tmp_path)
+    assert links["energy"] == {"vitality"}
+    assert links["vitality"] == {"energy", "vigour"}
+    assert links["ab initio"] == set()  # ':' joins the words of a phrase
+    assert mod.aiksaurus_links(tmp_path / "missing") == {}
+    (tmp_path / "gcide.index").write_text("neural network\tAB\tC\nenergy\tD\tE\nDeep Learning\tF\tG\n", encoding="utf-8")
+    assert mod.dictd_phrases(tmp_path) == {"neural network", "deep learning"}
