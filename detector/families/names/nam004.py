@@ -177,7 +177,8 @@ def unknown_word_evidence(
         return f"'{v[0]}' is used {v[1]} times in this article", v[0]
 
     if lexicon.lm_available() and len(k) >= 4 and not _known_word(k) and not lexicon.in_broad_vocabulary(k):
-        # 4 letters: swapped letters only ("Jhon"); an undoubled one makes words ("Baat")
+        # 4 letters: swapped letters only ("Lnoa"); an undoubled one makes words ("Baat"). A word
+        # wordfreq knows is someone's real spelling ("Jhon"), not a slip
         best = _slip_target(k) if len(k) >= cfg.min_typing_slip_len else _swap_target(k)
         if best is not None:
             good = best.capitalize()

@@ -89,7 +89,7 @@ def _swap_target_with(w: str, cfg: NameSettings) -> str | None:
     best = None
     for i in range(1, len(w) - 1):
         v = w[:i] + w[i + 1] + w[i] + w[i + 2 :]
-        lp = lexicon.unigram_logprob(v) if v != w and not _at_the_end(w, v) else None
+        lp = lexicon.unigram_logprob(v) if v != w else None
         if lp is not None and lp >= cfg.min_slip_target_logp and (best is None or lp > best[0]):
             best = (lp, v)
     return None if best is None else best[1]
