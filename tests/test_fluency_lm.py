@@ -217,5 +217,14 @@ def test_flu003_only_for_two_plainly_adjacent_words():
         ]
         assert pair in odd  # the LM does find the pair improbable ...
         assert all(f.code != "FLU003" for f in fluency.detect(text))  # ... but it is not shown
+    # an -ly adverb the LM has no pair for is how people write, not a garble
+    text = "The results were sent simultaneously to every office."
+    pair = "sent simultaneously"
+    assert pair in [
+        text[s:e]
+        for s, e, cond, assoc in fluency_lm.lm_transitions(Document(text))
+        if assoc < cfg.flag_assoc_any or (assoc < cfg.flag_assoc and cond < cfg.flag_cond)
+    ]
+    assert all(f.code != "FLU003" for f in fluency.detect(text))
     text = "We is trained every day. Until to him are carried out three reports."
     assert [text[f.start : f.end] for f in fluency.detect(text) if f.code == "FLU003"] == ["We is", "Until to"]

@@ -149,6 +149,10 @@ def test_brk002_one_sentence_paragraph_between_prose():
         # an -s verb that is never a plural noun, after a word that looks like an adjective
         "The storm damaged homes. The five-metre-long animal weighs around a tonne. Play resumes later.",
         "The storm damaged homes. The local clinic remembers her with touching words. Crews work on.",
+        # a verb form before its object or a particle, and a base form after a plural subject
+        "The storm damaged homes. The harbour boss forecast a longer closure for the port. Crews work on.",
+        "The storm damaged homes. Heavy rain and strong winds make up the rest of the week. Crews work on.",
+        "The storm damaged homes. New versions of the flood map appear with each season. Crews work on.",
     ],
 )
 def test_brk002_not_flagged(text):

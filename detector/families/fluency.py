@@ -200,6 +200,19 @@ _PLAIN_PAIR = re.compile(r"[^\W\d_][\w'’]*\s+[^\W\d_][\w'’]*")
 _JOINERS = frozenset("-‐/")
 
 
+def _ly_adverb(w: str) -> bool:
+    """An adverb made from a word the LM knows ("locally", "gravely", "probably", "busily"); not
+    a noun that merely ends so ("anomaly", "family")."""
+    if len(w) < 5 or not w.endswith("ly"):
+        return False
+    stems = [w[:-2]]
+    if w.endswith("ily"):
+        stems.append(w[:-3] + "y")
+    elif w.endswith("bly"):
+        stems.append(w[:-1] + "e")
+    return any(fluency_lm.unigram_logprob(x) is not None for x in stems)
+
+
 def _sentence_starts(doc: Document) -> set[int]:
     """Offsets of each sentence's first letter."""
     out = set()
@@ -293,6 +306,11 @@ def detect(text: str | Document) -> list[Finding]:
             # not read them so; most such flags on clean copy were wrong
             continue
         pair_words = doc.text[s:e].lower().split()
+        if _ly_adverb(pair_words[0]) or _ly_adverb(pair_words[-1]):
+            # "sent simultaneously", "set locally", "point succinctly": the LM lacks the pair, but
+            # on the training WMT rows such flags were 8 times rarer in MT output than in the
+            # human references (0.006 against 0.049 per 1,000 words)
+            continue
         if pair_words[0] in collocation.STOP and pair_words[-1] not in collocation.STOP:
             # a function word before a rarer content word ("it flagged", "she anchors"): the LM
             # just lacks that bigram; on clean news most such flags were wrong (FLU003 0.25 ->

@@ -115,6 +115,7 @@ def _has_finite_verb(
     prev = ""
     prev_raw = ""
     after_pron = False
+    plural_before = False  # a plural-looking noun earlier in the sentence: a subject for a base form
     for idx, (s, e) in enumerate(words):
         raw = text[s:e]
         w = raw.lower().replace("’", "'")
@@ -159,6 +160,8 @@ def _has_finite_verb(
                 return True
             if idx > 0 and not nominal_prev and prev not in _FUNCTION_WORDS and not prev_raw.islower():
                 return True  # "Arsenal go", "Sohu.com maintain"
+            if plural_before and not strict and not nominal_prev and prev_raw.islower() and prev not in _FUNCTION_WORDS:
+                return True  # "new versions of its browser appear with", "Firms signing up ... include"
             if idx == 0 and not strict and raw[:1].isupper():  # imperative
                 return True
         elif strict:
@@ -182,6 +185,8 @@ def _has_finite_verb(
                     return True
             elif f == "pres3" and idx > 0 and not nominal_prev:
                 return True
+        if f != "pres3" and len(w) > 3 and w.endswith("s") and not _NOT_S_VERB_RE.search(w):
+            plural_before = plural_before or w not in _NOMINAL_CONTEXT
         if w in _PRONOUN_SUBJ and idx < len(words) - 1:
             after_pron = True
         elif w not in _ADVERBS:
