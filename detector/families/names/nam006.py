@@ -21,6 +21,7 @@ from functools import lru_cache
 from ... import gazetteer as gz
 from ... import settings
 from ...findings import Finding
+from ...memo import kept_lru_cache
 from .. import lexicon
 from .knobs import NameSettings
 from .lookups import _first_n, _last_n, user_known
@@ -56,7 +57,7 @@ def _slip_target(w: str) -> str | None:
     return _slip_target_with(w, settings.get(NameSettings))
 
 
-@lru_cache(maxsize=1 << 16)
+@kept_lru_cache(1 << 16)  # hundreds of look-ups a new word: kept when the stream empties memos
 def _slip_target_with(w: str, cfg: NameSettings) -> str | None:
     best = None
     for v in _slip_sources(w):
