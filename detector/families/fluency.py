@@ -125,7 +125,6 @@ STAT_KEYS = (
 N_FREQUENT = 1500
 
 _DIGIT_RE = re.compile(r"\d")
-_ARTICLES = frozenset({"the", "a", "an"})
 _LATIN_RE = re.compile(r"^[0-9A-Za-z'’\-]+$")
 _FIRST_ALPHA_RE = re.compile(r"[^\W\d_]")
 _THIRD, _FOURTH = itemgetter(2), itemgetter(3)  # an LM transition's log P(w|h) and association
@@ -321,8 +320,7 @@ def model_stats(doc: Document) -> dict[str, float]:
     out = {}
     tr = fluency_lm.lm_transitions(doc)
     if tr:
-        # sums over lists (the same left-to-right float additions as over generators)
-        assoc = list(map(_FOURTH, tr))
+        assoc = list(map(_FOURTH, tr))  # sums over lists: the same additions as over generators
         out["flu_lm_cond_mean"] = sum(map(_THIRD, tr)) / len(tr)
         out["flu_lm_assoc_mean"] = sum(assoc) / len(tr)
         odd = settings.get(FluencySettings).odd_assoc
@@ -360,11 +358,9 @@ def stats(text: str | Document) -> dict[str, float]:
     # lower-case words with non-English letters: untranslated words ("kórónuveiran"), not names
     # (an ASCII word always matches _LATIN_RE: WORD_RE's ASCII letters are [0-9A-Za-z'-], and so
     # does one whose only non-ASCII letter is ’: none in a text that has no other)
-    n_foreign = 0
-    if not t.replace("’", "").isascii():
-        n_foreign = sum(
-            1 for w in (t[s:e] for s, e in words) if not w.isascii() and w[0].islower() and not _LATIN_RE.match(w)
-        )
+    n_foreign = 0 if t.replace("’", "").isascii() else sum(
+        1 for w in (t[s:e] for s, e in words) if not w.isascii() and w[0].islower() and not _LATIN_RE.match(w)
+    )
     out["flu_nonascii_word_share"] = n_foreign / max(1, len(words))
     sent_texts = [t[s:e] for s, e in doc.sentences]
     starts = [m.group() for m in (_FIRST_ALPHA_RE.search(x) for x in sent_texts) if m]
@@ -384,13 +380,11 @@ def stats(text: str | Document) -> dict[str, float]:
         return out
     uni, bi, freq = ref
     # membership as Python bools (.tolist()): iterating numpy scalars costs several times more;
-    # the counts and their quotients are the same integers and floats. Each distinct word is
-    # looked up once (its hash is the same wherever it stands)
+    # the counts and their quotients are the same integers and floats. Each word looked up once
     distinct = list(dict.fromkeys(flat))  # each word once, in order of first use
     vocab = dict(zip(distinct, _member(uni, list(map(hash32, distinct))).tolist(), strict=True))
     known_lower = [vocab[w] for w, (s, _) in zip(flat, words, strict=True) if t[s].islower()]
-    if known_lower:
-        # numpy's mean of the booleans was the same quotient of two exact integers
+    if known_lower:  # (numpy's mean of the booleans: the same quotient of two exact integers)
         out["flu_oov_share"] = float(1.0 - sum(known_lower) / len(known_lower))
     pairs = [p for s in sents for p in zip(s, s[1:], strict=False)]
     if pairs:
