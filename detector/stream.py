@@ -410,6 +410,11 @@ def score_stream(
                 prev = collected
             started = nxt
         if started is not None:
+            if prev is not None and not grammar_on:
+                # the workers still analyse the last window: score the one before meanwhile (with
+                # grammar on, the last window's LanguageTool checks are queued first)
+                yield from finish(prev)
+                prev = None
             collected = collect(started)
             if prev is not None:
                 yield from finish(prev)
