@@ -94,7 +94,14 @@ def language_name(code: str) -> str:
     return NAMES.get(code, code)
 
 
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
 def letters(text: str) -> int:
+    r"""Letters (``[^\W\d_]``) in ``text``. ASCII text (nine paragraphs in ten of the BBC set):
+    its letters are A-Z and a-z, counted by deleting them from the bytes (no regex pass)."""
+    if text.isascii():
+        return len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
     return len(_NON_LETTER_RE.sub("", text))
 
 

@@ -94,3 +94,22 @@ def test_bounded_memos_of_atoms_are_not_walked_by_the_garbage_collector():
     assert len(refs) < 20  # a few fixed references, whatever the number of entries
     tables = [r for r in refs if type(r) is dict and words[0] in r]
     assert len(tables) == 1 and not gc.is_tracked(tables[0])
+
+
+def test_stream_trim_keeps_kept_lru_memos_and_empties_the_other_large_ones():
+    """detector.stream.trim_memos empties the families' large lru_cache tables every
+    TRIM_EVERY articles, except those made with memo.kept_lru_cache (bounded by LRU eviction;
+    their entries are costly to recompute): the spinning ratio's candidate synonyms survive,
+    the MT model's token buckets (an ordinary large lru_cache) do not."""
+    from detector import stream
+    from detector.families import fluency_lm, spin
+
+    assert spin._candidates.kept is True
+    assert not getattr(fluency_lm._lm_token, "kept", False)
+    spin._candidates("tardy")
+    fluency_lm._lm_token("market")
+    assert spin._candidates.cache_info().currsize >= 1 and fluency_lm._lm_token.cache_info().currsize >= 1
+    stream.trim_memos(stream.TRIM_EVERY)
+    assert spin._candidates.cache_info().currsize >= 1
+    assert fluency_lm._lm_token.cache_info().currsize == 0
+    assert spin._candidates.cache_info().maxsize is not None  # still bounded (LRU)

@@ -60,6 +60,16 @@ def _top_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
     """
     if len(ids) < n:
         return 0
+    keys = _gram_keys(ids, len(lens), n)
+    if keys is not None:  # the same count and first maximal n-gram, from one sort of int64 keys
+        import numpy as np
+
+        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        top = int(counts.max())
+        if top <= 1:
+            return 0
+        at = int(first[counts == top].min())  # the first maximal n-gram to occur, as Counter's
+        return (sum(lens[w] for w in ids[at : at + n]) + n - 1) * top
     counts = Counter(zip(*(ids[k:] for k in range(n)), strict=False))
     if max(counts.values()) <= 1:
         return 0
@@ -67,9 +77,34 @@ def _top_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
     return (sum(lens[w] for w in gram) + n - 1) * count
 
 
+_NUMPY_MIN = 64  # words: below this, Python's Counter is quicker than numpy's call overhead
+
+
+def _gram_keys(ids: list[int], n_vocab: int, n: int):
+    """Each word n-gram of ``ids`` as one int64 (its ids as digits in base ``n_vocab``): equal
+    keys for equal n-grams. None when they would not fit in 63 bits or the text is short."""
+    if len(ids) < _NUMPY_MIN or n_vocab ** n >= 1 << 63:
+        return None
+    import numpy as np
+
+    a = np.asarray(ids, dtype=np.int64)
+    m = a.size - n + 1
+    keys = a[:m].copy()
+    for k in range(1, n):
+        keys *= n_vocab
+        keys += a[k : k + m]
+    return keys
+
+
 def _dup_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
+    keys = _gram_keys(ids, len(lens), n)
+    if keys is not None:
+        import numpy as np
+
+        if np.unique(keys).size == keys.size:  # no n-gram occurs twice: nothing to scan
+            return 0
     grams = list(zip(*(ids[k:] for k in range(n)), strict=False))
-    if len(set(grams)) == len(grams):  # no n-gram occurs twice: nothing to scan
+    if keys is None and len(set(grams)) == len(grams):
         return 0
     seen: set[tuple[int, ...]] = set()
     chars = 0

@@ -75,6 +75,7 @@ from __future__ import annotations
 
 import os
 import re
+from operator import itemgetter
 from pathlib import Path
 
 from .. import settings
@@ -124,9 +125,9 @@ STAT_KEYS = (
 N_FREQUENT = 1500
 
 _DIGIT_RE = re.compile(r"\d")
-_ARTICLES = frozenset({"the", "a", "an"})
 _LATIN_RE = re.compile(r"^[0-9A-Za-z'’\-]+$")
 _FIRST_ALPHA_RE = re.compile(r"[^\W\d_]")
+_THIRD, _FOURTH = itemgetter(2), itemgetter(3)  # an LM transition's log P(w|h) and association
 _SPACE_PUNCT_RE = re.compile(r"\w \s*[,.;:!?%)](?=\s|$)|\( \w| n't\b| 's\b")
 
 
@@ -341,14 +342,16 @@ def model_stats(doc: Document) -> dict[str, float]:
     out = {}
     tr = fluency_lm.lm_transitions(doc)
     if tr:
-        out["flu_lm_cond_mean"] = sum(c for _, _, c, _ in tr) / len(tr)
-        out["flu_lm_assoc_mean"] = sum(a for _, _, _, a in tr) / len(tr)
+        assoc = list(map(_FOURTH, tr))  # sums over lists: the same additions as over generators
+        out["flu_lm_cond_mean"] = sum(map(_THIRD, tr)) / len(tr)
+        out["flu_lm_assoc_mean"] = sum(assoc) / len(tr)
         odd = settings.get(FluencySettings).odd_assoc
-        out["flu_lm_odd_share"] = sum(1 for _, _, _, a in tr if a < odd) / len(tr)
+        out["flu_lm_odd_share"] = sum(1 for a in assoc if a < odd) / len(tr)
     mt = fluency_lm.mt_sentence_logits(doc)
     if mt:
-        out["flu_mt_mean_logit"] = sum(x for _, _, x in mt) / len(mt)
-        out["flu_mt_share"] = sum(1 for _, _, x in mt if x >= 0) / len(mt)
+        logits = list(map(_THIRD, mt))  # (start, end, logit)
+        out["flu_mt_mean_logit"] = sum(logits) / len(mt)
+        out["flu_mt_share"] = sum(1 for x in logits if x >= 0) / len(mt)
     return out
 
 
@@ -361,7 +364,7 @@ def stats(text: str | Document) -> dict[str, float]:
     if n_words == 0:
         return out
     out.update(model_stats(doc))
-    out["flu_article_share"] = sum(1 for w in flat if w in _ARTICLES) / n_words
+    out["flu_article_share"] = (flat.count("the") + flat.count("a") + flat.count("an")) / n_words
     if n_words >= 100:
         ttrs = [len(set(flat[i : i + 100])) / 100.0 for i in range(0, n_words - 99, 50)]
         out["flu_ttr_window"] = sum(ttrs) / len(ttrs)
@@ -375,10 +378,12 @@ def stats(text: str | Document) -> dict[str, float]:
     t = doc.text
     words = doc.words
     # lower-case words with non-English letters: untranslated words ("kórónuveiran"), not names
-    # (an ASCII word always matches _LATIN_RE: WORD_RE's ASCII letters are [0-9A-Za-z'-])
-    out["flu_nonascii_word_share"] = sum(
+    # (an ASCII word always matches _LATIN_RE: WORD_RE's ASCII letters are [0-9A-Za-z'-], and so
+    # does one whose only non-ASCII letter is ’: none in a text that has no other)
+    n_foreign = 0 if t.replace("’", "").isascii() else sum(
         1 for w in (t[s:e] for s, e in words) if not w.isascii() and w[0].islower() and not _LATIN_RE.match(w)
-    ) / max(1, len(words))
+    )
+    out["flu_nonascii_word_share"] = n_foreign / max(1, len(words))
     sent_texts = [t[s:e] for s, e in doc.sentences]
     starts = [m.group() for m in (_FIRST_ALPHA_RE.search(x) for x in sent_texts) if m]
     if starts:
@@ -397,18 +402,17 @@ def stats(text: str | Document) -> dict[str, float]:
         return out
     uni, bi, freq = ref
     # membership as Python bools (.tolist()): iterating numpy scalars costs several times more;
-    # the counts and their quotients are the same integers and floats
-    lower_words = [w for w, (s, _) in zip(flat, doc.words, strict=True) if t[s].islower()]
-    if lower_words:
-        known = _member(uni, list(map(hash32, lower_words)))
-        out["flu_oov_share"] = float(1.0 - known.mean())
+    # the counts and their quotients are the same integers and floats. Each word looked up once
+    distinct = list(dict.fromkeys(flat))  # each word once, in order of first use
+    vocab = dict(zip(distinct, _member(uni, list(map(hash32, distinct))).tolist(), strict=True))
+    known_lower = [vocab[w] for w, (s, _) in zip(flat, words, strict=True) if t[s].islower()]
+    if known_lower:  # (numpy's mean of the booleans: the same quotient of two exact integers)
+        out["flu_oov_share"] = float(1.0 - sum(known_lower) / len(known_lower))
     pairs = [p for s in sents for p in zip(s, s[1:], strict=False)]
     if pairs:
         seen_arr = _member(bi, list(map(hash32, map(" ".join, pairs))))
         out["flu_unseen_bigram_share"] = float(1.0 - seen_arr.mean())
         seen = seen_arr.tolist()
-        distinct = list(dict.fromkeys(flat))  # each word once, in order of first use
-        vocab = dict(zip(distinct, _member(uni, list(map(hash32, distinct))).tolist(), strict=True))
         known_pairs = [vocab[a] and vocab[b] for a, b in pairs]
         n_known = sum(known_pairs)
         if n_known:

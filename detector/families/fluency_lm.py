@@ -208,13 +208,22 @@ def _bigram_bucket(a: str, b: str) -> int:
 # then one bytes join and the document's one np.frombuffer (no list of Python ints to convert).
 @bounded_cache(1 << 18)
 def _token_bytes(tok: str) -> bytes:
-    return array("i", _token_buckets.__wrapped__(tok)).tobytes()
+    """:func:`_token_buckets` of ``tok`` (the same buckets, in its order), computed without a call
+    per feature: a token is new to the memo about once an article in thirty."""
+    low = tok.lower()
+    feats = ["w1:" + low] if tok.islower() else ["w1:" + low, "c1:" + tok]
+    w = " " + low + " "
+    n_chars = len(w)
+    feats += [w[i : i + n] for n in (3, 4, 5) for i in range(n_chars - n + 1)]
+    crc, mask = zlib.crc32, MT_BUCKETS - 1
+    return array("i", [crc(f.encode("utf-8")) & mask for f in feats]).tobytes()
 
 
 @bounded_cache(1 << 18)
-def _feature_bytes(feature: str) -> bytes:
-    """The bucket of one feature string (``"w2:a b"``) as native int32 bytes."""
-    return (zlib.crc32(feature.encode("utf-8")) & (MT_BUCKETS - 1)).to_bytes(4, sys.byteorder)
+def _pair_bytes(pair: str) -> bytes:
+    """The bucket of the bigram feature ``"w2:" + pair`` (``pair``: two lower-cased tokens joined
+    by a space) as native int32 bytes."""
+    return (zlib.crc32(("w2:" + pair).encode("utf-8")) & (MT_BUCKETS - 1)).to_bytes(4, sys.byteorder)
 
 
 def mt_features(sentence: str) -> dict[int, float]:
@@ -290,8 +299,8 @@ def mt_sentence_logits(text: str | Document) -> list[tuple[int, int, float]]:
             # the buckets of _sentence_buckets(sent), in its order
             toks = findall(sent)
             low = ["<s>", *map(str.lower, toks), "</s>"]
-            pairs = ["w2:" + x + " " + y for x, y in zip(low, low[1:], strict=False)]  # bigram features
-            b = join(map(_token_bytes, toks)) + join(map(_feature_bytes, pairs))
+            pairs = [x + " " + y for x, y in zip(low, low[1:], strict=False)]  # bigram features
+            b = join(map(_token_bytes, toks)) + join(map(_pair_bytes, pairs))
             spans.append((s, e))
             parts.append(b)
             lens.append(len(b) // 4)

@@ -24,6 +24,7 @@ from functools import lru_cache
 from ... import gazetteer as gz
 from ... import settings
 from ...findings import Finding
+from ...memo import kept_lru_cache
 from .. import lexicon
 from .knobs import NameSettings
 from .lookups import _first_n, _last_n, user_known
@@ -67,7 +68,7 @@ def _at_the_end(w: str, v: str) -> bool:
     return len(v) == len(w) + 1 and v.startswith(w)
 
 
-@lru_cache(maxsize=1 << 16)
+@kept_lru_cache(1 << 16)  # hundreds of look-ups a new word: kept when the stream empties memos
 def _slip_target_with(w: str, cfg: NameSettings) -> str | None:
     best = None
     for v in _slip_sources(w):
