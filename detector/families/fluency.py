@@ -76,7 +76,6 @@ from __future__ import annotations
 import os
 import re
 from operator import itemgetter
-from pathlib import Path
 
 from .. import settings
 from ..findings import Finding
@@ -97,8 +96,6 @@ from .lexicon import (
 from .tortured import _tortured_hits
 
 FAMILY = "fluency"
-
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 STAT_KEYS = (
     "flu_unseen_bigram_share",

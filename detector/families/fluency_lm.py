@@ -185,18 +185,20 @@ def _h(s: str) -> int:
     return zlib.crc32(s.encode("utf-8")) & (MT_BUCKETS - 1)
 
 
-@lru_cache(maxsize=1 << 18)
-def _token_buckets(tok: str) -> tuple[int, ...]:
+def _token_features(tok: str) -> list[str]:
+    """One token's feature strings, in bucket order: the lower-cased word, its cased form when it
+    has capitals, then its character 3-, 4- and 5-grams with a space on each side."""
     low = tok.lower()
-    out = [_h("w1:" + low)]
-    if not tok.islower():
-        out.append(_h("c1:" + tok))
+    feats = ["w1:" + low] if tok.islower() else ["w1:" + low, "c1:" + tok]
     w = " " + low + " "
     n_chars = len(w)
-    for n in (3, 4, 5):
-        for i in range(n_chars - n + 1):
-            out.append(_h(w[i : i + n]))
-    return tuple(out)
+    feats += [w[i : i + n] for n in (3, 4, 5) for i in range(n_chars - n + 1)]
+    return feats
+
+
+@lru_cache(maxsize=1 << 18)
+def _token_buckets(tok: str) -> tuple[int, ...]:
+    return tuple(map(_h, _token_features(tok)))
 
 
 @lru_cache(maxsize=1 << 18)
@@ -210,20 +212,15 @@ def _bigram_bucket(a: str, b: str) -> int:
 def _token_bytes(tok: str) -> bytes:
     """:func:`_token_buckets` of ``tok`` (the same buckets, in its order), computed without a call
     per feature: a token is new to the memo about once an article in thirty."""
-    low = tok.lower()
-    feats = ["w1:" + low] if tok.islower() else ["w1:" + low, "c1:" + tok]
-    w = " " + low + " "
-    n_chars = len(w)
-    feats += [w[i : i + n] for n in (3, 4, 5) for i in range(n_chars - n + 1)]
     crc, mask = zlib.crc32, MT_BUCKETS - 1
-    return array("i", [crc(f.encode("utf-8")) & mask for f in feats]).tobytes()
+    return array("i", [crc(f.encode("utf-8")) & mask for f in _token_features(tok)]).tobytes()
 
 
 @bounded_cache(1 << 18)
 def _pair_bytes(pair: str) -> bytes:
     """The bucket of the bigram feature ``"w2:" + pair`` (``pair``: two lower-cased tokens joined
     by a space) as native int32 bytes."""
-    return (zlib.crc32(("w2:" + pair).encode("utf-8")) & (MT_BUCKETS - 1)).to_bytes(4, sys.byteorder)
+    return _h("w2:" + pair).to_bytes(4, sys.byteorder)
 
 
 def mt_features(sentence: str) -> dict[int, float]:
