@@ -85,6 +85,8 @@ FURNITURE_SHARE = 0.35
 
 
 def shared_dir(arg: str | None) -> Path:
+    if arg and not Path(arg).is_dir():  # a folder the user named is never silently replaced
+        sys.exit(f"error: shared data folder not found: {arg}")
     for cand in (arg, os.environ.get("DETECTOR_SHARED_DATA"), str(REPO.parent / "shared" / "data")):
         if cand and Path(cand).is_dir():
             return Path(cand)

@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import collections
 import random
-import struct
 import sys
 from pathlib import Path
 
@@ -53,26 +52,37 @@ AIKSAURUS = Path("/usr/share/aiksaurus")
 DICTD = Path("/usr/share/dictd")
 
 
+def _ids(raw: bytes, i: int, name: Path) -> tuple[list[int], int]:
+    """The big-endian uint16 ids from offset ``i`` up to the 0xFFFF that ends the record, and the
+    offset after it."""
+    ids = []
+    while True:
+        if i + 2 > len(raw):
+            raise ValueError(f"{name}: malformed Aiksaurus data (a record without its end mark)")
+        chunk = raw[i : i + 2]
+        i += 2
+        if chunk == b"\xff\xff":
+            return ids, i
+        ids.append(int.from_bytes(chunk, "big"))
+
+
 def aiksaurus_links(root: Path = AIKSAURUS) -> dict[str, set[str]]:
     """word -> words sharing an Aiksaurus meaning (``words.dat``: NUL-terminated word, then its
-    big-endian uint16 meaning ids up to 0xFFFF; ``meanings.dat``: uint16 word ids up to 0xFFFF)."""
-    if not (root / "words.dat").exists():
+    meaning ids; ``meanings.dat``: the word ids of each meaning; ids are big-endian uint16, each
+    record ends with 0xFFFF). ValueError, naming the file, on malformed data."""
+    wpath, mpath = root / "words.dat", root / "meanings.dat"
+    if not (wpath.exists() and mpath.exists()):
         return {}
-    raw, words, i = (root / "words.dat").read_bytes(), [], 0
+    raw, words, i = wpath.read_bytes(), [], 0
     while i < len(raw):
-        j = raw.index(b"\0", i)
+        j = raw.find(b"\0", i)
+        if j < 0:
+            raise ValueError(f"{wpath}: malformed Aiksaurus data (a word without its end)")
         words.append(raw[i:j].decode("latin-1").replace(":", " ").lower())
-        i = j + 1
-        while raw[i : i + 2] != b"\xff\xff":  # the word's meaning ids (not needed here)
-            i += 2
-        i += 2
-    raw, out, i = (root / "meanings.dat").read_bytes(), collections.defaultdict(set), 0
+        _, i = _ids(raw, j + 1, wpath)  # the word's meaning ids (not needed here)
+    raw, out, i = mpath.read_bytes(), collections.defaultdict(set), 0
     while i < len(raw):
-        ids = []
-        while raw[i : i + 2] != b"\xff\xff":
-            ids.append(struct.unpack(">H", raw[i : i + 2])[0])
-            i += 2
-        i += 2
+        ids, i = _ids(raw, i, mpath)
         group = [words[k] for k in ids if k < len(words)]
         for a in group:
             out[a].update(b for b in group if b != a)
@@ -228,7 +238,11 @@ def main(argv=None) -> int:
     if not (shared / "spinning").is_dir():
         print(f"diagnose_unseen_ceiling: error: no shared data at {shared}", file=sys.stderr)
         return 2
-    r = run(shared, args.seed)
+    try:
+        r = run(shared, args.seed)
+    except (OSError, ValueError) as e:
+        print(f"diagnose_unseen_ceiling: error: {e}", file=sys.stderr)
+        return 2
     src = r["debian_sources"]
     print(
         f"seed {r['seed']}; Debian sources found: Aiksaurus {src['aiksaurus_words']} words, "

@@ -129,3 +129,29 @@ def test_unseen_ceiling_reads_aiksaurus_and_dictd(tmp_path):
     assert mod.aiksaurus_links(tmp_path / "missing") == {}
     (tmp_path / "gcide.index").write_text("neural network\tAB\tC\nenergy\tD\tE\nDeep Learning\tF\tG\n", encoding="utf-8")
     assert mod.dictd_phrases(tmp_path) == {"neural network", "deep learning"}
+
+
+def test_unseen_ceiling_rejects_malformed_aiksaurus_data(tmp_path):
+    """Truncated or binary thesaurus files give a ValueError naming the file, not a hang."""
+    spec = importlib.util.spec_from_file_location("diagnose_unseen_ceiling", REPO / "scripts" / "diagnose_unseen_ceiling.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    for words, meanings in ((b"\x00\xff" * 10, b""), (b"energy\x00\x00\x00", b""), (b"energy", b""),
+                            (b"energy\x00\x00\x00\xff\xff", b"\x00\x00")):
+        (tmp_path / "words.dat").write_bytes(words)
+        (tmp_path / "meanings.dat").write_bytes(meanings)
+        with pytest.raises(ValueError, match="dat"):
+            mod.aiksaurus_links(tmp_path)
+    (tmp_path / "words.dat").write_bytes(b"")  # empty files: nothing to link
+    (tmp_path / "meanings.dat").write_bytes(b"")
+    assert mod.aiksaurus_links(tmp_path) == {}
+
+
+def test_scripts_refuse_a_shared_folder_that_does_not_exist(tmp_path):
+    """An explicit --shared path is never silently replaced by the default one."""
+    import subprocess
+
+    for script in ("diagnose_unseen_ceiling.py", "measure_spinning.py"):
+        p = subprocess.run([sys.executable, str(REPO / "scripts" / script), "--shared", str(tmp_path / "nope")],
+                           capture_output=True, text=True, timeout=120)
+        assert p.returncode != 0 and "nope" in p.stderr and "Traceback" not in p.stderr
