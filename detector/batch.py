@@ -112,6 +112,22 @@ def index_doc(doc: Document, *, names: bool = True, caps: bool = False) -> Batch
     return BatchIndex(name_ix, int(names), cap, int(caps))
 
 
+def index_and_hint(doc: Document, *, caps: bool = False) -> tuple[BatchIndex, object]:
+    """:func:`index_doc` of one (English) article and its hint for :func:`may_have_name_findings`
+    (None when the names family offers none: then every article is asked)."""
+    ix = index_doc(doc, caps=caps)
+    hint_of = getattr(_names(), "batch_hint", None)
+    return ix, (hint_of(doc, ix.names) if hint_of is not None else None)
+
+
+def may_have_name_findings(hint, index: BatchIndex) -> bool:
+    """False only when :func:`name_findings` of the article of ``hint`` (:func:`index_and_hint`)
+    is empty against ``index``, the merged index of a batch that includes the article."""
+    if index.name_docs < 2 or index.names is None:
+        return False
+    return hint is None or _names().may_have_batch_findings(hint, index.names)
+
+
 def name_findings(doc: Document, index: BatchIndex) -> list[Finding]:
     """The batch name findings of one article of the batch (its merged index)."""
     if index.name_docs < 2 or index.names is None:

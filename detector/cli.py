@@ -167,9 +167,10 @@ def score(
     """Score articles: reliability (0-1, higher = more trustworthy), verdict, findings per family.
 
     All files of one call form one batch (a name spelled differently in a few files is flagged):
-    the inputs are read twice (a names index first; standard input is spooled to a temporary
-    file), then analysed --window articles at a time on --jobs processes, and JSONL/CSV rows are
-    written as they are done, in input order. Findings left out by --select/--ignore/--min-severity do not count in the score.
+    the inputs are read twice: a first pass analyses every article on --jobs processes and
+    builds the batch's names index (the evidence is kept in a temporary file; standard input is
+    spooled to one), then a second pass scores --window articles at a time and writes JSONL/CSV
+    rows as they are done, in input order. Findings left out by --select/--ignore/--min-severity do not count in the score.
     """
     from .output import RENDERERS
 

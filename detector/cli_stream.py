@@ -76,9 +76,10 @@ class Inputs:
 
 
 def open_stream(files: list[str], settings, *, quiet: bool, model: str | None, no_cache: bool, jobs: int | None,
-                dask: str | None, window: int):
+                dask: str | None, window: int, analysed=None):
     """Validate the settings and return ``(inputs, reports)``: the re-readable inputs (their
-    errors are known once the first pass is done) and an iterator of reports in input order."""
+    errors are known once the first pass is done) and an iterator of reports in input order.
+    ``analysed(n)``: n more articles through the first pass (not on Dask)."""
     if not files:
         _err("error: no input given (pass files, directories, globs or '-')")
         raise typer.Exit(EXIT_USAGE)
@@ -118,7 +119,8 @@ def open_stream(files: list[str], settings, *, quiet: bool, model: str | None, n
         return inputs, reports
     from . import stream
 
-    return inputs, stream.score_stream(inputs, cache=False if no_cache else None, jobs=jobs, window=window, **options)
+    return inputs, stream.score_stream(inputs, cache=False if no_cache else None, jobs=jobs, window=window,
+                                       analysed=analysed, **options)
 
 
 # formats written row by row as articles are done (the others need every report first)
@@ -185,20 +187,25 @@ def _run_stream(command: str, files, settings, *, fmt: str, opts: RunOptions, mo
     from .families import grammar as grammar_family
 
     quiet, output = opts.quiet, opts.output
+    # one bar, two phases: the first pass analyses every article, the second scores and writes
+    bar = Progress("analysing", None, quiet)
     inputs, reports = open_stream(files, settings, quiet=quiet, model=model, no_cache=opts.no_cache,
-                                   jobs=opts.jobs, dask=opts.dask, window=opts.window)
+                                   jobs=opts.jobs, dask=opts.dask, window=opts.window, analysed=bar.advance)
     verdicts: set[str] = set()
     severities: set[str] = set()
     unavailable = False
+    written = 0
 
     def on_report(r):
-        nonlocal unavailable
+        nonlocal unavailable, written
+        if written == 0:
+            bar.phase("scoring", 0, inputs.count)
+        written += 1
         verdicts.add(r.verdict)
         severities.update(f.severity for f in r.findings)
         unavailable = unavailable or r.grammar == "unavailable"
         bar.advance(1)
 
-    bar = Progress("scoring", None, quiet)
     stdout = sys.stdout  # the real one: the progress bar redirects sys.stdout while it runs
     try:
         with bar:

@@ -3,16 +3,21 @@
 :func:`score_stream` takes a *re-readable* source of articles (a callable returning a fresh
 iterator each time) and yields one :class:`detector.api.Report` per article, in input order:
 
-1. first pass: read every article once and build the batch index (:mod:`detector.batch`: name
-   spellings for NAM003 / the batch evidence on NAM001, and, with grammar on, the capitalised
-   words for the batch corroboration of NAM004). Only the index is kept, never the texts (once
-   the names family offers its index; see the fallback in :mod:`detector.batch`).
-2. second pass: read the articles again, ``window`` at a time; each article's own evidence
-   (language, per-document families, statistics) and its batch evidence are computed in a
-   process pool of ``jobs`` workers (``jobs=1``: in this process), LanguageTool checks the
+1. first pass: read every article once and analyse it, in a process pool of ``jobs`` workers
+   (``jobs=1``: in this process), a chunk of articles per task: its language, its own evidence
+   (per-document families, statistics) and its part of the batch index (:mod:`detector.batch`:
+   name spellings for NAM003 / the batch evidence on NAM001, and, with grammar on, the
+   capitalised words for the batch corroboration of NAM004). Each article's record (evidence,
+   never text) goes to a temporary spill file in input order
+   (:class:`detector.stream_work.Spill`); only the merged index stays in memory.
+2. second pass: read the articles again, ``window`` at a time, with their records; the few
+   articles whose names the merged index can say something about are analysed for their batch
+   name findings (:func:`detector.batch.may_have_name_findings`), LanguageTool checks the
    window's English texts in a thread of this process (one server, its concurrent requests
-   sized by ``DETECTOR_LT_WORKERS``), and the window is scored and yielded while the pool
-   already works on the next window.
+   sized by ``DETECTOR_LT_WORKERS``) while the previous window is scored and yielded.
+
+With ``index`` given (a Dask partition, whose index is the reduction of all partitions) there
+is no first pass: the second analyses each window in the pool as it reads it.
 
 The results are identical to :func:`detector.api.score` over the whole input as one batch, for
 any ``jobs`` and ``window``: every per-article computation is deterministic and the batch
@@ -22,7 +27,7 @@ the window), where one batch chooses once for all its articles; the two differ o
 LanguageTool fails on some articles and not others.
 
 The evidence cache (:mod:`detector.evidence_cache`) is read and written by this process only
-(the workers compute, never touch it); several processes writing it at once is safe (sqlite,
+(the workers compute, never touch it; a cached article is not analysed again); several processes writing it at once is safe (sqlite,
 WAL, ``BEGIN IMMEDIATE`` with a busy timeout; see ``tests/test_stream.py``).
 """
 
@@ -32,16 +37,27 @@ import gc
 import multiprocessing
 import os
 import pickle
-import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
-from . import analysis, api, batch, evidence_cache, families, language, memo, settings
+from . import analysis, api, batch, evidence_cache, settings
 from .article import Article, as_article
 from .findings import Finding, locate
 from .scoring import Evidence
 from .selection import Selection
+from .stream_work import (  # noqa: F401 - index_texts, analyse_one, TRIM_EVERY: used by dask/tests
+    TRIM_EVERY,
+    Spill,
+    analyse_chunk,
+    analyse_one,
+    first_pass_chunk,
+    index_texts,
+    init_worker,
+    text_check,
+    trim_memos,
+    warm_up,
+)
 from .text import Document, scrub_surrogates
 
 DEFAULT_WINDOW = 256  # articles analysed together (per pool round and LanguageTool batch)
@@ -53,124 +69,6 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
-
-
-# -- per-article work (runs in the workers, or in this process with jobs=1) --------------------
-_WORKER_INDEX: dict[str, batch.BatchIndex] = {}
-_FAMILIES = None
-
-
-def _families():
-    global _FAMILIES
-    if _FAMILIES is None:
-        _FAMILIES = (
-            [families.load(n) for n in families.PER_DOCUMENT],
-            [families.load(n) for n in families.STATS],
-        )
-    return _FAMILIES
-
-
-def _index_of(ref) -> batch.BatchIndex:
-    """The batch index: the object itself, or a path to its pickle (loaded once per worker)."""
-    if isinstance(ref, batch.BatchIndex):
-        return ref
-    ix = _WORKER_INDEX.get(ref)
-    if ix is None:
-        _WORKER_INDEX.clear()
-        with open(ref, "rb") as fh:
-            ix = _WORKER_INDEX[ref] = pickle.load(fh)
-    return ix
-
-
-def analyse_one(text: str, need_own: bool, index: batch.BatchIndex | None):
-    """One article's own and batch evidence: ``(language, own, batch_findings, plain_stats)``.
-    ``own`` is ``(findings, stats)`` of the per-document families (None when not English or not
-    ``need_own``, e.g. a cache hit); ``plain_stats``: the document statistics of a text that is
-    not English (not judged)."""
-    doc = Document(scrub_surrogates(text))
-    lang = language.analyse(doc.text)
-    if not lang.english:
-        return lang, None, [], analysis.document_stats(doc)
-    per_doc, stat_mods = _families()
-    own = analysis.document_evidence(doc, per_doc, stat_mods) if need_own else None
-    found = batch.name_findings(doc, index) if index is not None else []
-    return lang, own, found, None
-
-
-def _analyse_chunk(index_ref, items: list[tuple[str, bool]]) -> list:
-    index = _index_of(index_ref) if index_ref is not None else None
-    with analysis.gc_paused():
-        out = [analyse_one(t, need, index) for t, need in items]
-    trim_memos(len(items))
-    return out
-
-
-def index_texts(texts: list[str], caps: bool) -> batch.BatchIndex:
-    """First pass over some texts: the merged index of the English ones."""
-    out = batch.BatchIndex()
-    for t in texts:
-        doc = Document(scrub_surrogates(t))
-        if language.analyse(doc.text).english:
-            out.absorb(batch.index_doc(doc, caps=caps))
-    trim_memos(len(texts))
-    return out
-
-
-# The families memoise pure functions of words and n-grams in bounded LRU tables (up to 2**19
-# entries each); full, they hold a few hundred MB. Emptied every TRIM_EVERY articles (results
-# unchanged), so memory is bounded rather than growing with how much text a process has seen.
-# 64 rather than 256: peak RSS for 2,225 BBC articles 460 -> 357 MiB (1.26x the 200-article
-# run instead of 1.6x), wall time within noise (32.4 vs 31.2 s, one run each). Loaders
-# (maxsize 1), unbounded caches and the few memos made with memo.kept_lru_cache (costly entries,
-# bounded by LRU eviction) are left alone.
-TRIM_EVERY = 64
-MEMO_MIN_SIZE = 4096
-_since_trim = 0
-
-
-def trim_memos(n: int) -> None:
-    """Count ``n`` more articles; every :data:`TRIM_EVERY`, empty the detector modules' large
-    bounded memo tables (``functools.lru_cache`` with ``maxsize >= MEMO_MIN_SIZE``)."""
-    global _since_trim
-    _since_trim += n
-    if _since_trim < TRIM_EVERY:
-        return
-    _since_trim = 0
-    for name, mod in list(sys.modules.items()):
-        if not name.startswith("detector.") or mod is None:
-            continue
-        for obj in list(vars(mod).values()):
-            info = getattr(obj, "cache_info", None)
-            if info is None or not callable(info) or not hasattr(obj, "cache_clear"):
-                continue
-            if getattr(obj, "kept", False):  # memo.kept_lru_cache: bounded by LRU eviction
-                continue
-            try:
-                size = info().maxsize
-            except TypeError:
-                continue
-            if size is not None and size >= MEMO_MIN_SIZE:
-                obj.cache_clear()
-    memo.trim(everything=True)  # the plain-dict memos (detector.memo.bounded_cache)
-
-
-def _init_worker(user_names: list[str], rule_settings: dict) -> None:
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    settings.activate(rule_settings)  # the caller's rule settings (detector.settings)
-    if user_names:
-        from . import gazetteer
-
-        gazetteer.set_user_gazetteer(user_names)
-    _families()
-
-
-def _warm_up() -> None:
-    """Load what the families and language identification load lazily (models, gazetteer), so
-    forked workers share it instead of each loading its own."""
-    per_doc, stat_mods = _families()
-    doc = Document("Warm-up text\n\nThe minister, John Smith, said on Monday that the plan would go ahead.")
-    language.analyse(doc.text)
-    analysis.document_evidence(doc, per_doc, stat_mods)
 
 
 # -- the engine ----------------------------------------------------------------------------------
@@ -187,10 +85,10 @@ class _Runner:
         if self.jobs > 1 and self.pool is None:
             from . import gazetteer
 
-            _warm_up()  # loaded once here, shared with the forked workers
+            warm_up()  # loaded once here, shared with the forked workers
             ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
             self.pool = ProcessPoolExecutor(
-                self.jobs, mp_context=ctx, initializer=_init_worker,
+                self.jobs, mp_context=ctx, initializer=init_worker,
                 initargs=(list(gazetteer._user_paths), settings.snapshot()),
             )
             # the workers are forked on the first task; with the objects loaded so far frozen, their
@@ -227,34 +125,72 @@ class _Runner:
             self.pool = None
 
 
-def build_index(
-    source: Callable[[], Iterable[Article | str]], *, runner: _Runner, caps: bool, chunk: int = 64
-) -> tuple[batch.BatchIndex, int]:
-    """First pass: the merged batch index of the source's English articles, and the
-    number of articles."""
-    pending: list[Future] = []
+def first_pass(
+    source: Callable[[], Iterable[Article | str]],
+    *,
+    runner: _Runner,
+    caps: bool,
+    store,
+    fp,
+    chunk: int = 64,
+    analysed: Callable[[int], None] | None = None,
+) -> tuple[batch.BatchIndex, int, Spill]:
+    """First pass: every article analysed once (:func:`detector.stream_work.first_pass_chunk`,
+    ``chunk`` articles a task); returns the merged batch index of the English articles, the
+    number of articles and the :class:`~detector.stream_work.Spill` of their records, each
+    ``(text_check, language, own, hint, plain_stats)``. The evidence cache is looked up before a
+    chunk is analysed (a hit is not analysed again) and written with what the chunk computed."""
+    pending: list[tuple] = []
     merged = batch.BatchIndex()
+    spill = Spill()
     buf: list[str] = []
 
-    def flush():
+    def drain() -> None:
+        fut, keys, cached, checks = pending.pop(0)
+        ix, records = runner.result(fut)
+        merged.absorb(ix)
+        new, rows = [], []
+        for k, c, chk, (lang, own, hint, plain) in zip(keys or [None] * len(cached), cached, checks, records, strict=True):
+            if lang.english:
+                if c is not None:
+                    own = c
+                elif store is not None:
+                    new.append((k, *own))
+            rows.append((chk, lang, own, hint, plain))
+        if new:
+            store.store(new)
+        spill.write(rows)
+        if analysed is not None:
+            analysed(len(rows))
+
+    def flush() -> None:
         if buf:
-            pending.append(runner.submit(index_texts, list(buf), caps))
+            texts = list(buf)
             buf.clear()
+            keys = [evidence_cache.make_key(fp, t) for t in texts] if store is not None else None
+            cached = store.lookup(keys) if store is not None else [None] * len(texts)
+            items = [(t, c is None) for t, c in zip(texts, cached, strict=True)]
+            fut = runner.submit(first_pass_chunk, items, caps)
+            pending.append((fut, keys, cached, [text_check(t) for t in texts]))
         while len(pending) > 2 * runner.jobs:  # bounded: only a few chunks in flight
-            merged.absorb(runner.result(pending.pop(0)))
+            drain()
 
     count = 0
-    for x in source():
-        count += 1
-        buf.append(x.text if isinstance(x, Article) else x)
-        if len(buf) >= chunk:
-            if pending:  # a second chunk: enough work for the workers
-                runner.ensure_pool()
-            flush()
-    flush()
-    for f in pending:
-        merged.absorb(runner.result(f))
-    return merged, count
+    try:
+        for x in source():
+            count += 1
+            buf.append(x.text if isinstance(x, Article) else x)
+            if len(buf) >= chunk:
+                if pending:  # a second chunk: enough work for the workers
+                    runner.ensure_pool()
+                flush()
+        flush()
+        while pending:
+            drain()
+    except BaseException:
+        spill.close()
+        raise
+    return merged, count, spill
 
 
 def score_stream(
@@ -274,12 +210,16 @@ def score_stream(
     window: int = DEFAULT_WINDOW,
     progress: Callable[[int], None] | None = None,
     index: batch.BatchIndex | None = None,
+    analysed: Callable[[int], None] | None = None,
 ) -> Iterator[api.Report]:
     """Reports for the articles of ``source()``, in order, as they are done (see the module
-    docstring). ``source`` is called twice (first pass: the batch index; second: the analysis),
-    unless ``index`` (the merged :class:`detector.batch.BatchIndex` of the same input) is given.
-    ``jobs``: worker processes (None: :func:`default_jobs`; 1: in this process). Other
-    arguments as for :func:`detector.api.score`."""
+    docstring). ``source`` is called twice: the first pass analyses every article and builds
+    the batch index, the second reads the articles again for their reports. With ``index`` (the
+    merged :class:`detector.batch.BatchIndex` of the same input, e.g. from a Dask reduction)
+    there is no first pass and the second analyses. ``jobs``: worker processes (None:
+    :func:`default_jobs`; 1: in this process). ``progress(n)``: n more reports done;
+    ``analysed(n)``: n more articles through the first pass. Other arguments as for
+    :func:`detector.api.score`."""
     cutoffs = api.parse_thresholds(thresholds)
     selection = Selection.build(select, ignore, extend_select, min_severity)
     jobs = default_jobs() if jobs is None else max(1, int(jobs))
@@ -290,34 +230,58 @@ def score_stream(
     grammar_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detector-grammar")
     state = {"checker": None, "status": "off", "opened": False}
     scorers: dict[bool, object] = {}
+    spill: Spill | None = None
     cancelled = True
     try:
-        if index is None:
-            index, count = build_index(source, runner=runner, caps=grammar_on, chunk=runner.chunks(window))
-        else:
-            count = None
-        if count is None or count >= 2 * jobs:
-            runner.ensure_pool()
-        index_ref: object = index
-        if runner.pool is not None:  # the workers read the index once, from a file
-            fd, index_path = tempfile.mkstemp(prefix="detector-index-", suffix=".pickle")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            index_ref = index_path
         store = evidence_cache.open_cache(cache)
         fp = evidence_cache.fingerprint() if store is not None else None
+        index_ref: object = index
+        if index is None:
+            index, _count, spill = first_pass(
+                source, runner=runner, caps=grammar_on, store=store, fp=fp, chunk=runner.chunks(window),
+                analysed=analysed,
+            )
+            runner.close()  # the second pass analyses nothing but a few articles' batch name findings
+            records = iter(spill)
+        else:
+            runner.ensure_pool()
+            if runner.pool is not None:  # the workers read the index once, from a file
+                fd, index_path = tempfile.mkstemp(prefix="detector-index-", suffix=".pickle")
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                index_ref = index_path
+
+        def from_spill(arts: list[Article]) -> list:
+            """The window's first-pass records, with the batch name findings of the articles the
+            merged index can give some (an article the first pass did not read is analysed now)."""
+            out = []
+            for a in arts:
+                rec = next(records, None)
+                if rec is None or rec[0] != text_check(a.text):
+                    # the input changed between the readings: this article, not in the index, is
+                    # analysed now, without batch evidence
+                    out.append(analyse_one(a.text, True, None))
+                    continue
+                _chk, lang, own, hint, plain = rec
+                found: list[Finding] = []
+                if lang.english and batch.may_have_name_findings(hint, index):
+                    found = batch.name_findings(Document(scrub_surrogates(a.text)), index)
+                out.append((lang, own, found, plain))
+            return out
 
         def start(arts: list[Article]):
+            if spill is not None:  # analysed and cached in the first pass
+                return arts, None, [None] * len(arts), lambda: from_spill(arts)
             keys = [evidence_cache.make_key(fp, a.text) for a in arts] if store is not None else None
             cached = store.lookup(keys) if store is not None else [None] * len(arts)
             items = [(a.text, c is None) for a, c in zip(arts, cached, strict=True)]
             size = runner.chunks(len(items))
-            futs = [runner.submit(_analyse_chunk, index_ref, items[i : i + size]) for i in range(0, len(items), size)]
-            return arts, keys, cached, futs
+            futs = [runner.submit(analyse_chunk, index_ref, items[i : i + size]) for i in range(0, len(items), size)]
+            return arts, keys, cached, lambda: [r for f in futs for r in runner.result(f)]
 
         def collect(started):
-            arts, keys, cached, futs = started
-            results = [r for f in futs for r in runner.result(f)]
+            arts, keys, cached, fetch = started
+            results = fetch()
             texts = [scrub_surrogates(a.text) for a in arts]
             judged = [i for i, (lang, *_rest) in enumerate(results) if lang.english]
             own = {}
@@ -325,7 +289,7 @@ def score_stream(
             for i in judged:
                 got = cached[i] if cached[i] is not None else results[i][1]
                 own[i] = got
-                if cached[i] is None and store is not None:
+                if cached[i] is None and keys is not None:
                     new.append((keys[i], *got))
             if new:
                 store.store(new)
@@ -430,6 +394,8 @@ def score_stream(
             chk.batch_corroboration = True
         grammar_pool.shutdown(wait=not cancelled, cancel_futures=cancelled)
         runner.close(cancel=cancelled)
+        if spill is not None:
+            spill.close()
         if index_path is not None:
             try:
                 os.unlink(index_path)

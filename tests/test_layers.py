@@ -43,7 +43,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("features", ("detector.features",)),
     ("model", ("detector.model", "detector.compiled")),
     # stream: the two-pass streaming engine over api's pieces; dask: the same on a Dask cluster
-    ("api", ("detector.analysis", "detector.api", "detector.stream", "detector.dask")),
+    ("api", ("detector.analysis", "detector.api", "detector.stream_work", "detector.stream", "detector.dask")),
     ("training", ("detector.training",)),
     ("triage", ("detector.triage",)),
     ("cli", ("detector.cli", "detector.cli_common", "detector.cli_languagetool", "detector.cli_model", "detector.cli_stream",

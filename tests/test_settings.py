@@ -189,5 +189,5 @@ def test_worker_initializer_installs_the_snapshot_in_a_fresh_process():
 
     snap = {"duplicate-block": {"near_ratio": 99.9}, "name": {"batch_min_docs": 3}}
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=ctx, initializer=stream._init_worker, initargs=([], snap)) as pool:
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=stream.init_worker, initargs=([], snap)) as pool:
         assert pool.submit(settings.snapshot).result() == snap

@@ -259,3 +259,52 @@ def test_merge_all_folds_in_place_without_touching_its_parts():
     one.absorb(parts[1]).absorb(parts[2])
     assert parts[0].names == before[0] and parts[1].names == before[1]
     assert one.names.docs == 3
+
+
+# -- the first pass: one analysis per article --------------------------------------------------
+def test_batch_hint_skips_only_articles_without_batch_name_findings():
+    """The second pass analyses an article's names again only when its first-pass hint says the
+    merged index may give it batch findings: never skipped when it has some."""
+    need_shared_names()
+    from detector.text import Document
+
+    texts = [
+        *nam003_articles(),
+        council_article("Tom Hardwick", "roads", 9),
+        council_article("Anthony Blinken", "trade", 4),  # NAM001 (-> Antony Blinken) ...
+        council_article("Antony Blinken", "ports", 5),  # ... confirmed by another article's spelling
+    ]
+    docs = [Document(t) for t in texts]
+    parts = [batch.index_and_hint(d, caps=False) for d in docs]
+    merged = batch.merge_all(ix for ix, _hint in parts)
+    found = [batch.name_findings(Document(t), merged) for t in texts]
+    may = [batch.may_have_name_findings(hint, merged) for _ix, hint in parts]
+    assert all(m for m, f in zip(may, found, strict=True) if f)
+    assert found[0] and found[5]  # NAM003 on the minority spelling, NAM001 confirmed
+    assert {f.code for f in found[0]} == {"NAM003"} and {f.code for f in found[5]} == {"NAM001"}
+    assert not all(may)  # and some articles are not analysed again
+    lone = batch.index_and_hint(docs[0])  # a batch of one article: nothing to say
+    assert not batch.may_have_name_findings(lone[1], lone[0])
+
+
+def test_stream_reports_first_pass_progress_before_the_first_report():
+    texts = [council_article(f"Person {i}", "roads", i) for i in range(7)]
+    seen: list[int] = []
+    it = stream.score_stream(lambda: texts, grammar="off", cache=False, jobs=1, window=2, analysed=seen.append)
+    first = next(it)
+    assert sum(seen) == len(texts) and len(seen) > 1  # chunk by chunk, all before the first report
+    assert len([first, *it]) == len(texts)
+
+
+def test_stream_input_changed_between_readings_is_still_scored():
+    """Every article of the second reading gets its report: one the first pass did not read
+    (changed or added since) is analysed then, never given another article's evidence."""
+    first = [council_article("Tom Hardwick", "roads", 1), council_article("Mary Clark", "parks", 2)]
+    changed = "Weather\n\nIt rained all day in the city and the the streets were flooded, officials said on Monday."
+    second = [first[0], changed, council_article("Ann Lee", "schools", 3)]
+    readings = iter([first, second])
+    got = list(stream.score_stream(lambda: list(next(readings)), grammar="off", cache=False, jobs=1, window=2))
+    want = api.score(second, grammar="off", cache=False)
+    assert len(got) == 3
+    assert digest(got) == digest(want)
+    assert "REP001" in {f.code for f in got[1].findings}

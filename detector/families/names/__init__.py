@@ -44,7 +44,7 @@ from ...text import Document
 from .analysis import Analysis, analyse
 from .lookups import similar, slip, slip_suffix, user_known
 from .nam001 import NearMiss, near_miss
-from .nam003 import NameIndex, batch_findings, batch_index, detect_batch
+from .nam003 import NameIndex, batch_findings, batch_hint, batch_index, detect_batch, may_have_batch_findings
 from .nam004 import (
     NAM004_NOTES_ENV,
     SpellingIndex,
@@ -72,11 +72,13 @@ __all__ = [
     "analyse",
     "bare_word",
     "batch_findings",
+    "batch_hint",
     "batch_index",
     "batch_variant",
     "capitalised_counts",
     "detect",
     "detect_batch",
+    "may_have_batch_findings",
     "nam004_notes_enabled",
     "near_miss",
     "set_user_gazetteer",

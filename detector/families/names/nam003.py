@@ -230,7 +230,8 @@ def batch_findings(doc: str | Document, index: NameIndex) -> list[Finding]:
     order = index._majority()["order"]
     text = doc.text
     flagged: set[int] = set()
-    for k in sorted(mine, key=order.__getitem__):
+    # a name the index does not hold (an article outside the batch it was built from): no evidence
+    for k in sorted((k for k in mine if k in order), key=order.__getitem__):
         best = _best(index, k)
         if best is None or index.spellings[k].known or _variant_pair(g, k, best[0]):
             continue
@@ -264,6 +265,31 @@ def batch_findings(doc: str | Document, index: NameIndex) -> list[Finding]:
                 )
             )
     return out
+
+
+def batch_hint(doc: str | Document, own: NameIndex) -> tuple:
+    """What :func:`may_have_batch_findings` needs of one article, taken in the first pass from
+    its names analysis and ``own`` (its :func:`batch_index`): each NAM001 suggestion with
+    whether the article itself uses it, and its name spellings (pair keys). A few strings, so a
+    streaming second pass need not analyse an article whose batch findings are certainly none."""
+    a = analyse(as_document(doc))
+    sugg = tuple((f.suggestion, f.suggestion in own.spelled) for f in a.findings if f.code == "NAM001" and f.suggestion)
+    return sugg, tuple(own.spellings)
+
+
+def may_have_batch_findings(hint: tuple, index: NameIndex) -> bool:
+    """False only when :func:`batch_findings` of the article ``hint`` (:func:`batch_hint`) came
+    from is empty against ``index`` (the batch index the article is part of): no NAM001
+    suggestion that another article uses, and no spelling of its names with a majority spelling
+    to be corrected to (the first tests of :func:`_confirmed` and of the NAM003 loop)."""
+    if index.docs < 2:
+        return False
+    sugg, pairs = hint
+    if any(index.spelled.get(s, 0) - (1 if mine else 0) > 0 for s, mine in sugg):
+        return True
+    if len(index.spellings) < 2:
+        return False
+    return any(k in index.spellings and not index.spellings[k].known and _best(index, k) is not None for k in pairs)
 
 
 def detect_batch(docs: list[Document]) -> list[list[Finding]]:
