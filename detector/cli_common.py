@@ -106,12 +106,46 @@ class Progress:
             self._bar = None
 
 
+def check_writable(path: str | None, option: str) -> None:
+    """Refuse, before any work, an output path that cannot be written: a directory, or one whose
+    nearest existing folder is not a writable directory (one line, exit 2). What this cannot
+    foresee is reported when the file is written (:func:`write_file`)."""
+    if not path:
+        return
+    import os
+
+    full = os.path.abspath(path)
+    folder = os.path.dirname(full)
+    while not os.path.exists(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    reason = None
+    if os.path.isdir(full):
+        reason = "Is a directory"
+    elif not os.path.isdir(folder):
+        reason = f"{folder} is not a directory"
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        reason = f"{folder} is not writable"
+    if reason is not None:
+        err(f"error: cannot write {option} {path}: {reason}")
+        raise typer.Exit(EXIT_USAGE)
+
+
+def write_file(path: str, text: str, option: str = "--output") -> None:
+    """Write ``text`` to ``path`` atomically; a path that cannot be written is a one-line error
+    naming the option, exit 2 (never a traceback)."""
+    from .io import atomic_write
+
+    try:
+        atomic_write(path, text)
+    except OSError as e:
+        err(f"error: cannot write {option} {path}: {e.strerror or e}")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
 def emit(text: str, output: str | None) -> None:
     """Write a command's output: to ``output`` atomically, else to stdout."""
     if output:
-        from .io import atomic_write
-
-        atomic_write(output, text)
+        write_file(output, text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import show_progress
+from .cli_common import check_writable, show_progress
 
 EXIT_USAGE = 2
 EXIT_INPUT = 3  # some rows could not be read: each named on stderr, the rest were used
@@ -156,6 +156,7 @@ def register(app: typer.Typer) -> None:
         if estimator not in ("auto", "logreg", "hgb"):
             _err("error: --estimator must be auto, logreg or hgb")
             raise typer.Exit(EXIT_USAGE)
+        check_writable(model, "--model")
         ds = _read(data, quiet)
         from . import training as T
 
@@ -169,6 +170,9 @@ def register(app: typer.Typer) -> None:
             )
         except (ValueError, RuntimeError) as e:
             _err(f"error: {e}")
+            raise typer.Exit(EXIT_USAGE) from None
+        except OSError as e:  # the model (or its card) could not be written
+            _err(f"error: cannot write --model {model}: {e.strerror or e}")
             raise typer.Exit(EXIT_USAGE) from None
         finally:
             if prog is not None:

@@ -5,6 +5,7 @@ are in :mod:`detector.cli`."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -213,6 +214,13 @@ def _run_stream(command: str, files, settings, *, fmt: str, opts: RunOptions, mo
     except grammar_family.GrammarUnavailable as e:
         _err(f"error: grammar required but LanguageTool is unavailable: {e}")
         raise typer.Exit(EXIT_GRAMMAR) from None
+    except OSError as e:  # the output (or a temporary file) cannot be written: one line, never a traceback
+        where = str(e.filename or "")
+        if output and (not where or where.startswith(os.path.dirname(os.path.abspath(output)))):
+            where = f"--output {output}"  # its folder, or the temporary file beside it
+        where = where or "standard output"
+        _err(f"error: cannot write {where}: {e.strerror or e}")
+        raise typer.Exit(EXIT_USAGE) from None
     finally:
         if hasattr(reports, "close"):
             reports.close()  # stops the workers (and LanguageTool checks) of an unfinished stream

@@ -146,13 +146,14 @@ def register(app: typer.Typer) -> None:
         Exit codes: 0 done; 1 --fail-on hit; 2 usage error; 3 the source or an item could not be read (the others are still reported); 4 grammar required but unavailable.
         """  # one line per paragraph: rich keeps a docstring's line breaks
         from .families import grammar as grammar_family
-        from .io import atomic_write
         from .triage import FetchPolicy, SourceError, State, StateError, default_state_path, triage
         from .triage.render import render_csv, render_json, render_jsonl, render_table, summary_line
         from .triage.report_html import render_html
 
         since_dt = parse_since(since) if since else None
         encoding = c.check_encoding_option(encoding)
+        c.check_writable(output, "--output")  # before fetching and scoring, not after
+        c.check_writable(html, "--html")
         c.apply_names(names)
         if model is not None:  # refuse a bad model file before fetching anything
             from .model import ModelError, load_scorer
@@ -242,7 +243,7 @@ def register(app: typer.Typer) -> None:
             ](res)
         c.emit(text, output)
         if html:
-            atomic_write(html, render_html(res))
+            c.write_file(html, render_html(res), "--html")
         if c.show_progress(quiet) and (output or format != c.Format.text):  # a terminal only, like progress
             c.err(summary_line(res))
 

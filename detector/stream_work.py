@@ -184,8 +184,13 @@ class Spill:
 
     def write(self, records: list) -> None:
         data = zlib.compress(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        self._fh.write(len(data).to_bytes(8, "little"))
-        self._fh.write(data)
+        try:
+            self._fh.write(len(data).to_bytes(8, "little"))
+            self._fh.write(data)
+            self._fh.flush()
+        except OSError as e:  # e.g. a full disk: say which folder (the file has no name)
+            where = f"the first pass's temporary file in {tempfile.gettempdir()} (set TMPDIR to another folder)"
+            raise OSError(e.errno, e.strerror, where) from e
         self.count += len(records)
 
     def __iter__(self) -> Iterator:

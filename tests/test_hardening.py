@@ -423,6 +423,37 @@ def test_cli_output_files_respect_the_umask(tmp_path, umask, mode):
     assert modes == {"s.csv": mode, "c.txt": mode, "t.json": mode, "t.html": mode}
 
 
+@pytest.mark.parametrize("where", ["a folder", "under a file", "under a missing root"])
+def test_an_output_that_cannot_be_written_is_one_line_exit_2(tmp_path, where):
+    """-o / --html / --model into a folder, under a regular file or under /proc: one line naming
+    the option and the path, exit 2, no traceback, nothing left behind; train refuses it before
+    fitting anything."""
+    from test_model import make_rows, write_jsonl
+
+    src = tmp_path / "a.txt"
+    src.write_text(CLEAN)
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    bad = {"a folder": str(tmp_path), "under a file": str(blocker / "out.x"),
+           "under a missing root": "/proc/detector-no-such-dir/out.x"}[where]
+    data = str(write_jsonl(tmp_path / "d.jsonl", make_rows(40, seed=3)))
+    runs = [
+        ("--output", run_cli("score", str(src), "--no-grammar", "-q", "-f", "jsonl", "-o", bad)),
+        ("--output", run_cli("check", str(src), "--no-grammar", "-q", "-o", bad)),
+        ("--output", run_cli("triage", str(src), "--no-grammar", "--no-state", "-q", "-f", "json", "-o", bad)),
+        ("--html", run_cli("triage", str(src), "--no-grammar", "--no-state", "-q", "--html", bad)),
+        ("--model", run_cli("train", data, "-q", "--estimator", "logreg", "-m", bad)),
+    ]
+    for option, r in runs:
+        err = r.stderr.decode()
+        assert r.returncode == 2, (option, err)
+        assert "Traceback" not in err
+        lines = [ln for ln in err.splitlines() if ln.startswith("error:")]
+        assert lines == [ln for ln in err.splitlines() if ln.strip()][-1:]  # the last line, the only error
+        assert lines[0].startswith(f"error: cannot write {option} {bad}: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "blocker", "d.jsonl"]
+
+
 # --------------------------------------------------------------------------- 6. CSV columns
 
 
