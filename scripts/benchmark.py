@@ -6,7 +6,8 @@ Scores the BBC articles (title + body, all 2,225 by default) in one process with
 GopherQualityFilter, C4QualityFilter and FineWebQualityFilter on the same documents, chained as
 a datatrove pipeline would (a dropped document skips later filters), and also each filter on
 every document. Each measurement is repeated ``--repeat`` times; medians and the ratio are
-printed. Also measures the cold start of ``detector score one.txt --no-grammar`` against a bare
+printed, and the same articles through the whole command (``detector score FILE.jsonl -j 1``,
+start-up, both streaming passes and JSONL in and out). Also measures the cold start of ``detector score one.txt --no-grammar`` against a bare
 ``python -c pass`` baseline.
 
 ``--baseline-src DIR`` (a checkout of the baseline, e.g. ``git worktree add /tmp/base main`` or
@@ -136,6 +137,28 @@ def throughput_vs_baseline(docs, baseline: Path, repeat: int) -> tuple[float, fl
     return statistics.median(mine), statistics.median(base)
 
 
+def time_cli(docs, repeat: int) -> float:
+    """Median wall seconds of the whole command a user runs on these articles, one process:
+    ``detector score FILE.jsonl --no-grammar --no-cache -j 1 -f jsonl -o OUT`` (start-up, both
+    passes of the streaming engine, reading and writing JSONL)."""
+    exe = Path(sys.executable).with_name("detector")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.jsonl"
+        with open(src, "w", encoding="utf-8") as fh:
+            for i, t in docs:
+                fh.write(json.dumps({"id": i, "text": t}) + "\n")
+        runs = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            subprocess.run(
+                [str(exe), "score", str(src), "--no-grammar", "--no-cache", "--isolated", "-q", "-j", "1",
+                 "-f", "jsonl", "-o", str(Path(tmp) / "out.jsonl")],
+                check=True, capture_output=True, env=_env(None, OMP_NUM_THREADS="1"), cwd=tmp,
+            )  # fmt: skip
+            runs.append(time.perf_counter() - t0)
+    return statistics.median(runs)
+
+
 def cold_start(repeat: int, baseline: Path | None = None) -> tuple[float, float, float | None]:
     """A new text each time: the evidence cache is a fresh file per run (a miss, then a write).
     Returns the medians of bare Python, this tree, and the baseline tree (None without one)."""
@@ -204,6 +227,9 @@ def main() -> int:
         fresh = statistics.median(time_detector(docs, Path(tmp) / f"ev-{r}.sqlite3") for r in range(args.repeat))
     res.update(detector_empty_cache_docs_per_s=n / fresh)
     print(f"  ... writing an empty evidence cache {n / fresh:8.1f} docs/s   ({fresh:.2f} s; the CLI default on new texts)")
+    cli = time_cli(docs, args.repeat)
+    res.update(cli_s=cli, cli_docs_per_s=n / cli)
+    print(f"  ... the whole CLI (-j 1, JSONL)    {n / cli:8.1f} docs/s   ({cli:.2f} s; start-up included, no cache)")
 
     if not args.skip_datatrove:
         try:
@@ -221,6 +247,8 @@ def main() -> int:
         print(f"datatrove 4 filters, chained         {n / chained:8.1f} docs/s   ({chained:.2f} s)")
         print(f"datatrove 4 filters, every doc       {n / every:8.1f} docs/s   ({every:.2f} s)")
         print(f"speed-up of detector vs datatrove:   {chained / det:.2f}x (chained), {every / det:.2f}x (every filter)")
+        res.update(cli_ratio_vs_chained=chained / cli)
+        print(f"  ... the whole CLI (-j 1) vs chained: {chained / cli:.2f}x")
 
     return _cold(args, res)
 
