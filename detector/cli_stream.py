@@ -214,6 +214,8 @@ def _run_stream(command: str, files, settings, *, fmt: str, opts: RunOptions, mo
     except grammar_family.GrammarUnavailable as e:
         _err(f"error: grammar required but LanguageTool is unavailable: {e}")
         raise typer.Exit(EXIT_GRAMMAR) from None
+    except BrokenPipeError:
+        raise  # stdout closed by the reader (`| head`): click's convention, a quiet exit 1
     except OSError as e:  # the output (or a temporary file) cannot be written: one line, never a traceback
         where = str(e.filename or "")
         if output and (not where or where.startswith(os.path.dirname(os.path.abspath(output)))):
