@@ -454,6 +454,23 @@ def test_an_output_that_cannot_be_written_is_one_line_exit_2(tmp_path, where):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "blocker", "d.jsonl"]
 
 
+def test_a_reader_closing_stdout_early_is_a_quiet_exit(tmp_path):
+    """`detector score ... | head -c 100`: exit 1 (click's convention for a closed pipe), no
+    traceback and no error line."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(80):  # well over a pipe buffer of JSONL
+        (src / f"a{i:02d}.txt").write_text(CLEAN.replace("said", f"said on day {i}", 1))
+    exe = Path(sys.executable).with_name("detector")
+    cmd = [str(exe), "score", str(src), "--no-grammar", "--isolated", "--no-cache", "-q", "-f", "jsonl", "-j", "1"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout.read(100)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(180) == 1
+    assert "Traceback" not in err and "error" not in err
+
+
 # --------------------------------------------------------------------------- 6. CSV columns
 
 
