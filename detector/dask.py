@@ -89,7 +89,7 @@ def _texts(part, text_column: str | None) -> list[str]:
 
 
 def _partition_index(part, text_column, caps: bool, env) -> batch.BatchIndex:
-    from .stream import index_texts
+    from .stream_work import index_texts
 
     _setup(env)
     return index_texts(_texts(part, text_column), caps)

@@ -27,8 +27,9 @@ the window), where one batch chooses once for all its articles; the two differ o
 LanguageTool fails on some articles and not others.
 
 The evidence cache (:mod:`detector.evidence_cache`) is read and written by this process only
-(the workers compute, never touch it; a cached article is not analysed again); several processes writing it at once is safe (sqlite,
-WAL, ``BEGIN IMMEDIATE`` with a busy timeout; see ``tests/test_stream.py``).
+(the workers compute, never touch it; a cached article is not analysed again); several
+processes writing it at once is safe (sqlite, WAL, ``BEGIN IMMEDIATE`` with a busy timeout; see
+``tests/test_stream.py``).
 """
 
 from __future__ import annotations
@@ -46,18 +47,7 @@ from .article import Article, as_article
 from .findings import Finding, locate
 from .scoring import Evidence
 from .selection import Selection
-from .stream_work import (  # noqa: F401 - index_texts, analyse_one, TRIM_EVERY: used by dask/tests
-    TRIM_EVERY,
-    Spill,
-    analyse_chunk,
-    analyse_one,
-    first_pass_chunk,
-    index_texts,
-    init_worker,
-    text_check,
-    trim_memos,
-    warm_up,
-)
+from .stream_work import Spill, analyse_chunk, analyse_one, first_pass_chunk, init_worker, text_check, warm_up
 from .text import Document, scrub_surrogates
 
 DEFAULT_WINDOW = 256  # articles analysed together (per pool round and LanguageTool batch)

@@ -97,11 +97,11 @@ def test_bounded_memos_of_atoms_are_not_walked_by_the_garbage_collector():
 
 
 def test_stream_trim_keeps_kept_lru_memos_and_empties_the_other_large_ones():
-    """detector.stream.trim_memos empties the families' large lru_cache tables every
+    """detector.stream_work.trim_memos empties the families' large lru_cache tables every
     TRIM_EVERY articles, except those made with memo.kept_lru_cache (bounded by LRU eviction;
     their entries are costly to recompute): the spinning ratio's candidate synonyms survive,
     the MT model's token buckets (an ordinary large lru_cache) do not."""
-    from detector import stream
+    from detector import stream_work
     from detector.families import fluency_lm, spin
 
     assert spin._candidates.kept is True
@@ -109,7 +109,7 @@ def test_stream_trim_keeps_kept_lru_memos_and_empties_the_other_large_ones():
     spin._candidates("tardy")
     fluency_lm._lm_token("market")
     assert spin._candidates.cache_info().currsize >= 1 and fluency_lm._lm_token.cache_info().currsize >= 1
-    stream.trim_memos(stream.TRIM_EVERY)
+    stream_work.trim_memos(stream_work.TRIM_EVERY)
     assert spin._candidates.cache_info().currsize >= 1
     assert fluency_lm._lm_token.cache_info().currsize == 0
     assert spin._candidates.cache_info().maxsize is not None  # still bounded (LRU)

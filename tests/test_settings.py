@@ -185,9 +185,9 @@ def test_worker_initializer_installs_the_snapshot_in_a_fresh_process():
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from detector import stream
+    from detector import stream_work
 
     snap = {"duplicate-block": {"near_ratio": 99.9}, "name": {"batch_min_docs": 3}}
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=ctx, initializer=stream.init_worker, initargs=([], snap)) as pool:
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=stream_work.init_worker, initargs=([], snap)) as pool:
         assert pool.submit(settings.snapshot).result() == snap
