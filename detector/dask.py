@@ -8,10 +8,11 @@ Needs the optional extra: ``pip install 'detector[dask]'`` (``dask[dataframe,dis
     >>> out.to_parquet("s3://bucket/scored/")                         # doctest: +SKIP
 
 The cross-article name evidence (NAM003, the batch evidence on NAM001) and, with grammar on,
-the batch corroboration of NAM004 are a two-pass aggregation done as a Dask reduction: every
-partition's index of name spellings (:mod:`detector.batch`; counts, not texts) is built on the
-workers, merged pairwise in a tree, and the merged index is handed to every partition's scoring
-task. The result equals ``detector score`` over the same texts as one batch, whatever the
+the batch corroboration of NAM004 are a two-pass aggregation done as a Dask reduction: each
+partition is analysed once on the workers (:func:`detector.stream.first_pass_records`: its
+index of name spellings -- :mod:`detector.batch`; counts, not texts -- and its articles'
+evidence, packed), the indexes are merged pairwise in a tree, and the merged index is handed to
+every partition's scoring task with the partition's evidence. The result equals ``detector score`` over the same texts as one batch, whatever the
 partitioning.
 
 Each worker process runs the families in its own process (one task per partition, analysed
@@ -88,23 +89,30 @@ def _texts(part, text_column: str | None) -> list[str]:
     return out
 
 
-def _partition_index(part, text_column, caps: bool, env) -> batch.BatchIndex:
-    from .stream_work import index_texts
+def _partition_first(part, text_column, caps: bool, cache, env) -> tuple[batch.BatchIndex, bytes]:
+    """The first pass over one partition: its batch index and its articles' records (packed)."""
+    from .stream import first_pass_records
 
     _setup(env)
-    return index_texts(_texts(part, text_column), caps)
+    return first_pass_records(_texts(part, text_column), caps=caps, cache=cache)
+
+
+def _index_of(first: tuple) -> batch.BatchIndex:
+    return first[0]
 
 
 def _merge(a: batch.BatchIndex, b: batch.BatchIndex) -> batch.BatchIndex:
     return a.merge(b)
 
 
-def _partition_reports(part, index, text_column, options: dict, env, window: int) -> list[api.Report]:
-    from .stream import score_stream
+def _partition_reports(part, first, index, text_column, options: dict, env, window: int) -> list[api.Report]:
+    """One partition's reports: its first-pass records read against the merged index."""
+    from .stream import score_stream, unpack_records
 
     _setup(env)
     items = part if isinstance(part, list) and part and isinstance(part[0], Article) else _texts(part, text_column)
-    return list(score_stream(lambda: items, index=index, jobs=1, window=window, **options))
+    return list(score_stream(lambda: items, index=index, records=unpack_records(first[1]), jobs=1, window=window,
+                             **options))
 
 
 def _row(r: api.Report) -> dict:
@@ -119,10 +127,10 @@ def _row(r: api.Report) -> dict:
     }
 
 
-def _partition_frame(part, index, text_column, options, env, window):
+def _partition_frame(part, first, index, text_column, options, env, window):
     import pandas as pd
 
-    reports = _partition_reports(part, index, text_column, options, env, window)
+    reports = _partition_reports(part, first, index, text_column, options, env, window)
     frame = pd.DataFrame([_row(r) for r in reports], columns=list(COLUMNS))
     if isinstance(part, (pd.DataFrame, pd.Series)) and len(part.index) == len(frame):
         frame.index = part.index
@@ -153,15 +161,17 @@ def _tree_reduce(items, merge):
 
 
 def _plan(parts, text_column, *, grammar, options, window):
-    """(delayed merged index, [delayed partition results]) for delayed partitions."""
+    """``(delayed first passes, delayed merged index, env, options)`` for delayed partitions: each
+    partition is analysed once (its first pass: index and packed records, held by the cluster
+    until the merged index is known), the indexes are merged as a tree reduction."""
     from dask import delayed
 
     env = _environment()
     caps = not (grammar == "off" or grammar is None or grammar is False)
-    indexes = [delayed(_partition_index)(p, text_column, caps, env) for p in parts]
-    index = _tree_reduce(indexes, _merge)
+    firsts = [delayed(_partition_first)(p, text_column, caps, options.get("cache"), env) for p in parts]
+    index = _tree_reduce([delayed(_index_of)(f) for f in firsts], _merge)
     opts = dict(options, grammar=grammar)
-    return index, env, opts
+    return firsts, index, env, opts
 
 
 def score(
@@ -204,8 +214,8 @@ def score(
         parts = (data[[text_column]] if column else data).to_delayed()
     else:
         raise TypeError(f"expected a dask DataFrame, Series or Bag, got {type(data).__name__}")
-    index, env, opts = _plan(parts, column, grammar=grammar, options=options, window=window)
-    frames = [delayed(_partition_frame)(p, index, column, opts, env, window) for p in parts]
+    firsts, index, env, opts = _plan(parts, column, grammar=grammar, options=options, window=window)
+    frames = [delayed(_partition_frame)(p, f, index, column, opts, env, window) for p, f in zip(parts, firsts, strict=True)]
     return dd.from_delayed(frames, meta=_meta(), verify_meta=False)
 
 
@@ -250,9 +260,9 @@ def _score_cli(client, cluster, inputs, *, window: int, options: dict) -> Iterat
             return
         grammar = options.pop("grammar")
         parts = [delayed(articles[i : i + window], traverse=False) for i in range(0, len(articles), window)]
-        index, env, opts = _plan(parts, None, grammar=grammar, options=options, window=window)
+        firsts, index, env, opts = _plan(parts, None, grammar=grammar, options=options, window=window)
         futures = client.compute(
-            [delayed(_partition_reports)(p, index, None, opts, env, window) for p in parts]
+            [delayed(_partition_reports)(p, f, index, None, opts, env, window) for p, f in zip(parts, firsts, strict=True)]
         )
         for f in futures:
             yield from f.result()

@@ -16,8 +16,9 @@ iterator each time) and yields one :class:`detector.api.Report` per article, in 
    window's English texts in a thread of this process (one server, its concurrent requests
    sized by ``DETECTOR_LT_WORKERS``) while the previous window is scored and yielded.
 
-With ``index`` given (a Dask partition, whose index is the reduction of all partitions) there
-is no first pass: the second analyses each window in the pool as it reads it.
+A Dask partition (:mod:`detector.dask`) runs the first pass on its own articles
+(:func:`first_pass_records`) and the second with the index reduced from all partitions
+(``index=``) and its own records (``records=``).
 
 The results are identical to :func:`detector.api.score` over the whole input as one batch, for
 any ``jobs`` and ``window``: every per-article computation is deterministic and the batch
@@ -38,7 +39,7 @@ import gc
 import multiprocessing
 import os
 import pickle
-import tempfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -47,7 +48,7 @@ from .article import Article, as_article
 from .findings import Finding, locate
 from .scoring import Evidence
 from .selection import Selection
-from .stream_work import Spill, analyse_chunk, analyse_one, first_pass_chunk, init_worker, text_check, warm_up
+from .stream_work import Spill, analyse_one, first_pass_chunk, init_worker, text_check, warm_up
 from .text import Document, scrub_surrogates
 
 DEFAULT_WINDOW = 256  # articles analysed together (per pool round and LanguageTool batch)
@@ -183,6 +184,27 @@ def first_pass(
     return merged, count, spill
 
 
+def first_pass_records(texts: list[str], *, caps: bool, cache: bool | None = None) -> tuple[batch.BatchIndex, bytes]:
+    """The first pass over ``texts`` in this process (a Dask partition): their merged batch
+    index and their records (what :func:`score_stream` reads as ``records``), pickled and
+    zlib-compressed (a few hundred bytes an article) to be held until the index of the whole
+    input is known."""
+    store = evidence_cache.open_cache(cache)
+    fp = evidence_cache.fingerprint() if store is not None else None
+    index, _count, spill = first_pass(lambda: texts, runner=_Runner(1), caps=caps, store=store, fp=fp,
+                                      chunk=DEFAULT_WINDOW)
+    try:
+        rows = list(spill)
+    finally:
+        spill.close()
+    return index, zlib.compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack_records(blob: bytes) -> list:
+    """The records :func:`first_pass_records` packed."""
+    return pickle.loads(zlib.decompress(blob))
+
+
 def score_stream(
     source: Callable[[], Iterable[Article | str]],
     *,
@@ -201,12 +223,14 @@ def score_stream(
     progress: Callable[[int], None] | None = None,
     index: batch.BatchIndex | None = None,
     analysed: Callable[[int], None] | None = None,
+    records: Iterable | None = None,
 ) -> Iterator[api.Report]:
     """Reports for the articles of ``source()``, in order, as they are done (see the module
     docstring). ``source`` is called twice: the first pass analyses every article and builds
-    the batch index, the second reads the articles again for their reports. With ``index`` (the
-    merged :class:`detector.batch.BatchIndex` of the same input, e.g. from a Dask reduction)
-    there is no first pass and the second analyses. ``jobs``: worker processes (None:
+    the batch index, the second reads the articles again for their reports. ``index``: the
+    merged :class:`detector.batch.BatchIndex` of a larger batch these articles belong to (e.g. a
+    Dask reduction), used instead of theirs; with ``records`` too (:func:`first_pass_records` of
+    the same articles, in order) there is no first pass. ``jobs``: worker processes (None:
     :func:`default_jobs`; 1: in this process). ``progress(n)``: n more reports done;
     ``analysed(n)``: n more articles through the first pass. Other arguments as for
     :func:`detector.api.score`."""
@@ -216,7 +240,6 @@ def score_stream(
     window = max(1, int(window))
     grammar_on = not (grammar == "off" or grammar is None or grammar is False)
     runner = _Runner(jobs)
-    index_path = None
     grammar_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detector-grammar")
     state = {"checker": None, "status": "off", "opened": False}
     scorers: dict[bool, object] = {}
@@ -225,32 +248,29 @@ def score_stream(
     try:
         store = evidence_cache.open_cache(cache)
         fp = evidence_cache.fingerprint() if store is not None else None
-        index_ref: object = index
-        if index is None:
-            index, _count, spill = first_pass(
+        if records is None:
+            own_index, _count, spill = first_pass(
                 source, runner=runner, caps=grammar_on, store=store, fp=fp, chunk=runner.chunks(window),
                 analysed=analysed,
             )
             runner.close()  # the second pass analyses nothing but a few articles' batch name findings
-            records = iter(spill)
+            index = own_index if index is None else index
+            spilled = iter(spill)
+        elif index is None:
+            raise ValueError("records need the batch index they are to be read against (index=)")
         else:
-            runner.ensure_pool()
-            if runner.pool is not None:  # the workers read the index once, from a file
-                fd, index_path = tempfile.mkstemp(prefix="detector-index-", suffix=".pickle")
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                index_ref = index_path
+            spilled = iter(records)
 
         def from_spill(arts: list[Article]) -> list:
             """The window's first-pass records, with the batch name findings of the articles the
             merged index can give some (an article the first pass did not read is analysed now)."""
             out = []
             for a in arts:
-                rec = next(records, None)
+                rec = next(spilled, None)
                 if rec is None or rec[0] != text_check(a.text):
                     # the input changed between the readings: this article, not in the index, is
                     # analysed now, without batch evidence
-                    out.append(analyse_one(a.text, True, None))
+                    out.append(analyse_one(a.text))
                     continue
                 _chk, lang, own, hint, plain = rec
                 found: list[Finding] = []
@@ -260,29 +280,14 @@ def score_stream(
             return out
 
         def start(arts: list[Article]):
-            if spill is not None:  # analysed and cached in the first pass
-                return arts, None, [None] * len(arts), lambda: from_spill(arts)
-            keys = [evidence_cache.make_key(fp, a.text) for a in arts] if store is not None else None
-            cached = store.lookup(keys) if store is not None else [None] * len(arts)
-            items = [(a.text, c is None) for a, c in zip(arts, cached, strict=True)]
-            size = runner.chunks(len(items))
-            futs = [runner.submit(analyse_chunk, index_ref, items[i : i + size]) for i in range(0, len(items), size)]
-            return arts, keys, cached, lambda: [r for f in futs for r in runner.result(f)]
+            return arts, lambda: from_spill(arts)
 
         def collect(started):
-            arts, keys, cached, fetch = started
+            arts, fetch = started
             results = fetch()
             texts = [scrub_surrogates(a.text) for a in arts]
             judged = [i for i, (lang, *_rest) in enumerate(results) if lang.english]
-            own = {}
-            new = []
-            for i in judged:
-                got = cached[i] if cached[i] is not None else results[i][1]
-                own[i] = got
-                if cached[i] is None and keys is not None:
-                    new.append((keys[i], *got))
-            if new:
-                store.store(new)
+            own = {i: results[i][1] for i in judged}
             pending = None
             if judged and grammar_on:
                 if not state["opened"]:
@@ -386,8 +391,3 @@ def score_stream(
         runner.close(cancel=cancelled)
         if spill is not None:
             spill.close()
-        if index_path is not None:
-            try:
-                os.unlink(index_path)
-            except OSError:
-                pass

@@ -8,8 +8,8 @@ processes (or in the calling process with ``jobs=1``), and the first pass's spil
   the second pass needs no analysis but the batch name findings of the few articles the merged
   index can give some (:func:`detector.batch.may_have_name_findings`), and memory stays bounded
   by the chunk, not the input;
-- :func:`analyse_one` / :func:`index_texts`: the same work without a spill, for a second pass
-  whose index came from elsewhere (a Dask reduction).
+- :func:`analyse_one`: one article's whole analysis, for an article the second pass reads but
+  the first did not (the input changed between the readings).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from . import analysis, batch, families, language, memo, settings
 from .text import Document, scrub_surrogates
 
 # -- per-article work (runs in the workers, or in this process with jobs=1) --------------------
-_WORKER_INDEX: dict[str, batch.BatchIndex] = {}
 _FAMILIES = None
 
 
@@ -39,50 +38,16 @@ def _families():
     return _FAMILIES
 
 
-def _index_of(ref) -> batch.BatchIndex:
-    """The batch index: the object itself, or a path to its pickle (loaded once per worker)."""
-    if isinstance(ref, batch.BatchIndex):
-        return ref
-    ix = _WORKER_INDEX.get(ref)
-    if ix is None:
-        _WORKER_INDEX.clear()
-        with open(ref, "rb") as fh:
-            ix = _WORKER_INDEX[ref] = pickle.load(fh)
-    return ix
-
-
-def analyse_one(text: str, need_own: bool, index: batch.BatchIndex | None):
-    """One article's own and batch evidence: ``(language, own, batch_findings, plain_stats)``.
-    ``own`` is ``(findings, stats)`` of the per-document families (None when not English or not
-    ``need_own``, e.g. a cache hit); ``plain_stats``: the document statistics of a text that is
-    not English (not judged)."""
+def analyse_one(text: str) -> tuple:
+    """One article's whole analysis, as :func:`first_pass_chunk`'s records give it to the second
+    pass: ``(language, own, batch_findings, plain_stats)`` with no batch findings (for an article
+    the first pass did not read, so not in the batch index)."""
     doc = Document(scrub_surrogates(text))
     lang = language.analyse(doc.text)
     if not lang.english:
         return lang, None, [], analysis.document_stats(doc)
     per_doc, stat_mods = _families()
-    own = analysis.document_evidence(doc, per_doc, stat_mods) if need_own else None
-    found = batch.name_findings(doc, index) if index is not None else []
-    return lang, own, found, None
-
-
-def analyse_chunk(index_ref, items: list[tuple[str, bool]]) -> list:
-    index = _index_of(index_ref) if index_ref is not None else None
-    with analysis.gc_paused():
-        out = [analyse_one(t, need, index) for t, need in items]
-    trim_memos(len(items))
-    return out
-
-
-def index_texts(texts: list[str], caps: bool) -> batch.BatchIndex:
-    """First pass over some texts: the merged index of the English ones."""
-    out = batch.BatchIndex()
-    for t in texts:
-        doc = Document(scrub_surrogates(t))
-        if language.analyse(doc.text).english:
-            out.absorb(batch.index_doc(doc, caps=caps))
-    trim_memos(len(texts))
-    return out
+    return lang, analysis.document_evidence(doc, per_doc, stat_mods), [], None
 
 
 # The families memoise pure functions of words and n-grams in bounded LRU tables (up to 2**19

@@ -308,3 +308,23 @@ def test_stream_input_changed_between_readings_is_still_scored():
     assert len(got) == 3
     assert digest(got) == digest(want)
     assert "REP001" in {f.code for f in got[1].findings}
+
+
+def test_stream_with_the_index_of_a_larger_batch():
+    """``index=`` from the whole batch (a Dask reduction), a part of it streamed: the part gets
+    the batch evidence; records come from its own first pass unless given with ``records=``."""
+    need_shared_names()
+    texts = nam003_articles()
+    whole, _n, spill = stream.first_pass(lambda: texts, runner=stream._Runner(1), caps=False, store=None, fp=None)
+    spill.close()
+    want = digest(api.score(texts, grammar="off", cache=False))[:1]
+    got = digest(stream.score_stream(lambda: texts[:1], grammar="off", cache=False, jobs=1, index=whole))
+    assert got == want and "NAM003" in {f["code"] for f in got[0]["findings"]}
+    _ix, packed = stream.first_pass_records(texts[:1], caps=False, cache=False)
+    again = stream.score_stream(lambda: texts[:1], grammar="off", cache=False, jobs=1, index=whole,
+                                records=stream.unpack_records(packed))
+    assert digest(again) == want
+    alone = digest(stream.score_stream(lambda: texts[:1], grammar="off", cache=False, jobs=1))
+    assert "NAM003" not in {f["code"] for f in alone[0]["findings"]}  # its own index: no batch evidence
+    with pytest.raises(ValueError, match="index"):
+        list(stream.score_stream(lambda: texts[:1], grammar="off", cache=False, records=[]))
