@@ -339,7 +339,7 @@ DaskOpt = Annotated[
 ]
 WindowOpt = Annotated[
     int,
-    typer.Option("--window", min=1, help="Articles analysed together; bounds memory (streaming).",
+    typer.Option("--window", min=1, help="Articles scored and written together (and a chunk of it analysed per worker task); bounds memory (streaming).",
                  show_default=True),
 ]
 SettingsMaxBytesOpt = Annotated[
