@@ -1,0 +1,105 @@
+"""The lower-cased words a Document shares between families, and the code that reads them in
+place of its own tokenisation: each must give what the per-family code it replaced gave."""
+
+from __future__ import annotations
+
+import random
+import sys
+
+import pytest
+
+from detector.families import docstats, duplicates
+from detector.text import WORD_RE, Document
+
+TEXTS = [
+    "",
+    "   \n\n ",
+    "The cat sat. The Cat sat!\n\nTHE CAT SAT?",
+    "ΟΔΟΣ ΟΔΟΣ. ΑΣ’Σ ΣΑΣ Σ Σ.",  # final sigma: per word and in a joined line alike
+    "İstanbul İZMİR KELVIN ſtraße, it’s O’Neill's 3rd 1999 café",
+    "x" * 5000 + " " + "Y" * 3000,
+    "Line one is here.\nLine two is here. Second sentence.\n\n\nLast line",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_lower_words_are_each_words_lower_case(text):
+    doc = Document(text)
+    assert doc.lower_words == [text[s:e].lower() for s, e in doc.words]
+    # joined by single spaces: the lower-cased join (what the duplicate keys were)
+    assert " ".join(doc.lower_words) == " ".join(text[s:e] for s, e in doc.words).lower()
+
+
+def test_first_character_is_a_digit_exactly_when_lower_cased_first_character_is():
+    # readability skips words that start with a digit, reading the lower-cased words
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        low = c.lower()
+        assert c.isdigit() == low[0].isdigit(), hex(cp)
+
+
+def _random_text(rnd: random.Random) -> str:
+    pieces = ["The", "the", "cat", "Cat", "sat", "on", "a", "mat", "ΟΔΟΣ", "İ", "it’s", "3", "\n", "\n\n",
+              ".", ",", "!", "Mr.", "said", "x" * 30]
+    words = [rnd.choice(pieces) for _ in range(rnd.randint(0, 200))]
+    return "".join(w + rnd.choice([" ", " ", "", "\n", ". ", ", "]) for w in words)
+
+
+def _reference_line_keys(doc: Document):
+    src = doc.text
+    lines = [" ".join(WORD_RE.findall(src, s, e)).lower() for s, e in doc.lines]
+    sents = [" ".join(WORD_RE.findall(src, s, e)).lower() for s, e in doc.sentences]
+    return lines, sents
+
+
+def test_duplicate_keys_from_the_shared_words():
+    rnd = random.Random(4)
+    for text in TEXTS + [_random_text(rnd) for _ in range(500)]:
+        doc = Document(text)
+        line_sents, ranges = duplicates._line_sentences(doc)
+        lines, sents = _reference_line_keys(doc)
+        assert [" ".join(doc.lower_words[a:b]) for a, b in ranges] == lines
+        assert [key for per_line in line_sents for key, *_ in per_line] == sents
+        assert [nw for per_line in line_sents for _, nw, *_ in per_line] == [
+            len(WORD_RE.findall(text, s, e)) for s, e in doc.sentences
+        ]
+
+
+def test_duplicates_still_found_from_the_shared_words():
+    para = "The council approved the new budget on Tuesday after a long debate about repairs."
+    text = para + "\n\nSomething else entirely was said by the mayor on Wednesday.\n\n" + para.upper()
+    found = duplicates.detect(text)
+    assert [f.code for f in found] == ["DUP001"]
+    assert text[found[0].start : found[0].end] == para.upper()
+
+
+def test_numpy_ngram_statistics_equal_the_python_ones():
+    rnd = random.Random(9)
+    for _ in range(400):
+        size = rnd.randint(docstats._NUMPY_MIN, 600)
+        vocab = rnd.choice([2, 3, 5, 20, 300, 5000])
+        ids_raw = [rnd.randrange(vocab) for _ in range(size)]
+        if rnd.random() < 0.3:  # a pasted block: long repeats
+            k = rnd.randint(0, size // 2)
+            ids_raw[k:] = (ids_raw[:k] + ids_raw)[: size - k]
+        first: dict[int, int] = {}
+        ids = [first.setdefault(x, len(first)) for x in ids_raw]  # dense, in order of first use
+        lens = [rnd.randint(1, 12) for _ in first]
+        want_top = [docstats._top_ngram_chars(ids, lens, n) for n in (2, 3, 4)]
+        want_dup = []
+        for n in range(5, 11):
+            chars = docstats._dup_ngram_chars(ids, lens, n)
+            if not chars:
+                break
+            want_dup.append(chars)
+        assert docstats._ngram_chars_numpy(ids, lens) == (want_top, want_dup)
+
+
+def test_ngram_statistics_of_short_texts():
+    assert docstats._ngram_chars([], []) == ([0, 0, 0], [])
+    assert docstats._ngram_chars([0], [3]) == ([0, 0, 0], [])
+    ids, lens = [0, 1, 0, 1, 0, 1], [3, 2]
+    top, dup = docstats._ngram_chars(ids, lens)
+    # (0 1) three times; (0 1 0) and (1 0 1) twice each, the first to occur wins; (0 1 0 1) twice
+    assert top == [(3 + 2 + 1) * 3, (3 + 2 + 3 + 2) * 2, (3 + 2 + 3 + 2 + 3) * 2]
+    assert dup == []
