@@ -121,3 +121,21 @@ def test_spelled_on_random_name_strings():
     for _ in range(5_000):
         text = "".join(rnd.choice(words) + rnd.choice(seps) for _ in range(rnd.randint(0, 12)))
         assert nam003._spelled(text) == _reference_spelled(text), text
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 15, 16, 17, 33, 500])
+def test_sorted_lines_bisect_equals_a_plain_bisection(n):
+    import bisect
+    import pickle
+
+    from detector.gazetteer.index import SortedLines
+
+    rnd = random.Random(n)
+    lines = sorted({"".join(rnd.choice("abcé ") for _ in range(rnd.randint(1, 6))) for _ in range(n)})
+    table = SortedLines(lines)
+    queries = ["", "a", "zzz", "é", "a ", "a!", *lines, *(x[:-1] for x in lines), *(x + " " for x in lines)]
+    for t in (table, pickle.loads(pickle.dumps(table))):
+        for q in queries:
+            assert t.bisect_left(q) == bisect.bisect_left(lines, q), q
+        for p in ("a", "ab", "é"):
+            assert t.prefix_range(p) == (bisect.bisect_left(lines, p + " "), bisect.bisect_left(lines, p + "!"))
