@@ -55,7 +55,9 @@ MAX_NAME_GROUP = 200
 
 
 # A capitalised word standing alone (not next to another capitalised word): a surname mention.
-_WORD_RE = re.compile(rf"(?<![\w'’\-.]){_UP}[a-zà-ÿ]+(?:['’][a-z]+)?(?![\w\-‐])")
+# A capitalised word on its own: ``(?<![\w'’\-.]){_UP}...``, written to open with its capital
+# (the lookbehind then checks the character before it) so the regex engine skips to capitals.
+_WORD_RE = re.compile(rf"{_UP}(?<![\w'’\-.]{_UP})[a-zà-ÿ]+(?:['’][a-z]+)?(?![\w\-‐])")
 TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady president minister chancellor senator".split())
 _SAID_RE = re.compile(
     r"(?:['’]s)?,?[ \u00a0]+(?:has |had |also |then |later )?"

@@ -30,7 +30,10 @@ from .knobs import NameSettings
 from .lookups import _first_n, _last_n, user_known
 from .tokens import FAMILY, MAX_NAME_TOKEN, Analysis, _Overlaps
 
-_CAP_WORD_RE = re.compile(r"(?<![\w'’\-‐])([A-Z][a-z]{4,})(?![\w\-‐'’])")
+# A capitalised word of 5+ letters not inside a longer word: ``(?<![\w'’\-‐])([A-Z][a-z]{4,})``,
+# written to open with its capital (the lookbehind then checks the character before it), so the
+# regex engine skips to capitals instead of trying the lookbehind at every position.
+_CAP_WORD_RE = re.compile(r"([A-Z](?<![\w'’\-‐][A-Z])[a-z]{4,})(?![\w\-‐'’])")
 _ABC = "abcdefghijklmnopqrstuvwxyz"
 
 
