@@ -103,3 +103,45 @@ def test_ngram_statistics_of_short_texts():
     # (0 1) three times; (0 1 0) and (1 0 1) twice each, the first to occur wins; (0 1 0 1) twice
     assert top == [(3 + 2 + 1) * 3, (3 + 2 + 3 + 2) * 2, (3 + 2 + 3 + 2 + 3) * 2]
     assert dup == []
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_word_texts_are_the_words(text):
+    doc = Document(text)
+    assert doc.word_texts == [text[s:e] for s, e in doc.words]
+
+
+def _reference_brk003(ctx) -> list:
+    """The word-by-word pass brk003 made before it looked the forms up all at once."""
+    from detector.families.sentences import brk003
+    from detector.families.sentences.words import verb_form
+
+    out: list = []
+    text, prev_f, prev_w = ctx.text, "", ""
+    for i, (s2, e2) in enumerate(ctx.words):
+        w2 = text[s2:e2]
+        f2 = verb_form(w2) if w2.islower() else ""
+        if f2 in brk003._FINITE and prev_f in brk003._FINITE and i + 1 < len(ctx.words):
+            brk003._check_double(ctx, i, prev_w, prev_f, w2, f2, out)
+        prev_f, prev_w = f2, w2
+    return out
+
+
+def test_brk003_finds_what_a_word_by_word_pass_finds():
+    from detector.families.sentences import brk003
+    from detector.families.sentences.common import _Ctx
+
+    rnd = random.Random(8)
+    pieces = ["The", "firm", "passes", "tops", "5,000", "rose", "jumped", "climbed", "cut", "hit", "the", "a",
+              "said", "says", "was", "has", "continued", "Passes", "TOPS", "raised", "it", "which", "he", "claims",
+              "proves", "£", "$", "10", ".", ",", "\n", "rising", "costs", "rose", "quickly", "helped"]
+    texts = ["The index passes tops 5,000 points.", "Shares rose jumped 5% and fell.", ""]
+    texts += [" ".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40))) for _ in range(3000)]
+    hits = 0
+    for text in texts:
+        ctx = _Ctx(Document(text))
+        got: list = []
+        brk003._brk003(ctx, got)
+        assert got == _reference_brk003(ctx), text
+        hits += len(got)
+    assert hits > 0  # the texts do exercise the rule
