@@ -139,3 +139,26 @@ def test_sorted_lines_bisect_equals_a_plain_bisection(n):
             assert t.bisect_left(q) == bisect.bisect_left(lines, q), q
         for p in ("a", "ab", "é"):
             assert t.prefix_range(p) == (bisect.bisect_left(lines, p + " "), bisect.bisect_left(lines, p + "!"))
+
+
+def test_lone_surnames_count_what_a_match_by_match_pass_counts():
+    from collections import Counter
+
+    from detector.families.names import nam002
+
+    def reference(text: str) -> Counter:
+        out: Counter = Counter()
+        for w in nam002._WORD_RE.finditer(text):
+            tok = w.group()
+            m2 = tokens._CLITIC_RE.search(tok)
+            if m2 and m2.start() > 0:
+                tok = tok[: m2.start()]
+            out[gz.fold(tok)] += 1
+        return out
+
+    rnd = random.Random(3)
+    words = ["Blair", "Blair's", "Blair’s", "O'Neil", "O’Neil's", "Bollason'll", "Émile", "Ólafur’s", "x", "Brown",
+             "Blairs", "'s", "Smith's'", "the", "Downing"]
+    for text in SPELLED_CASES + [" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 15))) for _ in range(2000)]:
+        got, want = nam002._lone_surnames(text), reference(text)
+        assert got == want and list(got) == list(want), text  # same counts, same order of first use

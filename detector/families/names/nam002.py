@@ -146,14 +146,14 @@ def _surname_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
 
 def _lone_surnames(text: str) -> Counter:
     """Folded capitalised words standing alone (not part of a capitalised run), with counts."""
-    out: Counter = Counter()
-    for w in _WORD_RE.finditer(text):
-        tok = w.group()
-        m2 = _CLITIC_RE.search(tok)
-        if m2 and m2.start() > 0:
-            tok = tok[: m2.start()]
-        out[gz.fold(tok)] += 1
-    return out
+    toks = [_cut_clitic(t) if "'" in t or "’" in t else t for t in _WORD_RE.findall(text)]  # (a clitic has one)
+    return Counter(map(gz.fold, toks))
+
+
+def _cut_clitic(tok: str) -> str:
+    """``tok`` without a possessive or contraction ending ("Blair's" -> "Blair")."""
+    m2 = _CLITIC_RE.search(tok)
+    return tok[: m2.start()] if m2 and m2.start() > 0 else tok
 
 
 class _FirstUse:

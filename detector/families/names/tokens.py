@@ -129,7 +129,7 @@ def _tokens(text: str, s: int, e: int) -> list[Tok]:
     for m in TOKEN_RE.finditer(text, s, e):
         t = m.group()
         ts, te = m.start(), m.end()
-        m2 = _CLITIC_RE.search(t)
+        m2 = _CLITIC_RE.search(t) if "'" in t or "’" in t else None  # a clitic has an apostrophe
         if m2 and m2.start() > 0:  # possessive or contraction ("Blinken's", "Bollason'll")
             t, te = t[: m2.start()], te - (len(t) - m2.start())
         particle = t[0].islower() and "-" not in t and "‐" not in t
