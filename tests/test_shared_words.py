@@ -145,3 +145,12 @@ def test_brk003_finds_what_a_word_by_word_pass_finds():
         assert got == _reference_brk003(ctx), text
         hits += len(got)
     assert hits > 0  # the texts do exercise the rule
+
+
+def test_sentence_index_from_the_sentence_words():
+    from detector.families.repetition import rep002
+
+    rnd = random.Random(6)
+    for text in TEXTS + [_random_text(rnd) for _ in range(500)]:
+        doc = Document(text)
+        assert rep002._doc_sentence_index(doc) == rep002._sentence_index(doc.words, doc.sentences), text
