@@ -224,13 +224,15 @@ class LanguageResult:
         return self.main == ENGLISH
 
 
-def blocks(text: str) -> list[tuple[int, int]]:
+def blocks(text) -> list[tuple[int, int]]:
     """The units told apart: paragraphs (blank-line separated), each split into its lines when
     every line is long enough to tell on its own (one paragraph per line, as many feeds and the
-    WMT documents are written); a hard-wrapped paragraph stays whole."""
-    from .text import Document
+    WMT documents are written); a hard-wrapped paragraph stays whole. ``text``: a string, or a
+    :class:`~detector.text.Document` (its lines and paragraphs, computed once, are reused)."""
+    from .text import as_document
 
-    doc = Document(text)
+    doc = as_document(text)
+    text = doc.text
     lines = doc.lines
     out = []
     li = 0
@@ -247,12 +249,15 @@ def blocks(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def analyse(text: str) -> LanguageResult:
-    """Per-paragraph languages of an article, its main language and its foreign paragraphs."""
+def analyse(text) -> LanguageResult:
+    """Per-paragraph languages of an article, its main language and its foreign paragraphs.
+    ``text``: a string or a :class:`~detector.text.Document` (see :func:`blocks`)."""
     cfg = settings.get(LanguageSettings)
     told: dict[str, int] = {}
     found: list[Block] = []
-    for s, e in blocks(text):
+    units = blocks(text)
+    text = text if isinstance(text, str) else text.text
+    for s, e in units:
         chunk = text[s:e]
         if not long_enough(chunk):
             continue

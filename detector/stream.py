@@ -88,7 +88,7 @@ def analyse_one(text: str, need_own: bool, index: batch.BatchIndex | None):
     ``need_own``, e.g. a cache hit); ``plain_stats``: the document statistics of a text that is
     not English (not judged)."""
     doc = Document(scrub_surrogates(text))
-    lang = language.analyse(doc.text)
+    lang = language.analyse(doc)  # the Document keeps its lines and paragraphs for the families
     if not lang.english:
         return lang, None, [], analysis.document_stats(doc)
     per_doc, stat_mods = _families()
@@ -110,7 +110,7 @@ def index_texts(texts: list[str], caps: bool) -> batch.BatchIndex:
     out = batch.BatchIndex()
     for t in texts:
         doc = Document(scrub_surrogates(t))
-        if language.analyse(doc.text).english:
+        if language.analyse(doc).english:
             out.absorb(batch.index_doc(doc, caps=caps))
     trim_memos(len(texts))
     return out

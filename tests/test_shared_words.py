@@ -154,3 +154,19 @@ def test_sentence_index_from_the_sentence_words():
     for text in TEXTS + [_random_text(rnd) for _ in range(500)]:
         doc = Document(text)
         assert rep002._doc_sentence_index(doc) == rep002._sentence_index(doc.words, doc.sentences), text
+
+
+def test_language_analysis_of_a_document_equals_that_of_its_text():
+    from detector import language
+
+    texts = TEXTS + [
+        "Der Bundestag hat am Dienstag das neue Gesetz beschlossen, das die Steuern senkt.\n\n"
+        "The minister said the plan would go ahead after the vote on Tuesday.",
+        "Ceci est un paragraphe en français qui parle de la politique du gouvernement.\n"
+        "Ceci est une autre ligne en français, assez longue pour être identifiée aussi.",
+    ]
+    for text in texts:
+        doc = Document(text)
+        assert language.blocks(doc) == language.blocks(text)
+        assert language.analyse(doc) == language.analyse(text)
+    assert not language.analyse(Document(texts[-1])).english  # the texts do reach the identifier
