@@ -170,3 +170,76 @@ def test_language_analysis_of_a_document_equals_that_of_its_text():
         assert language.blocks(doc) == language.blocks(text)
         assert language.analyse(doc) == language.analyse(text)
     assert not language.analyse(Document(texts[-1])).english  # the texts do reach the identifier
+
+
+def _reference_brk002(ctx) -> list:
+    """BRK002 as it read each sentence's words from the text (before the shared word texts)."""
+    from detector.families.sentences import brk002
+    from detector.families.sentences.common import _has_finite_verb
+    from detector.families.sentences.words import _MONTHS, _SIGNOFF_RE
+
+    def title_case(text, words):
+        caps = 0
+        for s, e in words:
+            w = text[s:e]
+            if w.lower() in brk002._SMALL:
+                continue
+            if not w[:1].isupper():
+                return False
+            caps += 1
+        return caps >= 2
+
+    def candidate(text, s, e, words, n_in_line):
+        if n_in_line < 2 or len(words) < 5 or len(words) > 25 or not text[s].isupper() or text[e - 1] != ".":
+            return False
+        seg = text[s:e]
+        if brk002._SKIP_FRAGMENT_RE.search(seg) or sum(1 for a, b in words if b - a >= 3) < 3:
+            return False
+        if _SIGNOFF_RE.match(seg) or sum(1 for a, b in words if text[a].isdigit()) * 3 > len(words):
+            return False
+        lower = sum(1 for a, b in words if text[a].islower())
+        if not title_case(text, words) and lower * 2 < len(words):
+            return False
+        return text[words[-1][0] : words[-1][1]].lower() not in _MONTHS
+
+    text, out = ctx.text, []
+    by_line = ctx.by_line
+    for li, (_line, sents) in enumerate(by_line):
+        n = len(sents)
+        if n == 1:
+            if not (0 < li < len(by_line) - 1 and brk002._prose_line(text, *by_line[li - 1])
+                    and brk002._prose_line(text, *by_line[li + 1])):
+                continue
+            n = 2 if not title_case(text, ctx.words_in(*sents[0])) else 1
+        for s, e in sents:
+            words = ctx.words_in(s, e)
+            if candidate(text, s, e, words, n) and not _has_finite_verb(text, words, title_case(text, words)):
+                out.append((s, e))
+    return out
+
+
+def test_brk002_finds_what_it_found_reading_words_from_the_text():
+    from detector.families.sentences import brk002
+    from detector.families.sentences.common import _Ctx
+
+    rnd = random.Random(12)
+    pieces = ["The", "Big", "Red", "Car", "in", "the", "of", "and", "Market", "Share", "Prices", "2004", "10",
+              "Tony", "Blair", "January", "March.", "quickly", "very", "new", "old", "Plan", "sales", "rose",
+              "is", "Wider", "Economy", "Sony", "Nintendo", "Microsoft", "Reporting", "by", "A", "UK", "US"]
+    texts = ["Prices rose. A very big new car in the market. Sales fell.",
+             "Sales rose again. Tony Blair And The Big Red Car. It went.",
+             "Reporting by John Smith in the big city. Then it rained."]
+    for _ in range(2000):
+        lines = []
+        for _ in range(rnd.randint(1, 4)):
+            sents = [" ".join(rnd.choice(pieces) for _ in range(rnd.randint(2, 9))) + "." for _ in range(rnd.randint(1, 3))]
+            lines.append(" ".join(sents))
+        texts.append("\n\n".join(lines))
+    hits = 0
+    for text in texts:
+        ctx = _Ctx(Document(text))
+        got: list = []
+        brk002._brk002(ctx, got)
+        assert [(f.start, f.end) for f in got] == _reference_brk002(ctx), text
+        hits += len(got)
+    assert hits > 0  # the texts do exercise the rule
