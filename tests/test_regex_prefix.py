@@ -44,3 +44,30 @@ def test_rewritten_pattern_finds_what_the_plain_one_does(name):
     texts = TEXTS + ["".join(rnd.choice(PIECES) for _ in range(rnd.randint(0, 14))) for _ in range(20_000)]
     for text in texts:
         assert _found(fast, text) == _found(plain, text), text
+
+
+def test_language_word_tests_on_ascii_text_match_the_unicode_pattern():
+    from detector import language
+
+    def share(text):  # the stop-word share from the Unicode pattern
+        words = language._WORD_RE.findall(text)
+        return sum(w.lower() in language.STOPWORDS for w in words) / len(words) if words else 0.0
+
+    def running_at_least(text, n):
+        total = 0
+        for w in language._WORD_RE.findall(text):
+            if not w[0].isupper():
+                total += len(w)
+                if total >= n:
+                    return True
+        return False
+
+    rnd = random.Random(2)
+    pieces = ["The", "the", "OF", "and", "it's", "It'S", "don't", "x'", "'s", "a1b", "_a", "3rd", "über", "Straße",
+              "l’homme", " ", "  ", "\n", ",", ".", "-", "ǅ", "İ", "ſ", "K"]
+    texts = TEXTS + ["The cat and the dog.", "ÜBER die Straße", ""]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 20))) for _ in range(20_000)]
+    for text in texts:
+        assert language.stopword_share(text) == share(text), text
+        for n in (1, 5, 40):
+            assert language._running_at_least(text, n) == running_at_least(text, n), text
