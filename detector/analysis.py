@@ -70,9 +70,10 @@ def document_evidence(doc: Document, per_doc, stat_mods) -> tuple[list[Finding],
 
 
 # What only the per-document families read of a Document: its word spans (``words``, one tuple
-# per word, and the per-sentence lists of ``sentence_words``) and the fluency family's ``_flu_*``
-# entries (tokens, LM transitions, MT logits, ...).
-_OWN_ONLY = frozenset(("words", "sentence_words"))
+# per word, and the per-sentence lists of ``sentence_words``), the words' texts (``word_texts``,
+# ``lower_words``) and the fluency family's ``_flu_*`` entries (tokens, LM transitions, MT
+# logits, ...).
+_OWN_ONLY = frozenset(("words", "sentence_words", "word_texts", "lower_words"))
 
 
 def _drop_fluency_caches(doc: Document) -> None:

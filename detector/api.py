@@ -131,7 +131,7 @@ def _analyse(
     # detectors and LanguageTool see unpaired surrogates as U+FFFD (same offsets); findings still
     # index the caller's text
     all_docs = [Document(scrub_surrogates(a.text)) for a in articles]
-    langs = [language.analyse(d.text) for d in all_docs]
+    langs = [language.analyse(d) for d in all_docs]  # the Documents keep their lines and paragraphs
     # only English texts are judged; the others are skipped by every family and by LanguageTool
     judged = [i for i, lang in enumerate(langs) if lang.english]
     if progress is not None and len(judged) < len(all_docs):
@@ -170,7 +170,7 @@ def _analyse(
 
     ctx_docs = [Document(scrub_surrogates(as_article(x).text)) for x in context]
     # context texts in another language would only add foreign names to the batch evidence
-    ctx_docs = [d for d in ctx_docs if language.analyse(d.text).english]
+    ctx_docs = [d for d in ctx_docs if language.analyse(d).english]
     # the cross-article name evidence: the batch's merged name index (detector.batch)
     index = batch.merge_all(batch.index_doc(d) for d in docs + ctx_docs)
     batch_names = [batch.name_findings(d, index) for d in docs]

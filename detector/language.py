@@ -61,6 +61,10 @@ class LanguageSettings:
 ENGLISH_LIKE = frozenset({"en", "sco", "pcm"})
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# _WORD_RE on ASCII text, where a letter ([^\W\d_]) is A-Z or a-z and ’ cannot occur: the same
+# matches from simpler character sets (on lower-cased ASCII text, the same words lower-cased).
+_ASCII_WORD_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_ASCII_LOWER_WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _NON_LETTER_RE = re.compile(r"[\W\d_]+")
 
@@ -107,10 +111,13 @@ def letters(text: str) -> int:
 
 def stopword_share(text: str) -> float:
     """Share of the words of ``text`` that are common English function words (0 with no words)."""
-    words = _WORD_RE.findall(text)
+    if text.isascii():  # lower-casing ASCII keeps every letter a letter: the same words, lower-cased
+        words = _ASCII_LOWER_WORD_RE.findall(text.lower())
+    else:
+        words = list(map(str.lower, _WORD_RE.findall(text)))
     if not words:
         return 0.0
-    return sum(map(STOPWORDS.__contains__, map(str.lower, words))) / len(words)
+    return sum(map(STOPWORDS.__contains__, words)) / len(words)
 
 
 _IDENTIFIER = None
@@ -150,7 +157,8 @@ def running_letters(text: str) -> int:
 
 def _running_at_least(text: str, n: int) -> bool:
     total = 0
-    for m in _WORD_RE.finditer(text):  # stops at the first n letters, however long the text
+    words = _ASCII_WORD_RE if text.isascii() else _WORD_RE
+    for m in words.finditer(text):  # stops at the first n letters, however long the text
         w = m.group()
         if not w[0].isupper():
             total += len(w)
@@ -224,13 +232,15 @@ class LanguageResult:
         return self.main == ENGLISH
 
 
-def blocks(text: str) -> list[tuple[int, int]]:
+def blocks(text) -> list[tuple[int, int]]:
     """The units told apart: paragraphs (blank-line separated), each split into its lines when
     every line is long enough to tell on its own (one paragraph per line, as many feeds and the
-    WMT documents are written); a hard-wrapped paragraph stays whole."""
-    from .text import Document
+    WMT documents are written); a hard-wrapped paragraph stays whole. ``text``: a string, or a
+    :class:`~detector.text.Document` (its lines and paragraphs, computed once, are reused)."""
+    from .text import as_document
 
-    doc = Document(text)
+    doc = as_document(text)
+    text = doc.text
     lines = doc.lines
     out = []
     li = 0
@@ -247,12 +257,15 @@ def blocks(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def analyse(text: str) -> LanguageResult:
-    """Per-paragraph languages of an article, its main language and its foreign paragraphs."""
+def analyse(text) -> LanguageResult:
+    """Per-paragraph languages of an article, its main language and its foreign paragraphs.
+    ``text``: a string or a :class:`~detector.text.Document` (see :func:`blocks`)."""
     cfg = settings.get(LanguageSettings)
     told: dict[str, int] = {}
     found: list[Block] = []
-    for s, e in blocks(text):
+    units = blocks(text)
+    text = text if isinstance(text, str) else text.text
+    for s, e in units:
         chunk = text[s:e]
         if not long_enough(chunk):
             continue

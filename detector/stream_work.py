@@ -43,7 +43,7 @@ def analyse_one(text: str) -> tuple:
     pass: ``(language, own, batch_findings, plain_stats)`` with no batch findings (for an article
     the first pass did not read, so not in the batch index)."""
     doc = Document(scrub_surrogates(text))
-    lang = language.analyse(doc.text)
+    lang = language.analyse(doc)  # the Document keeps its lines and paragraphs for the families
     if not lang.english:
         return lang, None, [], analysis.document_stats(doc)
     per_doc, stat_mods = _families()
@@ -119,7 +119,7 @@ def first_pass_chunk(items: list[tuple[str, bool]], caps: bool) -> tuple[batch.B
     with analysis.gc_paused():
         for t, need in items:
             doc = Document(scrub_surrogates(t))
-            lang = language.analyse(doc.text)
+            lang = language.analyse(doc)
             if not lang.english:
                 out.append((lang, None, None, analysis.document_stats(doc)))
                 continue

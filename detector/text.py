@@ -84,6 +84,20 @@ class Document:
         return [m.span() for m in WORD_RE.finditer(self.text)]
 
     @cached_property
+    def word_texts(self) -> list[str]:
+        """The text of each word of :attr:`words` (``text[s:e]``), computed once."""
+        t = self.text
+        return [t[s:e] for s, e in self.words]
+
+    @cached_property
+    def lower_words(self) -> list[str]:
+        """Each word of :attr:`words` lower-cased on its own (``text[s:e].lower()``), computed
+        once for the families that compare words without case. Joined with single spaces they
+        are the lower-cased join of the words: a space is neither cased nor case-ignorable, so
+        it stops the context of a final sigma as the end of a word does."""
+        return list(map(str.lower, self.word_texts))
+
+    @cached_property
     def word_count(self) -> int:
         return len(self.words)
 

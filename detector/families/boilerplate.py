@@ -44,16 +44,20 @@ from .boilerplate_patterns import (
     _TERMINAL_RE,
     _WORD_RE,
     COOKIE_RE,
+    COOKIE_WORDS,
     CREDIT_LINE_RE,
     CREDIT_RE,
     DISCLAIMER_RE,
+    DISCLAIMER_WORDS,
     NAV_LINE_RE,
     PROMPT_ANY_RE,
+    PROMPT_ANY_WORDS,
     PROMPT_LINE_RE,
     QUOTE_CHARS,
     SEE_ALSO_RE,
     TEASER_HEADER_RE,
     TIMESTAMP_RE,
+    may_search,
 )
 
 FAMILY = "boilerplate"
@@ -178,11 +182,12 @@ def _classify(line: str, nw: int, k: int) -> tuple[str, str, str] | None:
         if nw <= 14 and CREDIT_RE.match(line) and not line.endswith((". ", "!", "?")):
             if not (nw > 6 and line.endswith(".") and not line.endswith((".COM", ".com"))):
                 return ("BOI006", f"photo credit line: “{_q(line)}”", "info")
-    if nw <= cfg.max_cookie_words and COOKIE_RE.search(line):
+    low = line.lower()  # the searches below only run where a word they need is in the line
+    if nw <= cfg.max_cookie_words and may_search(COOKIE_WORDS, line, low) and COOKIE_RE.search(line):
         return ("BOI006", f"cookie/consent notice: “{_q(line)}”", "warning")
-    if PROMPT_ANY_RE.search(line):
+    if may_search(PROMPT_ANY_WORDS, line, low) and PROMPT_ANY_RE.search(line):
         return ("BOI002", f"comment-form text: “{_q(line)}”", "warning")
-    if DISCLAIMER_RE.search(line):
+    if may_search(DISCLAIMER_WORDS, line, low) and DISCLAIMER_RE.search(line):
         return ("BOI003", f"syndication/editing note: “{_q(line)}”", "warning")
     if nw <= cfg.max_furniture_words and CREDIT_LINE_RE.match(line):
         return ("BOI003", f"reporting/editing credit: “{_q(line)}”", "info")

@@ -56,20 +56,11 @@ def _top_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
 
     Word n-grams are compared as tuples of word ids (words never contain spaces, so this is the
     same as comparing the space-joined strings); an n-gram's length in characters is the sum of
-    its word lengths plus n - 1 spaces.
+    its word lengths plus n - 1 spaces. Pure Python: the short texts' path, and the reference of
+    :func:`_ngram_chars_numpy`.
     """
     if len(ids) < n:
         return 0
-    keys = _gram_keys(ids, len(lens), n)
-    if keys is not None:  # the same count and first maximal n-gram, from one sort of int64 keys
-        import numpy as np
-
-        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
-        top = int(counts.max())
-        if top <= 1:
-            return 0
-        at = int(first[counts == top].min())  # the first maximal n-gram to occur, as Counter's
-        return (sum(lens[w] for w in ids[at : at + n]) + n - 1) * top
     counts = Counter(zip(*(ids[k:] for k in range(n)), strict=False))
     if max(counts.values()) <= 1:
         return 0
@@ -77,34 +68,11 @@ def _top_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
     return (sum(lens[w] for w in gram) + n - 1) * count
 
 
-_NUMPY_MIN = 64  # words: below this, Python's Counter is quicker than numpy's call overhead
-
-
-def _gram_keys(ids: list[int], n_vocab: int, n: int):
-    """Each word n-gram of ``ids`` as one int64 (its ids as digits in base ``n_vocab``): equal
-    keys for equal n-grams. None when they would not fit in 63 bits or the text is short."""
-    if len(ids) < _NUMPY_MIN or n_vocab ** n >= 1 << 63:
-        return None
-    import numpy as np
-
-    a = np.asarray(ids, dtype=np.int64)
-    m = a.size - n + 1
-    keys = a[:m].copy()
-    for k in range(1, n):
-        keys *= n_vocab
-        keys += a[k : k + m]
-    return keys
-
-
 def _dup_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
-    keys = _gram_keys(ids, len(lens), n)
-    if keys is not None:
-        import numpy as np
-
-        if np.unique(keys).size == keys.size:  # no n-gram occurs twice: nothing to scan
-            return 0
+    """Characters in n-grams that repeat an earlier n-gram, scanning left to right and skipping
+    past each repeat (pure Python: the short texts' path, the reference of the numpy one)."""
     grams = list(zip(*(ids[k:] for k in range(n)), strict=False))
-    if keys is None and len(set(grams)) == len(grams):
+    if len(set(grams)) == len(grams):
         return 0
     seen: set[tuple[int, ...]] = set()
     chars = 0
@@ -119,6 +87,72 @@ def _dup_ngram_chars(ids: list[int], lens: list[int], n: int) -> int:
             seen.add(gram)
             i += 1
     return chars
+
+
+_NUMPY_MIN = 64  # words: below this, Python's Counter is quicker than numpy's call overhead
+
+
+def _ngram_chars(ids: list[int], lens: list[int]) -> tuple[list[int], list[int]]:
+    """``(top, dup)``: :func:`_top_ngram_chars` for n = 2, 3, 4 and :func:`_dup_ngram_chars`
+    for n = 5, 6, ... up to the first n with no repeated n-gram (0 from there on: no longer
+    n-gram repeats either), through numpy from ``_NUMPY_MIN`` words."""
+    if len(ids) >= _NUMPY_MIN:
+        return _ngram_chars_numpy(ids, lens)
+    top = [_top_ngram_chars(ids, lens, n) for n in (2, 3, 4)]
+    dup = []
+    for n in range(5, 11):
+        chars = _dup_ngram_chars(ids, lens, n)
+        if not chars:
+            break
+        dup.append(chars)
+    return top, dup
+
+
+def _ngram_chars_numpy(ids: list[int], lens: list[int]) -> tuple[list[int], list[int]]:
+    """:func:`_ngram_chars` from one ``np.unique`` per n: each n-gram is coded as the dense
+    number of its (n-1)-gram prefix times the vocabulary size plus its last word id (equal codes
+    for equal n-grams, whatever the vocabulary: the numbers stay below words x vocabulary). The
+    duplicate scan only visits the positions of n-grams that occur more than once: a position
+    whose n-gram occurs once is never a repeat, and marking it seen changes nothing."""
+    import numpy as np
+
+    a = np.asarray(ids, dtype=np.int64)
+    size, v = a.size, len(lens)
+    top: list[int] = []
+    dup: list[int] = []
+    codes = a
+    for n in range(2, 11):
+        m = size - n + 1
+        if m <= 0:
+            break
+        codes = codes[:m] * v + a[n - 1 : n - 1 + m]
+        _, inv, counts = np.unique(codes, return_inverse=True, return_counts=True)
+        most = int(counts.max())
+        if n <= 4:
+            if most <= 1:
+                top.append(0)
+            else:
+                # the first position of a maximal n-gram starts the first maximal n-gram to occur
+                at = int(np.argmax(counts[inv] == most))
+                top.append((sum(lens[w] for w in ids[at : at + n]) + n - 1) * most)
+        else:
+            if most <= 1:
+                break
+            rep = np.flatnonzero(counts[inv] > 1)
+            seen: set[int] = set()
+            chars = i = 0
+            for p, g in zip(rep.tolist(), inv[rep].tolist(), strict=True):
+                if p < i:
+                    continue  # inside the previous repeat, skipped
+                if g in seen:
+                    chars += sum(lens[w] for w in ids[p : p + n]) + n - 1
+                    i = p + n
+                else:
+                    seen.add(g)
+                    i = p + 1
+            dup.append(chars)
+        codes = inv.astype(np.int64, copy=False)
+    return top, dup
 
 
 def stats(text: str | Document) -> dict[str, float]:
@@ -137,13 +171,11 @@ def stats(text: str | Document) -> dict[str, float]:
         out["dup_para_frac"] = n / len(paras)
         out["dup_para_char_frac"] = c / total
     vocab: dict[str, int] = {}
-    ids = [vocab.setdefault(t[s:e].lower(), len(vocab)) for s, e in doc.words]
+    ids = [vocab.setdefault(w, len(vocab)) for w in doc.lower_words]
     lens = [len(w) for w in vocab]  # vocab preserves insertion order: lens[id] = len(word)
-    for n in (2, 3, 4):
-        out[f"top_{n}gram_char_frac"] = _top_ngram_chars(ids, lens, n) / total
-    for n in range(5, 11):
-        chars = _dup_ngram_chars(ids, lens, n)
-        if not chars:  # no n-gram repeats, so no longer one does: the rest stay 0
-            break
+    top, dup = _ngram_chars(ids, lens)
+    for n, chars in zip((2, 3, 4), top, strict=True):
+        out[f"top_{n}gram_char_frac"] = chars / total
+    for n, chars in enumerate(dup, 5):  # no n-gram repeats past these, so no longer one does: 0
         out[f"dup_{n}gram_char_frac"] = chars / total
     return {k: float(min(1.0, v)) for k, v in out.items()}

@@ -33,7 +33,7 @@ from rapidfuzz import fuzz
 
 from .. import settings
 from ..findings import Finding
-from ..text import WORD_RE, Document, as_document
+from ..text import Document, as_document
 
 FAMILY = "duplicate-block"
 
@@ -64,19 +64,41 @@ def _line_no(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
-def _line_sentences(doc: Document) -> list[list[tuple[str, int, int, int]]]:
-    """Per line: (key, word count, start, end) of each sentence in it."""
-    src = doc.text
+def _line_sentences(doc: Document) -> tuple[list[list[tuple[str, int, int, int]]], list[tuple[int, int]]]:
+    """Per line: (key, word count, start, end) of each sentence in it; and the range of the
+    line's words in ``doc.words``.
+
+    A key is the sentence's lower-cased words joined by spaces (``" ".join(words).lower()``,
+    the same string: see :attr:`Document.lower_words`). The words of the sentences, in order,
+    are the document's words (:attr:`Document.sentence_words`), and each sentence lies in one
+    line, so a line's words are its sentences' words."""
     lines = doc.lines
+    lower = doc.lower_words
     out: list[list[tuple[str, int, int, int]]] = [[] for _ in lines]
+    first = [-1] * len(lines)
+    ends = [0] * len(lines)
     li = 0
     last = len(lines) - 1
-    for s, e in doc.sentences:
+    w = 0
+    for (s, e), spans in zip(doc.sentences, doc.sentence_words, strict=True):
         while li < last and lines[li][1] <= s:
             li += 1
-        words = WORD_RE.findall(src, s, e)
-        out[li].append((" ".join(words).lower(), len(words), s, e))
-    return out
+        n = len(spans)
+        out[li].append((" ".join(lower[w : w + n]), n, s, e))
+        if first[li] < 0:
+            first[li] = w
+        w += n
+        ends[li] = w
+    ranges = []
+    w = 0
+    for k in range(len(lines)):
+        if first[k] >= 0:
+            w = first[k]
+            ranges.append((w, ends[k]))
+            w = ends[k]
+        else:
+            ranges.append((w, w))
+    return out, ranges
 
 
 def detect(text: str | Document) -> list[Finding]:
@@ -86,7 +108,8 @@ def detect(text: str | Document) -> list[Finding]:
     lines = doc.lines
     if len(lines) < 2:
         return []
-    line_sents = _line_sentences(doc)
+    line_sents, line_words = _line_sentences(doc)
+    lower = doc.lower_words
 
     exact: dict[str, int] = {}
     affix: dict[tuple[int, str], int] = {}
@@ -96,11 +119,12 @@ def detect(text: str | Document) -> list[Finding]:
     source: list[int] = []
     how: list[str] = []
     nwords: list[int] = []
-    for k, (s, e) in enumerate(lines):
-        words = WORD_RE.findall(src, s, e)
+    for k in range(len(lines)):
+        ws, we = line_words[k]
+        words = lower[ws:we]  # lower-cased: every key below is lower-cased
         nw = len(words)
         nwords.append(nw)
-        key = " ".join(words).lower()
+        key = " ".join(words)
         keys.append(key)
         found, kind = -1, ""
         if nw >= cfg.min_words:
@@ -111,8 +135,8 @@ def detect(text: str | Document) -> list[Finding]:
                 exact[key] = k
                 best = 0.0
                 if nw >= cfg.near_min_words:
-                    head = (0, " ".join(words[:cfg.affix_words]).lower())
-                    tail = (1, " ".join(words[-cfg.affix_words:]).lower())
+                    head = (0, " ".join(words[:cfg.affix_words]))
+                    tail = (1, " ".join(words[-cfg.affix_words:]))
                     for ak in (head, tail):
                         prev = affix.get(ak)
                         if prev is None:

@@ -131,8 +131,7 @@ def doc_tokens(doc: Document) -> list[str]:
     """The normalised tokens of ``doc.words`` (computed once per Document)."""
     cached = doc.__dict__.get("_flu_tokens")
     if cached is None:
-        t = doc.text
-        cached = doc.__dict__["_flu_tokens"] = [norm_token(t[s:e]) for s, e in doc.words]
+        cached = doc.__dict__["_flu_tokens"] = list(map(norm_token, doc.word_texts))
     return cached
 
 

@@ -110,8 +110,9 @@ def _clip(name: str, v: float) -> float:
 
 def stats(text: str | Document) -> dict[str, float]:
     doc = as_document(text)
-    t = doc.text
-    words = [t[s:e].lower() for s, e in doc.words if not t[s].isdigit()]
+    # a word's first character is a digit exactly when its lower-cased form's is (digits have no
+    # case, and no letter lower-cases to a digit)
+    words = [w for w in doc.lower_words if not w[0].isdigit()]
     n_words = len(words)
     n_sent = max(1, len(doc.sentences))
     if n_words == 0:

@@ -55,7 +55,9 @@ MAX_NAME_GROUP = 200
 
 
 # A capitalised word standing alone (not next to another capitalised word): a surname mention.
-_WORD_RE = re.compile(rf"(?<![\w'’\-.]){_UP}[a-zà-ÿ]+(?:['’][a-z]+)?(?![\w\-‐])")
+# A capitalised word on its own: ``(?<![\w'’\-.]){_UP}...``, written to open with its capital
+# (the lookbehind then checks the character before it) so the regex engine skips to capitals.
+_WORD_RE = re.compile(rf"{_UP}(?<![\w'’\-.]{_UP})[a-zà-ÿ]+(?:['’][a-z]+)?(?![\w\-‐])")
 TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady president minister chancellor senator".split())
 _SAID_RE = re.compile(
     r"(?:['’]s)?,?[ \u00a0]+(?:has |had |also |then |later )?"
@@ -144,14 +146,14 @@ def _surname_slips(g: gz.Gazetteer, text: str, res: Analysis) -> None:
 
 def _lone_surnames(text: str) -> Counter:
     """Folded capitalised words standing alone (not part of a capitalised run), with counts."""
-    out: Counter = Counter()
-    for w in _WORD_RE.finditer(text):
-        tok = w.group()
-        m2 = _CLITIC_RE.search(tok)
-        if m2 and m2.start() > 0:
-            tok = tok[: m2.start()]
-        out[gz.fold(tok)] += 1
-    return out
+    toks = [_cut_clitic(t) if "'" in t or "’" in t else t for t in _WORD_RE.findall(text)]  # (a clitic has one)
+    return Counter(map(gz.fold, toks))
+
+
+def _cut_clitic(tok: str) -> str:
+    """``tok`` without a possessive or contraction ending ("Blair's" -> "Blair")."""
+    m2 = _CLITIC_RE.search(tok)
+    return tok[: m2.start()] if m2 and m2.start() > 0 else tok
 
 
 class _FirstUse:

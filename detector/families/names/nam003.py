@@ -22,6 +22,7 @@ process.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -102,49 +103,69 @@ def _spelled(text: str) -> set[str]:
     shape of a NAM001 suggestion), within the name checks' token budget. Only sequences that can
     be a NAM001 suggestion are kept: the first token is a gazetteer target's first name, or the
     last one a target's surname (a suggestion keeps one token of the target's name and takes the
-    other from it), which keeps the index small whatever the text."""
+    other from it), which keeps the index small whatever the text.
+
+    A sequence is a run of tokens each starting one space after the previous one ends, the
+    previous one not cut (a cut token ends its sequence). Most name tokens stand alone, so the
+    tokens' spans are listed first and only the runs of two or more are looked at."""
     out: set[str] = set()
-    group: list[tuple[int, int, bool, str]] = []  # (start, end, particle, token)
-    g = None
+    spans = [m.span() for m in itertools.islice(TOKEN_RE.finditer(text), MAX_RUN_TOKENS)]
+    # k: token k starts one space after token k - 1 ends (before any clitic is cut)
+    linked = [
+        k for k in range(1, len(spans)) if spans[k][0] == spans[k - 1][1] + 1 and text[spans[k - 1][1]] == " "
+    ]
+    if not linked:
+        return out
+    g = gz.get()
+    tf, tl = g.t_by_first, g.t_by_last
+    group: list[tuple[int, int, bool, bool, bool]] = []  # (start, end, particle, first edge, last edge)
+    prev = -2
 
     def flush():
-        nonlocal g
         n = len(group)
-        if n >= 2:
-            if g is None:
-                g = gz.get()
-            tf, tl = g.t_by_first, g.t_by_last
-            edge = []
-            for _s, _e, particle, tok in group:
-                keys = [] if particle else _keys(tok)
-                edge.append((bool(keys) and gz.first_canon(keys[0]) in tf, bool(keys) and keys[-1] in tl))
-            for i in range(n):
-                if group[i][2]:
-                    continue
-                for j in range(i + 1, min(n, i + _MAX_WINDOW)):
-                    if not group[j][2] and (edge[i][0] or edge[j][1]):
-                        out.add(text[group[i][0] : group[j][1]])
+        for i in range(n - 1):
+            si, _, part_i, first_i, _ = group[i]
+            if part_i:
+                continue
+            for j in range(i + 1, min(n, i + _MAX_WINDOW)):
+                _, ej, part_j, _, last_j = group[j]
+                if not part_j and (first_i or last_j):
+                    out.add(text[si:ej])
         group.clear()
 
-    prev_end = -2
-    for k, m in enumerate(TOKEN_RE.finditer(text)):
-        if k >= MAX_RUN_TOKENS:
-            break
-        t = m.group()
-        s, e = m.span()
-        if group and not (s == prev_end + 1 and text[prev_end] == " "):
-            if len(group) > 1:
-                flush()
-            else:
-                group.clear()  # a lone token is no sequence (what flush would conclude)
-        c = _CLITIC_RE.search(t) if "'" in t or "’" in t else None
-        cut = e - (len(t) - c.start()) if c and c.start() > 0 else e
-        group.append((s, cut, t[0].islower() and "-" not in t and "‐" not in t, t if cut == e else text[s:cut]))
-        prev_end = e
-        if cut != e:
+    for k in linked:
+        if k != prev + 1 and group:
             flush()
-    flush()
+        if not group:
+            group.append(_token(text, *spans[k - 1], tf, tl))
+            if group[-1][1] != spans[k - 1][1]:  # cut: it ends its sequence, no link to k
+                group.clear()
+                prev = k
+                continue
+        prev = k
+        group.append(_token(text, *spans[k], tf, tl))
+        if group[-1][1] != spans[k][1]:  # cut: the sequence ends here
+            flush()
+            prev = -2
+    if group:
+        flush()
     return out
+
+
+def _token(text: str, s: int, e: int, tf: dict, tl: dict) -> tuple[int, int, bool, bool, bool]:
+    """One token of :func:`_spelled`: (start, end with any clitic cut, particle, can start a
+    suggestion (a target's first name), can end one (a target's surname))."""
+    t = text[s:e]
+    c = _CLITIC_RE.search(t) if "'" in t or "’" in t else None
+    if c and c.start() > 0:
+        e = e - (len(t) - c.start())
+        t = text[s:e]
+    if t[0].islower() and "-" not in t and "‐" not in t:
+        return s, e, True, False, False
+    keys = _keys(t)
+    if not keys:
+        return s, e, False, False, False
+    return s, e, False, gz.first_canon(keys[0]) in tf, keys[-1] in tl
 
 
 def batch_index(doc: str | Document) -> NameIndex:

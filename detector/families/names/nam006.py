@@ -17,6 +17,7 @@ names are one such letter from a word: "Griffen", "Symmons"); a letter missing a
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from functools import lru_cache
@@ -30,8 +31,12 @@ from .knobs import NameSettings
 from .lookups import _first_n, _last_n, user_known
 from .tokens import FAMILY, MAX_NAME_TOKEN, Analysis, _Overlaps
 
-_CAP_WORD_RE = re.compile(r"(?<![\w'’\-‐])([A-Z][a-z]{4,})(?![\w\-‐'’])")
+# A capitalised word of 5+ letters not inside a longer word: ``(?<![\w'’\-‐])([A-Z][a-z]{4,})``,
+# written to open with its capital (the lookbehind then checks the character before it), so the
+# regex engine skips to capitals instead of trying the lookbehind at every position.
+_CAP_WORD_RE = re.compile(r"([A-Z](?<![\w'’\-‐][A-Z])[a-z]{4,})(?![\w\-‐'’])")
 _ABC = "abcdefghijklmnopqrstuvwxyz"
+_GROUP_1 = operator.methodcaller("group", 1)
 
 
 def _slip_sources(w: str, restore_dropped: bool = True) -> set[str]:
@@ -135,15 +140,24 @@ def _typing_slips(text: str, res: Analysis) -> None:
     counts: Counter | None = None
     # findings so far; the ones this loop adds are on earlier words and never overlap a later one
     taken = _Overlaps([(f.start, f.end) for f in res.findings])
-    for m in _CAP_WORD_RE.finditer(text):
+    matches = list(_CAP_WORD_RE.finditer(text))
+    # most capitalised words are known: look them all up at once (a memo), visit only the others
+    known = list(map(_known_word, map(str.lower, map(_GROUP_1, matches))))
+    k = -1
+    while True:
+        try:
+            k = known.index(False, k + 1)
+        except ValueError:
+            break
+        m = matches[k]
         tok = m.group(1)
         if len(tok) > MAX_NAME_TOKEN:
             continue
         w = tok.lower()
-        if _known_word(w) or user_known(w):
+        if user_known(w):
             continue
         if counts is None:
-            counts = Counter(x.group(1) for x in _CAP_WORD_RE.finditer(text))
+            counts = Counter(map(_GROUP_1, matches))
         if counts[tok] > 1:
             continue  # spelled the same way twice: deliberate, the word's own spelling
         s0, e0 = m.start(1), m.end(1)

@@ -39,7 +39,22 @@ RUN_RE = re.compile(
     rf"{_UP}(?<![\w'’\-.]{_UP})(?:\.(?:[ ]?{_UP}\.)*|{_LET}*(?:['’]{_LET}+)*(?:[-‐]{_LET}+(?:['’]{_LET}+)*)*)"
     rf"(?:{_SEP}(?:{_PART}{_SEP})*{_ITEM})+(?!\w)"
 )
-TOKEN_RE = re.compile(rf"{_INIT}|{_TOK}|\b{_PART}\b")
+# One name token: ``{_INIT}|{_TOK}|\b{_PART}\b``, the same match at each position, written to open
+# with the set of every character a token can start with (upper case for an initial or a word,
+# "a"/"e" for an "al-"/"el-"... prefix, the first letters of the particles), so the regex engine
+# skips to those characters instead of trying each alternative at every position of the text;
+# lookbehinds on that first character choose the branch.
+_TOK_REST = rf"{_LET}*(?:['’]{_LET}+)*(?:[-‐]{_LET}+(?:['’]{_LET}+)*)*"
+_PART_REST = (
+    r"(?<!\w.)(?:(?<=b)(?:in|int)|(?<=i)bn|(?<=[ae])l|(?<=v)(?:on|an)"
+    r"|(?<=d)(?:er|en|e|a|os|as|u|i|el|ella)|(?<=l)[ae]|(?<=t)(?:er|en))\b"
+)
+TOKEN_RE = re.compile(
+    "[" + re.escape(_UPPER) + "abdeilntv" + "]"
+    rf"(?:(?<={_UP})(?:\.(?:[ ]?{_UP}\.)*|{_TOK_REST})"
+    rf"|(?:(?<=a)(?:l|d|s|sh|t|z|r|n)|(?<=e)l)[-‐]{_UP}{_TOK_REST}"
+    rf"|{_PART_REST})"
+)
 _HYPHEN_RE = re.compile(r"[-‐]")
 _CLITIC_RE = re.compile(r"['’](?:s|S|ll|d|ve|re|m)$")
 
@@ -114,7 +129,7 @@ def _tokens(text: str, s: int, e: int) -> list[Tok]:
     for m in TOKEN_RE.finditer(text, s, e):
         t = m.group()
         ts, te = m.start(), m.end()
-        m2 = _CLITIC_RE.search(t)
+        m2 = _CLITIC_RE.search(t) if "'" in t or "’" in t else None  # a clitic has an apostrophe
         if m2 and m2.start() > 0:  # possessive or contraction ("Blinken's", "Bollason'll")
             t, te = t[: m2.start()], te - (len(t) - m2.start())
         particle = t[0].islower() and "-" not in t and "‐" not in t

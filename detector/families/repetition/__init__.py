@@ -44,7 +44,6 @@ from ...text import Document, as_document
 from .knobs import FAMILY, RepetitionSettings
 from .rep001 import _word_repeats
 from .rep002 import _phrase_repeats
-from .vocab import _norm
 
 __all__ = ["FAMILY", "RepetitionSettings", "detect"]
 
@@ -55,7 +54,9 @@ def detect(text: str | Document) -> list[Finding]:
     words = doc.words
     if len(words) < 2:
         return []
-    toks = [_norm(src[s:e]) for s, e in words]
+    # each word normalised as vocab._norm does: lower-cased, ’ read as '
+    lower = doc.lower_words
+    toks = [w.replace("’", "'") for w in lower] if "’" in src else lower
     out = _word_repeats(src, words, toks)
 
     reps = _phrase_repeats(doc, toks)

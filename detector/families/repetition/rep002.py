@@ -3,6 +3,9 @@ two (a loop), judged by the shape around it (see :mod:`detector.families.repetit
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
+
 from ... import settings
 from ...text import Document
 from .knobs import RepetitionSettings
@@ -30,7 +33,18 @@ from .vocab import (
 )
 
 
+def _doc_sentence_index(doc: Document) -> list[int]:
+    """The sentence of each word of ``doc`` (:func:`_sentence_index`): read off
+    :attr:`Document.sentence_words` when those lists hold every word (they are consecutive
+    slices of the words, so they then split them in order, each word in its sentence)."""
+    per = doc.sentence_words
+    if sum(map(len, per)) == len(doc.words):
+        return list(itertools.chain.from_iterable(itertools.repeat(k, len(ws)) for k, ws in enumerate(per)))
+    return _sentence_index(doc.words, doc.sentences)
+
+
 def _sentence_index(words: list[tuple[int, int]], sentences: list[tuple[int, int]]) -> list[int]:
+    """The sentence of each word: the first sentence that ends after the word starts."""
     out = []
     k = 0
     last = len(sentences) - 1
@@ -179,10 +193,8 @@ def _phrase_repeats(doc: Document, toks: list[str]) -> list[tuple[int, int, int,
     ntok = len(toks)
     if ntok < 4:
         return []
-    sidx = _sentence_index(words, doc.sentences)
-    sent_len: dict[int, int] = {}
-    for k in sidx:
-        sent_len[k] = sent_len.get(k, 0) + 1
+    sidx = _doc_sentence_index(doc)
+    sent_len = Counter(sidx)  # words per sentence
     last: dict[tuple[str, str], int] = {}
     accepted: list[tuple[int, int, int, int]] = []
     covered = 0

@@ -31,20 +31,30 @@ _HAVE = frozenset("has have had having 've".split())
 
 
 def _brk003(ctx: _Ctx, out: list[Finding]) -> None:
-    """Doubled verbs, one pass over the document's words (pairs never cross punctuation)."""
-    text = ctx.text
-    prev_f = ""
-    prev_w = ""
-    cache = _FORM_CACHE
-    for i, (s2, e2) in enumerate(ctx.words):
-        w2 = text[s2:e2]
-        f2 = cache.get(w2)
-        if f2 is None:
-            f2 = verb_form(w2) if w2.islower() else ""
-        if f2 in _FINITE and prev_f in _FINITE and i + 1 < len(ctx.words):
-            _check_double(ctx, i, prev_w, prev_f, w2, f2, out)
-        prev_f = f2
-        prev_w = w2
+    """Doubled verbs over the document's words (pairs never cross punctuation): each word's verb
+    form (a lower-case word's :func:`verb_form`, else none: the verb lexicon is lower-case), looked
+    up for all words at once in the memo and computed for the words it lacks; then each finite
+    form after a finite form is checked, in text order."""
+    texts = ctx.doc.word_texts
+    forms = list(map(_FORM_CACHE.get, texts))
+    i = -1
+    try:
+        while True:
+            i = forms.index(None, i + 1)
+            w = texts[i]
+            forms[i] = verb_form(w) if w.islower() else ""
+    except ValueError:
+        pass  # no word left without its form
+    finite = list(map(_FINITE.__contains__, forms))
+    last = len(forms) - 1
+    i = 0
+    try:
+        while True:
+            i = finite.index(True, i + 1)
+            if finite[i - 1] and i < last:
+                _check_double(ctx, i, texts[i - 1], forms[i - 1], texts[i], forms[i], out)
+    except ValueError:
+        pass  # no finite form left
 
 
 def _check_double(ctx: _Ctx, i: int, w1: str, f1: str, w2: str, f2: str, out: list[Finding]) -> None:

@@ -62,9 +62,13 @@ class _Ctx:
         self.by_line = _sentences_by_line(doc)
 
     def words_in(self, s: int, e: int) -> list[tuple[int, int]]:
-        i = bisect.bisect_left(self.wstarts, s)
-        j = bisect.bisect_left(self.wstarts, e, i)
+        i, j = self.word_range(s, e)
         return self.words[i:j]
+
+    def word_range(self, s: int, e: int) -> tuple[int, int]:
+        """``(i, j)``: the words starting in ``[s, e)`` are ``words[i:j]``."""
+        i = bisect.bisect_left(self.wstarts, s)
+        return i, bisect.bisect_left(self.wstarts, e, i)
 
 
 def _sentences_by_line(doc: Document) -> list[tuple[tuple[int, int], list[tuple[int, int]]]]:

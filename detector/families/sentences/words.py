@@ -166,7 +166,10 @@ _TERMINAL = frozenset(".!?…")
 _CLOSERS = frozenset("\"'”’)]»")
 
 # "word." + optional closers + spaces + lower-case word, on one line.
-_DOT_LOWER_RE = re.compile(r"(?<=\w|[)%])()\.([\"'”’)\]]*)[ \t]+([a-z][\w'’\-]*)")
+# "word. lowercase": a full stop after a word character, ")" or "%" (checked by a lookbehind
+# after the dot, so the regex engine skips to full stops), optional closers, spaces, a lower-case
+# word. Group 1 is empty, at the dot.
+_DOT_LOWER_RE = re.compile(r"()\.(?<=[\w)%]\.)([\"'”’)\]]*)[ \t]+([a-z][\w'’\-]*)")
 _DOTTED_TOKEN_RE = re.compile(r"[\w.'’\-&]+$")
 
 
