@@ -303,11 +303,17 @@ def build_reports(
             scorer = copy.copy(scorer)
             scorer.thresholds = cutoffs
         judged_ev = [evidence[i] for i in judged]
-        for i, r in zip(judged, scorer.reliability(judged_ev), strict=True):
+        both = getattr(scorer, "reliability_and_reasons", None)  # the default models: one evaluation
+        if both is not None:
+            scores, why = both(judged_ev)
+        else:
+            scores = scorer.reliability(judged_ev)
+            why = scorer.explain(judged_ev) if hasattr(scorer, "explain") else None
+        for i, r in zip(judged, scores, strict=True):
             rel[i] = float(r)
         # the contributions that moved each score most, exact for the model (detector.explain)
-        if hasattr(scorer, "explain"):
-            for i, rs in zip(judged, scorer.explain(judged_ev), strict=True):
+        if why is not None:
+            for i, rs in zip(judged, why, strict=True):
                 reasons[i] = list(rs)
     reports = []
     for a, ev, r, lang, why in zip(articles, evidence, rel, langs, reasons, strict=True):

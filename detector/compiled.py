@@ -99,13 +99,17 @@ class ArrayModel:
 
     def explain(self, evidence: Sequence[Evidence], thresholds: Thresholds):
         """Reasons (``detector.explain.pick_reasons``) for each article."""
+        if not evidence:
+            return []
+        return self.explain_matrix(self.matrix(evidence), thresholds)[1]
+
+    def explain_matrix(self, X, thresholds: Thresholds):
+        """``(P(unreliable), reasons)`` of the rows of a feature matrix: the probabilities are
+        :meth:`p_from_matrix`'s, computed once for both (the reasons need them)."""
         import numpy as np
 
         from .explain import pick_reasons
 
-        if not evidence:
-            return []
-        X = self.matrix(evidence)
         P = self.parts(X)
         typical = np.asarray(self.typical if self.typical is not None else np.zeros(X.shape[1]))[None, :]
         ref = self.parts(typical)[0]
@@ -118,7 +122,7 @@ class ArrayModel:
             flagged = thresholds.verdict(float(r[i])) != "ok"
             out.append(pick_reasons(self.feature_names, X[i], typical[0] if self.typical is not None else None,
                                     effects, flagged=flagged, alone=None if alone is None else alone[i]))
-        return out
+        return p, out
 
     def _alone_effects(self, X, typical, p, parts):
         """(n x features): log-odds(reliable) of the article minus that of the same article with

@@ -137,6 +137,10 @@ def evidence_matrix(evidence: Sequence[Evidence], names: Sequence[str]):
     import numpy as np
 
     index = {n: j for j, n in enumerate(names)}
+    # the families a model has a column for (count:text_families counts those), once per matrix
+    allowed = {n[4:] for n in names if n.startswith("any:")} | {
+        n[4:-7] for n in names if n.startswith("fam:") and n.endswith("_per1kw")
+    }
     X = np.zeros((len(evidence), len(names)), dtype=np.float64)
     for i, ev in enumerate(evidence):
         stats = ev.stats or {}
@@ -162,9 +166,6 @@ def evidence_matrix(evidence: Sequence[Evidence], names: Sequence[str]):
             row[j] = float(sum(row[index[f"any:{fam}"]] for fam in FAMILIES if f"any:{fam}" in index))
         j = index.get("count:text_families")
         if j is not None:
-            allowed = {n[4:] for n in names if n.startswith("any:")} | {
-                n[4:-7] for n in names if n.startswith("fam:") and n.endswith("_per1kw")
-            }
             row[j] = float(len((present & allowed) - set(PAGE_FAMILIES)))
         j = index.get("count:boilerplate")
         if j is not None:

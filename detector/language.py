@@ -135,6 +135,12 @@ def _identifier():
     return _IDENTIFIER
 
 
+def load_identifier() -> None:
+    """Load py3langid's model now (about 0.45 s; otherwise at the first text it is asked about):
+    a process that forks workers loads it first so they share it."""
+    _identifier()
+
+
 def langid(text: str) -> tuple[str, float]:
     """py3langid's answer alone: (language code, normalised probability)."""
     lang, conf = _identifier().classify(text)

@@ -201,6 +201,14 @@ class CompiledScorer:
     def explain(self, evidence: list[Evidence]):
         return self.model.explain(evidence, self.thresholds)
 
+    def reliability_and_reasons(self, evidence: list[Evidence]) -> tuple[list[float], list]:
+        """:meth:`reliability` and :meth:`explain` from one feature matrix and one evaluation of
+        the model (the same numbers as the two calls)."""
+        if not evidence:
+            return [], []
+        p, reasons = self.model.explain_matrix(self.model.matrix(evidence), self.thresholds)
+        return [round(1.0 - float(x), 4) for x in p], reasons
+
 
 def default_model_path(grammar_available: bool) -> Path:
     if grammar_available and (RESOURCES / f"{DEFAULT_GRAMMAR}.skops").exists():

@@ -98,13 +98,25 @@ def init_worker(user_names: list[str], rule_settings: dict) -> None:
     _families()
 
 
+_WARM_UP_TEXT = (
+    "Ministers agree new harbour plan\n\n"
+    "The minister, John Smith, said on Monday that the plan would go ahead after months of talks. "
+    "Anthony Blinken and Mary Clarke met officials in the capital, where the the council approved "
+    "a budget for roads, schools and hospitals.\n\n"
+    "Critics argued that the costs had not been explained and asked for a review before work "
+    "begins next spring, a spokesman for the opposition told reporters."
+)
+
+
 def warm_up() -> None:
-    """Load what the families and language identification load lazily (models, gazetteer), so
-    forked workers share it instead of each loading its own."""
+    """Load what the families and language identification load lazily (models, gazetteer, name
+    tables), so forked workers share it instead of each loading its own."""
     per_doc, stat_mods = _families()
-    doc = Document("Warm-up text\n\nThe minister, John Smith, said on Monday that the plan would go ahead.")
-    language.analyse(doc.text)
+    language.load_identifier()
+    doc = Document(_WARM_UP_TEXT)
+    language.analyse(doc)
     analysis.document_evidence(doc, per_doc, stat_mods)
+    batch.index_and_hint(doc)
 
 
 def first_pass_chunk(items: list[tuple[str, bool]], caps: bool) -> tuple[batch.BatchIndex, list]:

@@ -139,6 +139,11 @@ def test_default_models_explain_and_their_typical_article_is_ok(path):
     for r, rs in zip(rel, scorer.explain(ev), strict=True):
         if scorer.thresholds.verdict(r) != "ok":
             assert any(x.effect < 0 for x in rs)
+    # the one-evaluation path build_reports takes gives exactly the two calls' numbers
+    both_rel, both_why = scorer.reliability_and_reasons(ev)
+    assert both_rel == rel
+    assert [[x.to_dict() for x in rs] for rs in both_why] == [[x.to_dict() for x in rs] for rs in scorer.explain(ev)]
+    assert scorer.reliability_and_reasons([]) == ([], [])
 
 
 def test_choose_thresholds_at_the_operating_point():
