@@ -125,10 +125,10 @@ def first_pass(
     fp,
     chunk: int = 64,
     analysed: Callable[[int], None] | None = None,
-) -> tuple[batch.BatchIndex, int, Spill]:
+) -> tuple[batch.BatchIndex, Spill]:
     """First pass: every article analysed once (:func:`detector.stream_work.first_pass_chunk`,
-    ``chunk`` articles a task); returns the merged batch index of the English articles, the
-    number of articles and the :class:`~detector.stream_work.Spill` of their records, each
+    ``chunk`` articles a task); returns the merged batch index of the English articles and
+    the :class:`~detector.stream_work.Spill` of their records, each
     ``(text_check, language, own, hint, plain_stats)``. The evidence cache is looked up before a
     chunk is analysed (a hit is not analysed again) and written with what the chunk computed."""
     pending: list[tuple] = []
@@ -166,10 +166,8 @@ def first_pass(
         while len(pending) > 2 * runner.jobs:  # bounded: only a few chunks in flight
             drain()
 
-    count = 0
     try:
         for x in source():
-            count += 1
             buf.append(x.text if isinstance(x, Article) else x)
             if len(buf) >= chunk:
                 if pending:  # a second chunk: enough work for the workers
@@ -181,7 +179,7 @@ def first_pass(
     except BaseException:
         spill.close()
         raise
-    return merged, count, spill
+    return merged, spill
 
 
 def first_pass_records(texts: list[str], *, caps: bool, cache: bool | None = None) -> tuple[batch.BatchIndex, bytes]:
@@ -191,7 +189,7 @@ def first_pass_records(texts: list[str], *, caps: bool, cache: bool | None = Non
     input is known."""
     store = evidence_cache.open_cache(cache)
     fp = evidence_cache.fingerprint() if store is not None else None
-    index, _count, spill = first_pass(lambda: texts, runner=_Runner(1), caps=caps, store=store, fp=fp,
+    index, spill = first_pass(lambda: texts, runner=_Runner(1), caps=caps, store=store, fp=fp,
                                       chunk=DEFAULT_WINDOW)
     try:
         rows = list(spill)
@@ -249,7 +247,7 @@ def score_stream(
         store = evidence_cache.open_cache(cache)
         fp = evidence_cache.fingerprint() if store is not None else None
         if records is None:
-            own_index, _count, spill = first_pass(
+            own_index, spill = first_pass(
                 source, runner=runner, caps=grammar_on, store=store, fp=fp, chunk=runner.chunks(window),
                 analysed=analysed,
             )
@@ -279,12 +277,8 @@ def score_stream(
                 out.append((lang, own, found, plain))
             return out
 
-        def start(arts: list[Article]):
-            return arts, lambda: from_spill(arts)
-
-        def collect(started):
-            arts, fetch = started
-            results = fetch()
+        def collect(arts: list[Article]):
+            results = from_spill(arts)
             texts = [scrub_surrogates(a.text) for a in arts]
             judged = [i for i, (lang, *_rest) in enumerate(results) if lang.english]
             own = {i: results[i][1] for i in judged}
@@ -343,8 +337,7 @@ def score_stream(
                 progress(len(reports))
             return reports
 
-        prev = None  # the collected window whose LanguageTool checks run while the next is analysed
-        started = None
+        prev = None  # the collected window whose LanguageTool checks run while the next is read
         buf: list[Article] = []
         counter = 0
 
@@ -361,20 +354,7 @@ def score_stream(
                 buf.clear()
 
         for arts in windows():
-            nxt = start(arts)
-            if started is not None:
-                collected = collect(started)
-                if prev is not None:
-                    yield from finish(prev)
-                prev = collected
-            started = nxt
-        if started is not None:
-            if prev is not None and not grammar_on:
-                # the workers still analyse the last window: score the one before meanwhile (with
-                # grammar on, the last window's LanguageTool checks are queued first)
-                yield from finish(prev)
-                prev = None
-            collected = collect(started)
+            collected = collect(arts)
             if prev is not None:
                 yield from finish(prev)
             prev = collected

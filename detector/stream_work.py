@@ -157,7 +157,6 @@ class Spill:
 
     def __init__(self) -> None:
         self._fh = tempfile.TemporaryFile(prefix="detector-pass1-")
-        self.count = 0
 
     def write(self, records: list) -> None:
         data = zlib.compress(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL), 1)
@@ -168,7 +167,6 @@ class Spill:
         except OSError as e:  # e.g. a full disk: say which folder (the file has no name)
             where = f"the first pass's temporary file in {tempfile.gettempdir()} (set TMPDIR to another folder)"
             raise OSError(e.errno, e.strerror, where) from e
-        self.count += len(records)
 
     def __iter__(self) -> Iterator:
         """The records, from the first (one chunk in memory at a time)."""

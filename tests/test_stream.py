@@ -315,7 +315,7 @@ def test_stream_with_the_index_of_a_larger_batch():
     the batch evidence; records come from its own first pass unless given with ``records=``."""
     need_shared_names()
     texts = nam003_articles()
-    whole, _n, spill = stream.first_pass(lambda: texts, runner=stream._Runner(1), caps=False, store=None, fp=None)
+    whole, spill = stream.first_pass(lambda: texts, runner=stream._Runner(1), caps=False, store=None, fp=None)
     spill.close()
     want = digest(api.score(texts, grammar="off", cache=False))[:1]
     got = digest(stream.score_stream(lambda: texts[:1], grammar="off", cache=False, jobs=1, index=whole))
