@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test install languagetool lint benchmark evaluate clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py detector/families/_kernels.pyx
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade --quiet pip
 	$(BIN)/pip install --quiet -e ".[dev]"

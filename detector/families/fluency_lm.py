@@ -41,6 +41,7 @@ from pathlib import Path
 
 from ..memo import bounded_cache
 from ..text import Document, as_document
+from . import kernels
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 MT_MODEL_FILE = RESOURCES / "mt_sentences.npz"
@@ -66,7 +67,10 @@ def _lm():
     path = os.path.join(pocketsphinx.get_model_path(), "en-us", "en-us.lm.bin")
     if not os.path.exists(path):  # pragma: no cover
         return None
-    return pocketsphinx.NGramModel.readfile(path)
+    model = pocketsphinx.NGramModel.readfile(path)
+    if kernels.COMPILED:
+        kernels.open_lm(path)  # the compiled loops' own copy, looked up by word id
+    return model
 
 
 def lm_available() -> bool:
@@ -139,15 +143,26 @@ def _lm_token(tok: str) -> tuple[str, float | None] | None:
 def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
     """``(start, end, log P(w|h), log P(w|h) - log P(w))`` for every in-vocabulary word that has
     an in-vocabulary predecessor in the same sentence; ``start`` is the predecessor's start (the
-    span covers the word pair). Natural logs. Empty when the model is unavailable."""
+    span covers the word pair). Natural logs. Empty when the model is unavailable. Computed by
+    the compiled loop when it is built (:mod:`.kernels`), else by :func:`_lm_transitions_python`:
+    the same list either way."""
     doc = as_document(text)
     cached = doc.__dict__.get("_flu_lm")
     if cached is not None:
         return cached
-    out: list[tuple[int, int, float, float]] = []
     if _lm() is None:
-        doc.__dict__["_flu_lm"] = out
-        return out
+        out: list[tuple[int, int, float, float]] = []
+    elif kernels.COMPILED:
+        out = kernels.lm_transitions(doc.text, doc.sentences, _LM_TOKEN_RE.finditer, _lm_token, _LN_BASE)
+    else:
+        out = _lm_transitions_python(doc)
+    doc.__dict__["_flu_lm"] = out
+    return out
+
+
+def _lm_transitions_python(doc: Document) -> list[tuple[int, int, float, float]]:
+    """The reference loop of :func:`lm_transitions`."""
+    out: list[tuple[int, int, float, float]] = []
     t = doc.text
     lm_token, bigram_key, finditer = _lm_token, _bigram_key, _LM_TOKEN_RE.finditer
     # trigrams seldom recur (a fifth of look-ups hit a memo): asked directly, as _trigram does
@@ -170,7 +185,6 @@ def lm_transitions(text: str | Document) -> list[tuple[int, int, float, float]]:
                 c = bigram_key(f"{w}{SEP}{h1}") if h2 is None else prob([w, h1, h2]) * ln_base
                 out.append((h1_start, end, c, c - u))
             h2, h1, h1_start = h1, w, start
-    doc.__dict__["_flu_lm"] = out
     return out
 
 

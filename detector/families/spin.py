@@ -48,7 +48,7 @@ from functools import lru_cache
 
 from ..memo import kept_lru_cache
 from ..text import Document, as_document
-from . import collocation
+from . import collocation, kernels
 from . import fluency_lm as L
 
 SPIN_TABLE_FILE = collocation.RESOURCES / "spin_synonyms.npz"
@@ -72,7 +72,10 @@ _LOG_KEEP = math.log(_KEEP)
 
 def _lse(vals: list[float]) -> float:
     top = max(vals)
-    return top + math.log(sum(math.exp(v - top) for v in vals))
+    s = 0.0  # added left to right (sum() compensates its additions from Python 3.12 on)
+    for v in vals:
+        s += math.exp(v - top)
+    return top + math.log(s)
 
 
 def plain_senses(path: str | os.PathLike) -> dict[str, list[list[str]]]:
@@ -177,15 +180,50 @@ def _word_llr(lr: float) -> float:
 
 def spin_llr(text: str | Document) -> tuple[float, int]:
     """``(mean log-likelihood ratio per eligible word, number of eligible words)``; (0.0, 0)
-    when the thesaurus or the language model is unavailable or no word qualifies."""
+    when the thesaurus or the language model is unavailable or no word qualifies. Computed by the
+    compiled loop when it is built (:mod:`._kernels`), else by :func:`_spin_sum_python`: the
+    same floats either way."""
     doc = as_document(text)
     cached = doc.__dict__.get("_flu_spin_llr")
     if cached is not None:
         return cached
-    table = _table()
-    if not table or L._lm() is None:
+    if not _table() or L._lm() is None:
         doc.__dict__["_flu_spin_llr"] = (0.0, 0)
         return 0.0, 0
+    total, n = (_spin_sum_compiled if kernels.COMPILED else _spin_sum_python)(doc)
+    out = (total / n, n) if n else (0.0, 0)
+    doc.__dict__["_flu_spin_llr"] = out
+    return out
+
+
+# one entry per distinct word as written, for the compiled loop: ~30k over the 2,225 BBC articles
+_WORD_INFO_CAP = 1 << 16
+_word_infos: dict = {}
+
+
+def _word_info(w: str) -> tuple:
+    """What the loop needs of a word as written: ``(lower-cased, known to the LM, candidates
+    (() unless lower-case), unigram of the word when a known candidate-bearing word, is
+    lower-case)``."""
+    low = w.lower()
+    known = low.isalpha() and L._unigram(low) is not None
+    lower = w.islower()
+    cands = _candidates(w) if lower else ()
+    return low, known, cands, L._unigram(w) if cands and known else None, lower
+
+
+def _spin_sum_compiled(doc: Document) -> tuple[float, int]:
+    """:func:`_spin_sum_python` through :func:`._kernels.spin_llr`."""
+    return kernels.spin_llr(
+        doc.text, doc.sentence_words, _table(), _word_infos, _WORD_INFO_CAP, _word_info,
+        _compound_candidates, L._unigram, L._LN_BASE, _KEEP, _LOG_KEEP, PRIOR, OOV_FLOOR,
+        TOP_TRIGRAM,
+    )
+
+
+def _spin_sum_python(doc: Document) -> tuple[float, int]:
+    """``(sum of the eligible words' contributions, their number)``: the reference loop."""
+    table = _table()
     t = doc.text
     # Look-ups: unigrams through their memo (nine in ten recur); bigrams and trigrams straight
     # from the model (``prob([w, h1, h2]) * ln``, what the fluency_lm memos compute): over the
@@ -279,6 +317,4 @@ def spin_llr(text: str | Document) -> tuple[float, int]:
                 for o, q in cands
             ]
             total += _word_llr(_lse(vals) - seen)
-    out = (total / n, n) if n else (0.0, 0)
-    doc.__dict__["_flu_spin_llr"] = out
-    return out
+    return total, n
