@@ -79,7 +79,7 @@ from operator import itemgetter
 
 from .. import settings
 from ..findings import Finding
-from ..memo import bounded_cache
+from ..memo import bounded_dict
 from ..text import WORD_RE, Document, as_document
 from . import collocation, fluency_lm, spin
 from .collocation import FluencySettings
@@ -178,17 +178,35 @@ def broad_oov_share(doc: Document) -> float | None:
     vocab = _broad_vocab()
     if vocab is None:
         return None
-    t = doc.text
-    keys = [h for h in map(_broad_key, [t[s:e] for s, e in doc.words]) if h is not None]
-    if not keys:
+    words = doc.word_texts
+    memo = _BROAD_KNOWN
+    if _BROAD_KNOWN_OF[0] is not vocab:  # its entries hold for one vocabulary (tests load others)
+        memo.clear()
+        _BROAD_KNOWN_OF[0] = vocab
+    known = list(map(memo.get, words))
+    if None in known:  # words new to the memo: their hashes looked up together
+        new = [w for w in dict.fromkeys(words) if w not in memo]
+        keys = list(map(_broad_key, new))
+        looked = [w for w, k in zip(new, keys, strict=True) if k is not None]
+        hits = _member(vocab, [k for k in keys if k is not None]).tolist() if looked else []
+        memo.update(dict.fromkeys(new, -1))
+        memo.update(zip(looked, map(int, hits), strict=True))
+        known = list(map(memo.__getitem__, words))
+    n_in, n_out = known.count(1), known.count(0)
+    if not n_in + n_out:
         return 0.0
-    return float(1.0 - _member(vocab, keys).mean())
+    # numpy's mean of the booleans was this quotient of two exact integers
+    return float(1.0 - n_in / (n_in + n_out))
 
 
-@bounded_cache(1 << 17)
+# broad_oov_share's memo, word -> 1 (in the broad vocabulary), 0 (not in it), -1 (skipped)
+_BROAD_KNOWN = bounded_dict(1 << 17)
+_BROAD_KNOWN_OF: list = [None]  # the vocabulary array its entries were looked up in
+
+
 def _broad_key(word: str) -> int | None:
-    """The hash :func:`broad_oov_share` looks up for one word of the text (memoised per word):
-    None for a word it skips (not alphabetic, or not starting lower-case)."""
+    """The hash :func:`broad_oov_share` looks up for one word of the text: None for a word it
+    skips (not alphabetic, or not starting lower-case)."""
     w = word.replace("’", "'")
     return hash32(w.lower()) if w[0].islower() and w.isalpha() else None
 
