@@ -91,6 +91,7 @@ from .lexicon import (
     _reference,
     doc_tokens,
     hash32,
+    hash32_array,
     sentence_tokens,
 )
 from .tortured import _tortured_hits
@@ -197,6 +198,26 @@ def broad_oov_share(doc: Document) -> float | None:
         return 0.0
     # numpy's mean of the booleans was this quotient of two exact integers
     return float(1.0 - n_in / (n_in + n_out))
+
+
+def _bigrams_seen(bi, keys: list[str]) -> list[bool]:
+    """Is each bigram of ``keys`` (``"a b"``) among the reference bigrams ``bi``? Read from a
+    memo; the bigrams new to it are hashed and searched together (most bigrams of an article
+    recur across articles, the rest seldom do)."""
+    memo = _SEEN_BIGRAMS
+    if _SEEN_BIGRAMS_OF[0] is not bi:  # its entries hold for one reference array
+        memo.clear()
+        _SEEN_BIGRAMS_OF[0] = bi
+    seen = list(map(memo.get, keys))
+    if None in seen:
+        new = [k for k in dict.fromkeys(keys) if k not in memo]
+        memo.update(zip(new, _member(bi, hash32_array(new)).tolist(), strict=True))
+        seen = list(map(memo.__getitem__, keys))
+    return seen
+
+
+_SEEN_BIGRAMS = bounded_dict(1 << 17)
+_SEEN_BIGRAMS_OF: list = [None]
 
 
 # broad_oov_share's memo, word -> 1 (in the broad vocabulary), 0 (not in it), -1 (skipped)
@@ -425,9 +446,9 @@ def stats(text: str | Document) -> dict[str, float]:
         out["flu_oov_share"] = float(1.0 - sum(known_lower) / len(known_lower))
     pairs = [p for s in sents for p in zip(s, s[1:], strict=False)]
     if pairs:
-        seen_arr = _member(bi, list(map(hash32, map(" ".join, pairs))))
-        out["flu_unseen_bigram_share"] = float(1.0 - seen_arr.mean())
-        seen = seen_arr.tolist()
+        seen = _bigrams_seen(bi, list(map(" ".join, pairs)))
+        # (numpy's mean of the booleans was this quotient of two exact integers)
+        out["flu_unseen_bigram_share"] = float(1.0 - seen.count(True) / len(seen))
         known_pairs = [vocab[a] and vocab[b] for a, b in pairs]
         n_known = sum(known_pairs)
         if n_known:
