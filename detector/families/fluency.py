@@ -75,7 +75,8 @@ from __future__ import annotations
 
 import os
 import re
-from operator import itemgetter
+from itertools import repeat
+from operator import add, itemgetter, mul
 
 from .. import settings
 from ..findings import Finding
@@ -198,6 +199,28 @@ def broad_oov_share(doc: Document) -> float | None:
         return 0.0
     # numpy's mean of the booleans was this quotient of two exact integers
     return float(1.0 - n_in / (n_in + n_out))
+
+
+def _reference_words(ref, words: list[str]) -> list[int]:
+    """For each of ``words`` (distinct), 1 if among the reference unigrams ``ref[0]`` plus 2 if
+    among its frequent words ``ref[2]``. Read from a memo; the words new to it are hashed and
+    searched together."""
+    memo = _REF_WORDS
+    if _REF_WORDS_OF[0] is not ref:  # its entries hold for one reference
+        memo.clear()
+        _REF_WORDS_OF[0] = ref
+    codes = list(map(memo.get, words))
+    if None in codes:
+        new = [w for w, c in zip(words, codes, strict=True) if c is None]
+        h = hash32_array(new)
+        uni = _member(ref[0], h).tolist()
+        memo.update(zip(new, map(add, uni, map(mul, _member(ref[2], h).tolist(), repeat(2))), strict=True))
+        codes = list(map(memo.__getitem__, words))
+    return codes
+
+
+_REF_WORDS = bounded_dict(1 << 17)
+_REF_WORDS_OF: list = [None]
 
 
 def _bigrams_seen(bi, keys: list[str]) -> list[bool]:
@@ -436,11 +459,12 @@ def stats(text: str | Document) -> dict[str, float]:
     ref = _reference()
     if ref is None:
         return out
-    uni, bi, freq = ref
-    # membership as Python bools (.tolist()): iterating numpy scalars costs several times more;
-    # the counts and their quotients are the same integers and floats. Each word looked up once
+    bi = ref[1]
+    # membership as Python bools (from memos of Python ints, not numpy scalars): the counts and
+    # their quotients are the same integers and floats. Each word looked up once
     distinct = list(dict.fromkeys(flat))  # each word once, in order of first use
-    vocab = dict(zip(distinct, _member(uni, list(map(hash32, distinct))).tolist(), strict=True))
+    codes = _reference_words(ref, distinct)  # bit 0: among the unigrams, bit 1: a frequent one
+    vocab = dict(zip(distinct, map(bool, map((1).__and__, codes)), strict=True))
     known_lower = [vocab[w] for w, (s, _) in zip(flat, words, strict=True) if t[s].islower()]
     if known_lower:  # (numpy's mean of the booleans: the same quotient of two exact integers)
         out["flu_oov_share"] = float(1.0 - sum(known_lower) / len(known_lower))
@@ -454,7 +478,7 @@ def stats(text: str | Document) -> dict[str, float]:
         if n_known:
             unseen_known = sum(1 for k, s in zip(known_pairs, seen, strict=False) if k and not s)
             out["flu_unseen_known_bigram_share"] = float(unseen_known / n_known)
-        fr = dict(zip(vocab, _member(freq, list(map(hash32, vocab))).tolist(), strict=False))
+        fr = dict(zip(distinct, map(bool, map((2).__and__, codes)), strict=True))
         freq_pairs = [fr[a] and fr[b] for a, b in pairs]
         n_freq = sum(freq_pairs)
         if n_freq:
