@@ -62,11 +62,22 @@ def bounded_cache(cap: int) -> Callable[[Callable], Any]:
     return deco
 
 
+def bounded_dict(cap: int) -> dict:
+    """A plain dict registered for :func:`trim` at ``cap`` entries, for a memo its module fills
+    itself (in batches, say): keys and values atoms, as for :func:`bounded_cache`."""
+    memo: dict = {}
+    _BOUNDED.append((memo, cap))
+    return memo
+
+
 def trim(everything: bool = False) -> None:
-    """Empty each :func:`bounded_cache` memo holding more than its cap (``everything``: all of
-    them, as the streaming engine does every few articles)."""
+    """Empty each :func:`bounded_cache` or :func:`bounded_dict` memo holding more than its cap
+    (``everything``: all of them, as the streaming engine does every few articles)."""
     for memo, cap in _BOUNDED:
-        if everything or memo.cache_info().currsize > cap:
+        if isinstance(memo, dict):
+            if everything or len(memo) > cap:
+                memo.clear()
+        elif everything or memo.cache_info().currsize > cap:
             memo.cache_clear()
 
 

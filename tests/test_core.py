@@ -129,3 +129,22 @@ def test_sentence_words_are_each_sentences_own_tokenisation():
         want = [[(m.start(), m.end()) for m in WORD_RE.finditer(text, s, e)] for s, e in doc.sentences]
         assert doc.sentence_words == want
         assert [w for ws in doc.sentence_words for w in ws] == doc.words  # every word, in one sentence
+
+
+def test_readability_packed_word_counts_sum_field_by_field():
+    """readability.stats sums each word's counts packed in one int: the shares it reports are
+    the plain per-word sums (syllables, 3+ syllables, Dale-Chall difficult words, letters)."""
+    from detector.families import readability
+    from detector.text import Document
+
+    text = "The humanitarian government minister spoke. Officials agreed. Cats sat."
+    words = [w for w in Document(text).lower_words if not w[0].isdigit()]
+    syl = [readability.syllables(w) for w in words]
+    easy = readability._easy_words()
+    s = readability.stats(text)
+    n = len(words)
+    assert s["syllables_per_word"] == pytest.approx(sum(syl) / n)
+    assert s["polysyllable_share"] == pytest.approx(sum(x >= 3 for x in syl) / n)
+    assert s["difficult_word_share"] == pytest.approx(sum(x >= 2 and w not in easy for x, w in zip(syl, words, strict=True)) / n)
+    assert s["letters_per_word"] == pytest.approx(sum(map(len, words)) / n)
+    assert s["polysyllable_share"] > 0 and s["difficult_word_share"] > 0  # every field non-zero

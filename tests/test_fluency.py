@@ -264,3 +264,28 @@ def test_tortured_prefix_pruning_finds_what_the_full_scan_finds(tmp_path, monkey
         real.cache_clear()
     assert pruned == full
     assert sum(map(len, full)) > 50  # the texts do contain phrases
+
+
+def test_hash32_array_is_hash32_of_each_string():
+    words = ["council", "budget", "na\u00efve", "", "two words", "’s"]
+    assert lexicon.hash32_array(words).tolist() == [lexicon.hash32(w) for w in words]
+    assert lexicon.hash32_array(iter(words[:2])).tolist() == [lexicon.hash32(w) for w in words[:2]]
+    assert lexicon.hash32_array([]).size == 0
+
+
+def test_broad_oov_memo_follows_the_vocabulary(tmp_path, monkeypatch):
+    """broad_oov_share memoises each word's membership: a word answered for one vocabulary is
+    answered again, not read from the memo, when another vocabulary is loaded."""
+    from detector.families import lexicon
+
+    small, large = tmp_path / "small.npz", tmp_path / "large.npz"
+    fluency.build_broad_vocabulary(small, words=["council", "approved"])
+    fluency.build_broad_vocabulary(large, words=["council", "approved", "budget", "plans"])
+    text = "The council approved budget plans."
+    try:
+        for path, share in ((small, 2 / 4), (large, 0.0), (small, 2 / 4)):
+            monkeypatch.setattr(lexicon, "BROAD_VOCAB_FILE", path)
+            fluency._broad_vocab.cache_clear()
+            assert fluency.stats(text)["flu_broad_oov_share"] == pytest.approx(share)
+    finally:
+        fluency._broad_vocab.cache_clear()

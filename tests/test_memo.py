@@ -113,3 +113,36 @@ def test_stream_trim_keeps_kept_lru_memos_and_empties_the_other_large_ones():
     assert spin._candidates.cache_info().currsize >= 1
     assert fluency_lm._lm_token.cache_info().currsize == 0
     assert spin._candidates.cache_info().maxsize is not None  # still bounded (LRU)
+
+
+def test_bounded_dict_is_emptied_past_its_cap_and_by_the_streaming_trim():
+    """memo.bounded_dict: a plain dict a module fills itself (the fluency family's membership
+    memos), emptied by trim() once past its cap, and by trim(everything=True)."""
+    import gc
+
+    from detector import memo
+
+    table = memo.bounded_dict(cap=3)
+    try:
+        table.update({"a": 1, "b": 0})
+        memo.trim()  # under its cap: kept
+        assert table == {"a": 1, "b": 0}
+        table.update({"c": 1, "d": -1})
+        memo.trim()  # past its cap: emptied
+        assert table == {}
+        table["e"] = True
+        memo.trim(everything=True)
+        assert table == {}
+        table.update({"f": 1, "g": False})
+        assert not gc.is_tracked(table)  # atoms only: the collector never walks it
+    finally:
+        memo._BOUNDED[:] = [(f, c) for f, c in memo._BOUNDED if f is not table]
+
+
+def test_fluency_membership_memos_are_family_bounded_dicts():
+    from detector import memo
+    from detector.families import fluency
+
+    held = [m for m, _ in memo._BOUNDED]
+    for table in (fluency._BROAD_KNOWN, fluency._REF_WORDS):
+        assert any(table is m for m in held)

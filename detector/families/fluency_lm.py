@@ -31,11 +31,10 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 import zlib
 from array import array
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -230,13 +229,6 @@ def _token_bytes(tok: str) -> bytes:
     return array("i", [crc(f.encode("utf-8")) & mask for f in _token_features(tok)]).tobytes()
 
 
-@bounded_cache(1 << 18)
-def _pair_bytes(pair: str) -> bytes:
-    """The bucket of the bigram feature ``"w2:" + pair`` (``pair``: two lower-cased tokens joined
-    by a space) as native int32 bytes."""
-    return _h("w2:" + pair).to_bytes(4, sys.byteorder)
-
-
 def mt_features(sentence: str) -> dict[int, float]:
     """Hashed, L2-normalised feature counts of one sentence (bucket -> value)."""
     counts: dict[int, int] = {}
@@ -301,23 +293,40 @@ def mt_sentence_logits(text: str | Document) -> list[tuple[int, int, float]]:
 
         w, bias, _ = model
         t = doc.text
-        spans, parts, lens = [], [], []
-        findall, join = _MT_TOKEN_RE.findall, b"".join
+        spans, parts, lens, pair_lens = [], [], [], []
+        pairs: list[str] = []
+        findall, join, add_pairs = _MT_TOKEN_RE.findall, b"".join, pairs.extend
         for s, e in doc.sentences:
             sent = t[s:e]
             if len(sent.split()) < MT_MIN_WORDS:
                 continue
-            # the buckets of _sentence_buckets(sent), in its order
+            # the buckets of _sentence_buckets(sent): its tokens' here, its bigrams' below
             toks = findall(sent)
             low = ["<s>", *map(str.lower, toks), "</s>"]
-            pairs = [x + " " + y for x, y in zip(low, low[1:], strict=False)]  # bigram features
-            b = join(map(_token_bytes, toks)) + join(map(_pair_bytes, pairs))
+            add_pairs(map(" ".join, zip(low, low[1:], strict=False)))  # x + " " + y
+            b = join(map(_token_bytes, toks))
             spans.append((s, e))
             parts.append(b)
             lens.append(len(b) // 4)
+            pair_lens.append(len(low) - 1)
         if spans:
-            sid = np.repeat(np.arange(len(spans), dtype=np.int64), lens)
-            keys = np.frombuffer(b"".join(parts), dtype=np.intc).astype(np.int64)
+            # The bigram buckets, _h("w2:" + pair) for the document's pairs at once: crc32 of a
+            # concatenation is crc32 of its tail started from the head's crc, and the maps run in
+            # C (a bigram is new to a memo more often than not, so it keeps none). Within a
+            # sentence the order of its keys is immaterial (np.unique sorts them).
+            head = zlib.crc32(b"w2:")
+            crcs = map(zlib.crc32, map(str.encode, pairs), repeat(head))
+            pair_keys = np.fromiter(crcs, dtype=np.int64, count=len(pairs)) & (MT_BUCKETS - 1)
+            n = len(spans)
+            sid = np.concatenate(
+                (
+                    np.repeat(np.arange(n, dtype=np.int64), lens),
+                    np.repeat(np.arange(n, dtype=np.int64), pair_lens),
+                )
+            )
+            keys = np.concatenate(
+                (np.frombuffer(b"".join(parts), dtype=np.intc).astype(np.int64), pair_keys)
+            )
             uniq, counts = np.unique(sid * MT_BUCKETS + keys, return_counts=True)
             usid = uniq // MT_BUCKETS
             cnt = counts.astype(np.float64)

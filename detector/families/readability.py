@@ -93,12 +93,19 @@ def syllables(word: str) -> int:
     return max(1, n)
 
 
-@lru_cache(maxsize=200_000)
-def _word_counts(word: str) -> tuple[int, int, int, int]:
-    """``(syllables, polysyllabic, difficult, letters)`` of one lower-case word: difficult is
-    Dale-Chall's (2+ syllables and not on the easy-word list)."""
+# _word_code packs a word's counts into one int, each count in its own 40-bit field: the sum of
+# the codes of a text's words is then the three sums side by side (no field reaches 2**40 below
+# a trillion words), one C-level ``sum`` and a memo of atoms (see detector.memo.bounded_cache).
+_FIELD = 40
+_FIELD_MASK = (1 << _FIELD) - 1
+
+
+@bounded_cache(200_000)
+def _word_code(word: str) -> int:
+    """``syllables + (polysyllabic << 40) + (difficult << 80)`` of one lower-case word: difficult
+    is Dale-Chall's (2+ syllables and not on the easy-word list)."""
     s = syllables(word)
-    return s, int(s >= 3), int(s >= 2 and word not in _easy_words()), len(word)
+    return s + (int(s >= 3) << _FIELD) + (int(s >= 2 and word not in _easy_words()) << (2 * _FIELD))
 
 
 def _clip(name: str, v: float) -> float:
@@ -117,14 +124,11 @@ def stats(text: str | Document) -> dict[str, float]:
     n_sent = max(1, len(doc.sentences))
     if n_words == 0:
         return {k: _clip(k, 0.0) for k in CLIP}
-    # one memoised look-up per word; the counts are integers, so the sums are exact
-    n_syl = n_poly = letters = difficult = 0
-    for w in words:
-        s, poly, hard, n = _word_counts(w)
-        n_syl += s
-        n_poly += poly
-        difficult += hard
-        letters += n
+    # one memoised look-up per word, the packed counts summed in C; the counts are integers, so
+    # the sums are exact
+    total = sum(map(_word_code, words))
+    n_syl, n_poly, difficult = total & _FIELD_MASK, (total >> _FIELD) & _FIELD_MASK, total >> (2 * _FIELD)
+    letters = sum(map(len, words))
     wps = n_words / n_sent
     spw = n_syl / n_words
     lpw = letters / n_words
