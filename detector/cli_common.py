@@ -29,8 +29,10 @@ def err(msg: str) -> None:
 
 
 def version_text() -> str:
-    """``detector --version``: the package, the embedded default models, LanguageTool."""
+    """``detector --version``: the package, the embedded default models, LanguageTool, and
+    whether the fluency family's compiled loops run."""
     from . import __version__
+    from .families import kernels
     from .languagetool import LT_VERSION, is_installed
     from .model import DEFAULT_GRAMMAR, DEFAULT_NOGRAMMAR, RESOURCES
 
@@ -44,6 +46,7 @@ def version_text() -> str:
         f"detector {__version__}\n"
         f"models: {', '.join(models) or 'none (rule-based scorer)'}\n"
         f"LanguageTool: {lt}\n"
+        f"fluency loops: {kernels.describe()}\n"
     )
 
 

@@ -97,7 +97,8 @@ def code_fingerprint() -> str:
             spec = None
         origin = spec.origin if spec is not None else None
         h.update((_stat_line(Path(origin), name) if origin else f"{name}|missing\n").encode())
-    files = sorted(PACKAGE.rglob("*.py"))
+    # the sources, and the compiled kernel as built (detector.families._kernels: .pyx and .so)
+    files = sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".pyx", ".so") and p.is_file())
     files += sorted(
         p for p in (PACKAGE / "resources").rglob("*") if p.is_file() and not _is_model_file(p.name)
     )

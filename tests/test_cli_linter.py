@@ -55,6 +55,7 @@ def test_version(flag):
     assert out.startswith(f"detector {detector.__version__}\n")
     assert "default-nogrammar-v1" in out
     assert re.search(r"^LanguageTool: ", out, re.M)
+    assert re.search(r"^fluency loops: (compiled|pure Python \(.+\))$", out, re.M)
 
 
 def test_version_is_cheap():

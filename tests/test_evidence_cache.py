@@ -220,3 +220,23 @@ def test_progress_counts_every_article_once(cache_file):
     ticks = []
     api.analyse([*TEXTS, "A new text."], grammar="off", progress=ticks.append)
     assert sum(ticks) == len(TEXTS) + 1
+
+
+@pytest.mark.parametrize("changed", ["families/spin.py", "families/_kernels.pyx", "families/_kernels.abi3.so"])
+def test_sources_and_the_built_kernel_are_in_the_fingerprint(tmp_path, monkeypatch, changed):
+    # a rebuilt kernel (or its source) invalidates the evidence, as an edited .py file does
+    for rel in ("__init__.py", "families/spin.py", "families/_kernels.pyx", "families/_kernels.abi3.so", "resources/x.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("v1")
+    monkeypatch.setattr(evidence_cache, "PACKAGE", tmp_path)
+    evidence_cache.code_fingerprint.cache_clear()
+    try:
+        before = evidence_cache.code_fingerprint()
+        (tmp_path / "families" / "_kernels.c").write_text("generated, not part of it")
+        evidence_cache.code_fingerprint.cache_clear()
+        assert evidence_cache.code_fingerprint() == before
+        (tmp_path / changed).write_text("version 2")
+        evidence_cache.code_fingerprint.cache_clear()
+        assert evidence_cache.code_fingerprint() != before
+    finally:
+        evidence_cache.code_fingerprint.cache_clear()

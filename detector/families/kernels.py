@@ -51,5 +51,5 @@ if _kernels is not None:
 def describe() -> str:
     """Which loops run, in a few words."""
     if COMPILED:
-        return "compiled fluency loops"
-    return "pure-Python fluency loops (" + ("DETECTOR_PURE_PYTHON set" if BUILT else "not built") + ")"
+        return "compiled"
+    return "pure Python (" + ("DETECTOR_PURE_PYTHON set" if BUILT else "the compiled kernel is not built") + ")"
