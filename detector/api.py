@@ -285,13 +285,34 @@ def parse_thresholds(thresholds: tuple[float, float] | None) -> Thresholds | Non
     return Thresholds(ok=ok_cut, reject=reject_cut)
 
 
+def with_cutoffs(scorer, cutoffs: Thresholds | None):
+    """``scorer`` with the verdict cut-offs ``cutoffs`` (a copy: the caller's scorer keeps its
+    own), or ``scorer`` itself when ``cutoffs`` is None."""
+    if cutoffs is None:
+        return scorer
+    scorer = copy.copy(scorer)
+    scorer.thresholds = cutoffs
+    return scorer
+
+
+def evaluate(scorer, evidence: list[Evidence]) -> tuple[list[float], list | None]:
+    """``(reliabilities, reasons or None)`` of judged articles' evidence: one evaluation of the
+    default models (``reliability_and_reasons``), else ``reliability`` and ``explain``."""
+    both = getattr(scorer, "reliability_and_reasons", None)
+    if both is not None:
+        return both(evidence)
+    return scorer.reliability(evidence), scorer.explain(evidence) if hasattr(scorer, "explain") else None
+
+
 def build_reports(
     articles: list[Article], evidence: list[Evidence], langs: list[LanguageResult], *, scorer=None,
-    model: str | None = None, cutoffs: Thresholds | None = None,
+    model: str | None = None, cutoffs: Thresholds | None = None, evaluated: tuple | None = None,
 ) -> list[Report]:
     """Score analysed articles (the tail of :func:`score`; also used per window by
     :mod:`detector.stream` and per partition by :mod:`detector.dask`). ``scorer`` None: the
-    default for ``model``, the grammar variant when every judged article's grammar is ``ok``."""
+    default for ``model``, the grammar variant when every judged article's grammar is ``ok``.
+    ``evaluated``: :func:`evaluate` of the judged articles' evidence with this scorer and these
+    cut-offs, when it was computed elsewhere (a worker process)."""
     judged = [i for i, lang in enumerate(langs) if lang.english]
     rel: list[float | None] = [None] * len(articles)
     reasons: list[list[Reason]] = [[] for _ in articles]
@@ -299,16 +320,8 @@ def build_reports(
         grammar_ok = all(evidence[i].grammar == "ok" for i in judged)
         if scorer is None:
             scorer = load_scorer(model, grammar_available=grammar_ok)
-        if cutoffs is not None:  # a copy: the caller's scorer keeps its own cut-offs
-            scorer = copy.copy(scorer)
-            scorer.thresholds = cutoffs
-        judged_ev = [evidence[i] for i in judged]
-        both = getattr(scorer, "reliability_and_reasons", None)  # the default models: one evaluation
-        if both is not None:
-            scores, why = both(judged_ev)
-        else:
-            scores = scorer.reliability(judged_ev)
-            why = scorer.explain(judged_ev) if hasattr(scorer, "explain") else None
+        scorer = with_cutoffs(scorer, cutoffs)
+        scores, why = evaluated if evaluated is not None else evaluate(scorer, [evidence[i] for i in judged])
         for i, r in zip(judged, scores, strict=True):
             rel[i] = float(r)
         # the contributions that moved each score most, exact for the model (detector.explain)

@@ -40,6 +40,7 @@ import multiprocessing
 import os
 import pickle
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -48,7 +49,15 @@ from .article import Article, as_article
 from .findings import Finding, locate
 from .scoring import Evidence
 from .selection import Selection
-from .stream_work import Spill, analyse_one, first_pass_chunk, init_worker, text_check, warm_up
+from .stream_work import (
+    Spill,
+    analyse_one,
+    evaluate_window,
+    first_pass_chunk,
+    init_worker,
+    text_check,
+    warm_up,
+)
 from .text import Document, scrub_surrogates
 
 DEFAULT_WINDOW = 256  # articles analysed together (per pool round and LanguageTool batch)
@@ -238,6 +247,10 @@ def score_stream(
     window = max(1, int(window))
     grammar_on = not (grammar == "off" or grammar is None or grammar is False)
     runner = _Runner(jobs)
+    # without grammar the model's evaluation is most of the second pass: the workers of the first
+    # pass evaluate the windows (in input order, jobs at a time) while this process writes the
+    # reports. With grammar, LanguageTool's checks are; a caller's scorer object stays here.
+    score_in_pool = not grammar_on and jobs > 1 and scorer is None
     grammar_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detector-grammar")
     state = {"checker": None, "status": "off", "opened": False}
     scorers: dict[bool, object] = {}
@@ -251,7 +264,8 @@ def score_stream(
                 source, runner=runner, caps=grammar_on, store=store, fp=fp, chunk=runner.chunks(window),
                 analysed=analysed,
             )
-            runner.close()  # the second pass analyses nothing but a few articles' batch name findings
+            if not score_in_pool:
+                runner.close()  # the second pass analyses nothing but a few articles' batch name findings
             index = own_index if index is None else index
             spilled = iter(spill)
         elif index is None:
@@ -295,7 +309,9 @@ def score_stream(
                     pending = grammar_pool.submit(chk.check_many, [texts[i] for i in judged])
             return arts, texts, results, judged, own, pending
 
-        def finish(collected) -> list[api.Report]:
+        def finish(collected) -> tuple:
+            """The window's evidence, and its evaluation by the model queued (``score_in_pool``)
+            or left to :func:`emit`."""
             arts, texts, results, judged, own, pending = collected
             grammar_results = pending.result() if pending is not None else None
             chk = state["checker"]
@@ -327,12 +343,24 @@ def score_stream(
                     found = selection.apply(found)
                 evidence[i] = Evidence(findings=locate(texts[i], analysis.dedupe(found)), stats=stats, grammar=status)
             use = scorer
+            evaluating = None
             if use is None and judged:
                 grammar_ok = all(evidence[i].grammar == "ok" for i in judged)
                 if grammar_ok not in scorers:
                     scorers[grammar_ok] = api.load_scorer(model, grammar_available=grammar_ok)
                 use = scorers[grammar_ok]
-            reports = api.build_reports(arts, evidence, langs, scorer=use, model=model, cutoffs=cutoffs)
+                if score_in_pool:
+                    evaluating = runner.submit(
+                        evaluate_window, [evidence[i] for i in judged], model, grammar_ok, cutoffs
+                    )
+            return arts, evidence, langs, use, evaluating
+
+        def emit(finished) -> list[api.Report]:
+            arts, evidence, langs, use, evaluating = finished
+            evaluated = runner.result(evaluating) if evaluating is not None else None
+            reports = api.build_reports(
+                arts, evidence, langs, scorer=use, model=model, cutoffs=cutoffs, evaluated=evaluated
+            )
             if progress is not None:
                 progress(len(reports))
             return reports
@@ -353,13 +381,20 @@ def score_stream(
                 yield list(buf)
                 buf.clear()
 
+        # windows whose evaluation is queued in the pool, emitted in order (none kept otherwise)
+        queued: deque = deque()
+        depth = runner.jobs if score_in_pool else 0
         for arts in windows():
             collected = collect(arts)
             if prev is not None:
-                yield from finish(prev)
+                queued.append(finish(prev))
+                while len(queued) > depth:
+                    yield from emit(queued.popleft())
             prev = collected
         if prev is not None:
-            yield from finish(prev)
+            queued.append(finish(prev))
+        while queued:
+            yield from emit(queued.popleft())
         cancelled = False
     finally:
         chk = state["checker"]

@@ -98,6 +98,20 @@ def init_worker(user_names: list[str], rule_settings: dict) -> None:
     _families()
 
 
+_SCORERS: dict = {}
+
+
+def evaluate_window(evidence: list, model: str | None, grammar_ok: bool, cutoffs) -> tuple:
+    """:func:`detector.api.evaluate` of a window's judged evidence in a worker process, with the
+    scorer :func:`detector.api.load_scorer` gives for ``model`` (loaded once per process)."""
+    from . import api
+
+    scorer = _SCORERS.get((model, grammar_ok))
+    if scorer is None:
+        scorer = _SCORERS[(model, grammar_ok)] = api.load_scorer(model, grammar_available=grammar_ok)
+    return api.evaluate(api.with_cutoffs(scorer, cutoffs), evidence)
+
+
 _WARM_UP_TEXT = (
     "Ministers agree new harbour plan\n\n"
     "The minister, John Smith, said on Monday that the plan would go ahead after months of talks. "

@@ -114,6 +114,50 @@ def test_stream_reads_a_window_at_a_time():
     assert len(rest) == len(texts) - 1
 
 
+def test_stream_with_workers_reads_a_few_windows_at_a_time():
+    """With --jobs 2 and no grammar the workers evaluate the model for the queued windows, in
+    order: the second pass reads at most ``jobs + 2`` windows ahead of the first report, and
+    every report is the one-batch report."""
+    need_shared_names()
+    texts = nam003_articles() * 10
+    consumed = []
+
+    def source():
+        for t in texts:
+            consumed.append(t)
+            yield t
+
+    want = digest(api.score(texts, grammar="off", cache=False))
+    it = stream.score_stream(source, grammar="off", cache=False, jobs=2, window=4)
+    first = next(it)
+    second_pass = consumed[len(texts):]
+    assert len(second_pass) <= (2 + 2) * 4 < len(texts)
+    assert digest([first, *it]) == want
+
+
+class _LocalScorer:
+    """A caller's scorer that cannot be pickled (a lambda): it must be used in this process."""
+
+    name = "local"
+
+    def __init__(self):
+        from detector.scoring import Thresholds
+
+        self.thresholds = Thresholds()
+        self.rule = lambda ev: 1.0 / (1 + len(ev.findings))
+
+    def reliability(self, evidence):
+        return [self.rule(ev) for ev in evidence]
+
+
+def test_a_callers_scorer_is_used_in_this_process_with_workers():
+    texts = [council_article(f"Alice Brook{i}", "parks", 3) for i in range(40)] + ["the the cat sat on the mat. " * 5]
+    got = list(stream.score_stream(lambda: texts, grammar="off", cache=False, jobs=2, window=8, scorer=_LocalScorer()))
+    assert [r.model for r in got] == ["local"] * len(texts)
+    assert [r.reliability for r in got] == [1.0 / (1 + len(r.findings)) for r in got]
+    assert got[-1].reliability < 1.0
+
+
 @pytest.mark.languagetool
 def test_stream_with_grammar_equals_one_batch(lt_checker):
     texts = [*seed_texts(), *nam003_articles()]
