@@ -234,3 +234,43 @@ def test_triage_ranks_unsupported_after_judged_items_and_renders_them(tmp_path):
     assert lines[-1].startswith("3,,unsupported,") and "a-german.txt" in lines[-1]
     text = CliRunner().invoke(app, [*args, "text"], catch_exceptions=False).stdout
     assert "not in English" in text
+
+
+_LANGID_SAMPLES = [
+    "The government said on Tuesday that the new rules would come into force next year.",
+    "Le gouvernement a annoncé mardi que les nouvelles règles entreraient en vigueur l'an prochain.",
+    "Die Regierung teilte am Dienstag mit, dass die neuen Regeln im nächsten Jahr in Kraft treten.",
+    "政府は火曜日、新しい規則が来年施行されると発表した。",
+    "Cech, Paulo Ferreira, Terry, Gallas, Bridge, Duff, Lampard, Makelele, Robben",
+    "",
+]
+
+
+def test_identifier_from_the_cache_is_py3langids_own(tmp_path, monkeypatch):
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    monkeypatch.setenv("DETECTOR_CACHE_DIR", str(tmp_path))
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    first = language._load_identifier()  # decompresses the model into the cache
+    (cached,) = tmp_path.glob("py3langid-*.npz")
+    assert cached.stat().st_size > 10_000_000 and oct(cached.stat().st_mode & 0o777) != "0o600"
+    second = language._load_identifier()  # read back from it
+    for ident in (first, second):
+        assert ident.nb_classes == reference.nb_classes
+        assert (ident.nb_ptc == reference.nb_ptc).all() and (ident.nb_pc == reference.nb_pc).all()
+        assert ident.tk_nextmove == reference.tk_nextmove and ident.tk_row == reference.tk_row
+        for text in _LANGID_SAMPLES:
+            assert ident.classify(text) == reference.classify(text)
+            assert ident.rank(text) == reference.rank(text)
+
+
+def test_a_damaged_identifier_cache_falls_back_and_is_rewritten(tmp_path, monkeypatch):
+    monkeypatch.setenv("DETECTOR_CACHE_DIR", str(tmp_path))
+    language._load_identifier()
+    (cached,) = tmp_path.glob("py3langid-*.npz")
+    cached.write_bytes(b"PK\x03\x04 not a zip archive at all")
+    ident = language._load_identifier()  # the shipped model, the damaged file removed
+    assert ident.classify(_LANGID_SAMPLES[1])[0] == "fr"
+    assert not cached.exists()
+    language._load_identifier()
+    assert cached.stat().st_size > 10_000_000
