@@ -7,9 +7,10 @@ Optional: built from this file by ``pip install`` when a C compiler is present (
 requirement), skipped otherwise. The pure-Python functions in those modules are the reference;
 these do the same arithmetic in the same order on C doubles (``prob() * ln``, sums left to right,
 ``log``/``exp`` of the C library, which Python's :mod:`math` calls too), so the results are the
-same floats, bit for bit: ``tests/test_kernels.py`` compares the two paths. The language model
-and the memos are the same Python objects, called through the C API; what the compiled loop saves
-is the interpreter's work per word.
+same floats, bit for bit: ``tests/test_kernels.py`` compares the two paths. The memos are the
+same Python objects, called through the C API; the language model is this module's copy, which
+the Python code reads through :func:`prob` too when the kernel is built. What the compiled loops
+save is the interpreter's work per word.
 """
 
 from libc.math cimport exp, log
@@ -87,7 +88,7 @@ cdef inline double _p2(int w, int h1, int h2, double ln) noexcept:
 
 
 def prob(list words):
-    """``NGramModel.prob(words)`` on this module's model (for the tests)."""
+    """``NGramModel.prob(words)`` on this module's model (one to three words)."""
     cdef int hist[2]
     cdef int used
     cdef Py_ssize_t n = len(words), i

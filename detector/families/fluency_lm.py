@@ -7,7 +7,8 @@ Language model (``lm_*``)
 The generic US-English trigram model shipped with the ``pocketsphinx`` wheel
 (``pocketsphinx/model/en-us/en-us.lm.bin``, Alpha Cephei/CMU, BSD-style licence): the only
 general-English n-gram model installable from PyPI. It is read through pocketsphinx's own
-``NGramModel`` (C, about 30 ms to open, sub-microsecond look-ups). Words are lower-cased;
+``NGramModel`` (C, about 30 ms to open, sub-microsecond look-ups), or, when the compiled loops
+are built, through the same C functions by :mod:`.kernels`. Words are lower-cased;
 numbers, punctuation other than commas and out-of-vocabulary words reset the history. For each
 in-vocabulary word with a history we take ``log P(w | h)`` and the association
 ``log P(w | h) - log P(w)`` (how much more or less likely the word is in this context than on
@@ -56,7 +57,8 @@ _FIRST = itemgetter(0)  # a match's text
 
 @lru_cache(maxsize=1)
 def _lm():
-    """The pocketsphinx NGramModel, or None when pocketsphinx is not installed."""
+    """The pocketsphinx model (``NGramModel``, or the compiled loops' :class:`.kernels.KernelModel`
+    over the same file: the same ``prob``), or None when pocketsphinx is not installed."""
     try:
         import os
 
@@ -66,10 +68,9 @@ def _lm():
     path = os.path.join(pocketsphinx.get_model_path(), "en-us", "en-us.lm.bin")
     if not os.path.exists(path):  # pragma: no cover
         return None
-    model = pocketsphinx.NGramModel.readfile(path)
     if kernels.COMPILED:
-        kernels.open_lm(path)  # the compiled loops' own copy, looked up by word id
-    return model
+        return kernels.open_lm(path)  # opened by the compiled loops, which look words up by id
+    return pocketsphinx.NGramModel.readfile(path)
 
 
 def lm_available() -> bool:

@@ -25,8 +25,18 @@ BUILT = _kernels is not None
 COMPILED = BUILT and os.environ.get("DETECTOR_PURE_PYTHON", "") in ("", "0")
 
 
+class KernelModel:
+    """The compiled loops' model where a ``pocketsphinx.NGramModel`` would serve:
+    ``prob(words)`` (one to three words in a list) gives ``NGramModel.prob``'s integers
+    (``tests/test_kernels.py``), so with the kernel built the model is read once, not twice."""
+
+    __slots__ = ()
+    if _kernels is not None:
+        prob = staticmethod(_kernels.prob)
+
+
 @lru_cache(maxsize=1)
-def open_lm(path: str) -> None:
+def open_lm(path: str) -> KernelModel:
     """Open the model at ``path`` for the compiled loops (once per process)."""
     import ctypes
 
@@ -41,6 +51,7 @@ def open_lm(path: str) -> None:
         path,
         *map(address, ("logmath_init", "ngram_model_read", "logmath_free", "ngram_wid", "ngram_ng_prob")),
     )
+    return KernelModel()
 
 
 if _kernels is not None:
