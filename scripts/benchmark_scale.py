@@ -17,8 +17,12 @@ JSONL file; no third-party text is stored in the repository) and prints:
   command, startup included) against ``--jobs N``, and whether the output is identical
   (skipped when Dask is not installed).
 
+``--repeat R`` runs the ``--jobs 1`` and ``--jobs N`` commands R times each, alternating, and
+reports the medians (the ratio is of the medians; the shared machine's load moves single runs by
+several per cent).
+
     OMP_NUM_THREADS=1 .venv/bin/python scripts/benchmark_scale.py [--small 200] [--limit 0]
-        [--jobs-n 2] [--window 256] [--no-dask] [--json out.json]
+        [--jobs-n 2] [--window 256] [--repeat 1] [--no-dask] [--json out.json]
 """
 
 from __future__ import annotations
@@ -78,12 +82,18 @@ def run(args: list[str], out: Path) -> dict:
     return got
 
 
+def _median_run(runs: list[dict]) -> dict:
+    """The run with the median wall time (the lower middle one of an even number)."""
+    return sorted(runs, key=lambda r: r["wall"])[(len(runs) - 1) // 2]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--small", type=int, default=200)
     ap.add_argument("--limit", type=int, default=0, help="use at most this many articles (0: all)")
     ap.add_argument("--jobs-n", type=int, default=2)
     ap.add_argument("--window", type=int, default=256)
+    ap.add_argument("--repeat", type=int, default=1, help="runs of --jobs 1 and --jobs N each (medians)")
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--json", help="also write the results here")
     a = ap.parse_args()
@@ -111,16 +121,24 @@ def main() -> None:
         print(f"peak memory (max RSS), --jobs 1: {a.small} articles {m['small_mib']:.0f} MiB, "
               f"{n} articles {m['full_mib']:.0f} MiB; ratio {m['ratio']:.2f}x")
 
-        many = run(["-j", str(a.jobs_n), *win, str(full)], tmp / "many.out")
-        same = (tmp / "one.out").read_bytes() == (tmp / "many.out").read_bytes()
+        ones, manys, same = [one], [], True
+        for r in range(max(1, a.repeat)):  # alternating, so both see the same spells of load
+            if r:
+                ones.append(run(["-j", "1", *win, str(full)], tmp / "one.out"))
+            manys.append(run(["-j", str(a.jobs_n), *win, str(full)], tmp / "many.out"))
+            same = same and (tmp / "one.out").read_bytes() == (tmp / "many.out").read_bytes()
+        one, many = _median_run(ones), _median_run(manys)
         results["jobs"] = {
             "jobs1_docs_per_s": n / one["wall"], f"jobs{a.jobs_n}_docs_per_s": n / many["wall"],
             "ratio": one["wall"] / many["wall"], "identical": same, "cmd": many["cmd"],
         }
         j = results["jobs"]
-        j.update(jobs1_cpu_s=one["cpu"], jobsn_cpu_s=many["cpu"], load_jobs1=one["load"], load_jobsn=many["load"])
+        j.update(jobs1_cpu_s=one["cpu"], jobsn_cpu_s=many["cpu"], load_jobs1=one["load"], load_jobsn=many["load"],
+                 repeat=len(ones), ratios_by_pair=[o["wall"] / m["wall"] for o, m in zip(ones, manys, strict=True)])
+        med = f" (medians of {len(ones)} alternating runs; pairs: " + ", ".join(
+            f"{x:.2f}x" for x in j["ratios_by_pair"]) + ")" if len(ones) > 1 else ""
         print(f"--jobs 1: {j['jobs1_docs_per_s']:.1f} docs/s; --jobs {a.jobs_n}: "
-              f"{n / many['wall']:.1f} docs/s; ratio {j['ratio']:.2f}x; identical output: {same}")
+              f"{n / many['wall']:.1f} docs/s; ratio {j['ratio']:.2f}x; identical output: {same}{med}")
         print(f"  CPU seconds: --jobs 1 {one['cpu']:.1f}, --jobs {a.jobs_n} {many['cpu']:.1f} "
               f"({many['cpu'] / one['cpu']:.2f}x); load average at the end: {one['load']:.1f}, {many['load']:.1f} "
               f"(on {os.cpu_count()} cores)")

@@ -127,12 +127,14 @@ def prop_jsonl_one_result_per_line(lines: list[str]) -> None:
     data = "\n".join(lines).encode("utf-8", "surrogatepass")
     results = list(parse_bytes(data, "f.jsonl", "jsonl", max_bytes=100_000))
     _one_line_errors(results)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        assert len(results) == 1 and isinstance(results[0], InputError)
-        return
-    nonblank = [i for i, ln in enumerate(text.split("\n"), 1) if ln.strip()]
+
+    def blank(raw: bytes) -> bool:  # a line that cannot be decoded is not blank: it is an error
+        try:
+            return not raw.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            return False
+
+    nonblank = [i for i, ln in enumerate(data.split(b"\n"), 1) if not blank(ln)]
     if len(results) == 1 and isinstance(results[0], InputError) and results[0].name == "f.jsonl":
         return  # the file as a whole is refused (binary, empty): one error for the one input
     if not nonblank:

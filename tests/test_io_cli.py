@@ -137,6 +137,63 @@ def test_json_and_jsonl_records(tmp_path):
     assert res[4].name == f"{jl}:5"
 
 
+def _same(results):
+    return [(type(r).__name__, r.name, getattr(r, "text", None), getattr(r, "message", None)) for r in results]
+
+
+def test_jsonl_file_is_streamed_a_line_at_a_time(tmp_path, monkeypatch):
+    """A JSONL file is read line by line: no whole-file read and no whole-file size limit, and
+    the records and errors are those of parse_bytes over the same bytes; an undecodable line is
+    that line's error, the lines around it are read."""
+    from detector.io import records
+
+    lines = [
+        codecs_bom + json.dumps({"id": "a", "text": CLEAN}).encode(),
+        b"",
+        json.dumps({"text": GARBLED + " \u2028 inside"}, ensure_ascii=False).encode() + b"\r",
+        '{"text": "caf\u00e9 \u00e9"}'.encode("latin-1"),  # not UTF-8: this line only
+        "\u00a0".encode(),  # blank once decoded
+        b"{not json",
+        json.dumps({"id": "z", "text": CLEAN.replace("bus", "tram")}).encode(),  # no final newline
+    ]
+    data = b"\n".join(lines)
+    p = tmp_path / "feed.jsonl"
+    p.write_bytes(data)
+    monkeypatch.setattr(records, "DEFAULT_MAX_FILE_BYTES", 100)  # a JSON collection's limit only
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} read whole"))
+    res = load([str(p)])
+    assert _same(res) == _same(parse_bytes(data, str(p), "jsonl"))
+    assert [type(r).__name__ for r in res] == ["Article", "Article", "InputError", "InputError", "Article"]
+    assert res[2].name == f"{p}:4" and "invalid UTF-8" in res[2].message
+    assert res[0].id == "a" and "\u2028 inside" in res[1].text and res[4].id == "z"
+
+
+def test_jsonl_overlong_line_is_its_own_error(tmp_path):
+    from detector.io import records
+
+    limit = records.max_line_bytes(1000)
+    p = tmp_path / "long.jsonl"
+    p.write_bytes(
+        json.dumps({"text": "x " * limit}).encode() + b"\n" + json.dumps({"id": "after", "text": CLEAN}).encode() + b"\n"
+    )
+    err, art = load([str(p)], max_bytes=1000)
+    assert isinstance(err, InputError) and err.name == f"{p}:1" and "line too long" in err.message
+    assert isinstance(art, Article) and art.id == "after"
+
+
+def test_jsonl_empty_and_binary_files(tmp_path):
+    for name, data, needle in (("blank.jsonl", b" \n\n \n", "empty"), ("bin.jsonl", bytes(range(256)) * 40, "binary"),
+                               ("nbsp.jsonl", "\u00a0\n".encode(), "no JSON lines")):
+        p = tmp_path / name
+        p.write_bytes(data)
+        [err] = load([str(p)])
+        assert isinstance(err, InputError) and err.name == str(p) and needle in err.message, (name, err)
+        assert _same([err]) == _same(parse_bytes(data, str(p), "jsonl"))
+
+
+codecs_bom = b"\xef\xbb\xbf"
+
+
 def test_html_extracts_main_text_and_keeps_title(tmp_path):
     body = "".join(f"<p>{para}</p>" for para in CLEAN.split("\n\n")[1:])
     html = (

@@ -19,6 +19,7 @@ from ..decode import (
     decode_html,
     decode_text,
     human_size,
+    looks_binary,
     looks_like_html,
 )
 
@@ -29,7 +30,13 @@ JSONL_EXTS = {".jsonl", ".ndjson"}
 SUPPORTED_EXTS = TEXT_EXTS | HTML_EXTS | JSON_EXTS | JSONL_EXTS
 
 DEFAULT_MAX_BYTES = 5_000_000  # one article; a news article is rarely above 100 kB
-DEFAULT_MAX_FILE_BYTES = 500_000_000  # a JSON/JSONL collection of articles
+DEFAULT_MAX_FILE_BYTES = 500_000_000  # a JSON collection of articles (JSONL files are streamed)
+
+
+def max_line_bytes(max_bytes: int) -> int:
+    """The longest JSONL line read: room for an article of ``max_bytes`` written with JSON's
+    escapes (``\\uXXXX`` is six bytes for one character) and its other fields."""
+    return 8 * max_bytes + (1 << 16)
 
 
 def check_text(text: str, name: str) -> InputError | None:
@@ -208,31 +215,65 @@ def _parse_bytes(data: bytes, name: str, kind: str, max_bytes: int, encoding: st
             where = name if not isinstance(obj, list) else f"{name}#{i}"
             yield _safe_record(rec, name, where, max_bytes)
     elif kind == "jsonl":
-        text = decode_text(data, name)
-        if isinstance(text, InputError):
-            yield text
+        if looks_binary(data):
+            yield InputError(name, "binary data, not text (contains NUL or control bytes)")
             return
-        n = 0
         # "\n" only: str.splitlines() would also cut at U+2028, U+2029, U+0085, \x1c-\x1e, \v, \f,
         # which JSON allows raw inside strings.
-        for lineno, line in enumerate(text.split("\n"), 1):
-            if not line.strip():
-                continue
-            n += 1
-            where = f"{name}:{lineno}"
-            try:
-                rec = json.loads(line)
-            except Exception as e:
-                msg = json_problem(e)
-                if isinstance(e, json.JSONDecodeError):
-                    msg = f"invalid JSON line: {e.msg} (column {e.colno})"
-                yield InputError(where, msg)
-                continue
-            yield _safe_record(rec, name, where, max_bytes)
-        if n == 0:
-            yield InputError(name, "no JSON lines: no articles")
+        yield from _jsonl_records(iter(data.split(b"\n")), name, max_bytes)
     else:  # pragma: no cover - guarded by callers
         raise ValueError(kind)
+
+
+def _jsonl_records(lines: Iterator[bytes | None], name: str, max_bytes: int) -> Iterator[LoadResult]:
+    """The records of a JSONL input, one line at a time (nothing but the line in memory): each
+    line decoded as UTF-8 on its own (a leading BOM dropped), so an undecodable, invalid or
+    over-long line (``None`` from the reader) is that line's error and the others are read."""
+    n = 0
+    for lineno, raw in enumerate(lines, 1):
+        where = f"{name}:{lineno}"
+        if raw is None:
+            n += 1
+            yield InputError(where, f"line too long (> {human_size(max_line_bytes(max_bytes))}; see --max-bytes)")
+            continue
+        if lineno == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            n += 1
+            yield InputError(where, f"invalid UTF-8 at byte {e.start} of the line (0x{raw[e.start]:02x}); "
+                             "JSON Lines are UTF-8")
+            continue
+        if not line.strip():
+            continue
+        n += 1
+        try:
+            rec = json.loads(line)
+        except Exception as e:
+            msg = json_problem(e)
+            if isinstance(e, json.JSONDecodeError):
+                msg = f"invalid JSON line: {e.msg} (column {e.colno})"
+            yield InputError(where, msg)
+            continue
+        yield _safe_record(rec, name, where, max_bytes)
+    if n == 0:
+        yield InputError(name, "no JSON lines: no articles")
+
+
+def _file_lines(fh, limit: int) -> Iterator[bytes | None]:
+    """A binary file's lines without their ``\\n``; ``None`` for a line longer than ``limit``
+    bytes (skipped, never held whole)."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # the rest of the over-long line
+                line = fh.readline(1 << 20)
+            yield None
+            continue
+        yield line.removesuffix(b"\n")
 
 
 def kind_for_path(path: Path) -> str | None:
@@ -258,6 +299,9 @@ def load_path(
 
 def _load_path(path: Path, max_bytes: int, name: str, encoding: str | None) -> Iterator[LoadResult]:
     kind = kind_for_path(path) or "auto"
+    if kind == "jsonl":  # streamed: a corpus file of any size, a line at a time
+        yield from _load_jsonl(path, max_bytes, name)
+        return
     limit = DEFAULT_MAX_FILE_BYTES if kind in ("json", "jsonl") else (max_bytes * 4 if kind == "html" else max_bytes)
     try:
         size = path.stat().st_size
@@ -272,5 +316,39 @@ def _load_path(path: Path, max_bytes: int, name: str, encoding: str | None) -> I
         yield InputError(name, f"cannot read: {e.strerror or e}")
         return
     yield from _parse_bytes(data, name, kind, max_bytes, encoding)
+
+
+def _load_jsonl(path: Path, max_bytes: int, name: str) -> Iterator[LoadResult]:
+    """A JSONL file read a line at a time (memory bounded by the longest line, not the file);
+    the same records and errors as :func:`parse_bytes` of its bytes but for a line longer than
+    :func:`max_line_bytes`."""
+    try:
+        fh = open(path, "rb")
+    except IsADirectoryError:
+        yield InputError(name, "is a directory")
+        return
+    except OSError as e:
+        yield InputError(name, f"cannot read: {e.strerror or e}")
+        return
+    with fh:
+        try:
+            head = fh.read(8192)
+            blank = not head.strip()
+            while blank:  # all whitespace so far: is the whole file?
+                more = fh.read(1 << 20)
+                if not more:
+                    break
+                blank = not more.strip()
+            fh.seek(0)
+        except OSError as e:
+            yield InputError(name, f"cannot read: {e.strerror or e}")
+            return
+        if blank:
+            yield InputError(name, "empty: no text to check")
+            return
+        if looks_binary(head):
+            yield InputError(name, "binary data, not text (contains NUL or control bytes)")
+            return
+        yield from _jsonl_records(_file_lines(fh, max_line_bytes(max_bytes)), name, max_bytes)
 
 
