@@ -8,7 +8,8 @@ JSONL file; no third-party text is stored in the repository) and prints:
 
 - peak memory (max RSS of the child, ``resource.getrusage(RUSAGE_CHILDREN)`` read by a fresh
   wrapper process per run) for the first ``--small`` (200) articles and for all of them (2,225)
-  with ``--jobs 1``, and the ratio (streaming: bounded by the window, not the input);
+  with ``--jobs 1``, and the ratio (streaming: bounded by the window, not the input); and for
+  all of them written ``--times`` (3) times over in one file (0: skipped), against all of them;
 - docs/s with ``--jobs 1`` and ``--jobs N`` (``--jobs-n``, default 2) on all articles, the
   ratio, and whether the outputs are identical; with each run's CPU seconds (the whole process
   tree: the wall-time ratio can only approach N when N cores are free, and the CPU ratio shows
@@ -22,7 +23,7 @@ reports the medians (the ratio is of the medians; the shared machine's load move
 several per cent).
 
     OMP_NUM_THREADS=1 .venv/bin/python scripts/benchmark_scale.py [--small 200] [--limit 0]
-        [--jobs-n 2] [--window 256] [--repeat 1] [--no-dask] [--json out.json]
+        [--jobs-n 2] [--window 256] [--times 3] [--repeat 1] [--no-dask] [--json out.json]
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="use at most this many articles (0: all)")
     ap.add_argument("--jobs-n", type=int, default=2)
     ap.add_argument("--window", type=int, default=256)
+    ap.add_argument("--times", type=int, default=3, help="also the peak memory of the articles this many times over")
     ap.add_argument("--repeat", type=int, default=1, help="runs of --jobs 1 and --jobs N each (medians)")
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--json", help="also write the results here")
@@ -120,6 +122,15 @@ def main() -> None:
         m = results["memory"]
         print(f"peak memory (max RSS), --jobs 1: {a.small} articles {m['small_mib']:.0f} MiB, "
               f"{n} articles {m['full_mib']:.0f} MiB; ratio {m['ratio']:.2f}x")
+        if a.times > 1:
+            big = tmp / "times.jsonl"
+            write_jsonl(big, texts * a.times)
+            many_times = run(["-j", "1", *win, str(big)], tmp / "times.out")
+            big.unlink()
+            m.update(times=a.times, times_mib=many_times["maxrss_kib"] / 1024,
+                     times_ratio=many_times["maxrss_kib"] / one["maxrss_kib"])
+            print(f"  the {n} articles {a.times} times over ({n * a.times} articles): {m['times_mib']:.0f} MiB; "
+                  f"{m['times_ratio']:.2f}x of {n}")
 
         ones, manys, same = [one], [], True
         for r in range(max(1, a.repeat)):  # alternating, so both see the same spells of load
