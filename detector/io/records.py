@@ -297,23 +297,26 @@ def load_path(
     return _guard(_load_path(path, max_bytes, name, encoding), name)
 
 
+def _read_error(name: str, e: OSError) -> InputError:
+    if isinstance(e, IsADirectoryError):
+        return InputError(name, "is a directory")
+    return InputError(name, f"cannot read: {e.strerror or e}")
+
+
 def _load_path(path: Path, max_bytes: int, name: str, encoding: str | None) -> Iterator[LoadResult]:
     kind = kind_for_path(path) or "auto"
     if kind == "jsonl":  # streamed: a corpus file of any size, a line at a time
         yield from _load_jsonl(path, max_bytes, name)
         return
-    limit = DEFAULT_MAX_FILE_BYTES if kind in ("json", "jsonl") else (max_bytes * 4 if kind == "html" else max_bytes)
+    limit = DEFAULT_MAX_FILE_BYTES if kind == "json" else (max_bytes * 4 if kind == "html" else max_bytes)
     try:
         size = path.stat().st_size
         if size > limit:
             yield InputError(name, f"file too large ({human_size(size)} > {human_size(limit)} limit; see --max-bytes)")
             return
         data = path.read_bytes()
-    except IsADirectoryError:
-        yield InputError(name, "is a directory")
-        return
     except OSError as e:
-        yield InputError(name, f"cannot read: {e.strerror or e}")
+        yield _read_error(name, e)
         return
     yield from _parse_bytes(data, name, kind, max_bytes, encoding)
 
@@ -324,11 +327,8 @@ def _load_jsonl(path: Path, max_bytes: int, name: str) -> Iterator[LoadResult]:
     :func:`max_line_bytes`."""
     try:
         fh = open(path, "rb")
-    except IsADirectoryError:
-        yield InputError(name, "is a directory")
-        return
     except OSError as e:
-        yield InputError(name, f"cannot read: {e.strerror or e}")
+        yield _read_error(name, e)
         return
     with fh:
         try:
@@ -341,7 +341,7 @@ def _load_jsonl(path: Path, max_bytes: int, name: str) -> Iterator[LoadResult]:
                 blank = not more.strip()
             fh.seek(0)
         except OSError as e:
-            yield InputError(name, f"cannot read: {e.strerror or e}")
+            yield _read_error(name, e)
             return
         if blank:
             yield InputError(name, "empty: no text to check")
