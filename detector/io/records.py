@@ -39,10 +39,18 @@ def max_line_bytes(max_bytes: int) -> int:
     return 8 * max_bytes + (1 << 16)
 
 
+def _empty_error(name: str) -> InputError:
+    return InputError(name, "empty: no text to check")
+
+
+def _binary_error(name: str) -> InputError:
+    return InputError(name, "binary data, not text (contains NUL or control bytes)")
+
+
 def check_text(text: str, name: str) -> InputError | None:
     """The error for a text with nothing to check (blank, or no word of two letters), else None."""
     if not text.strip():
-        return InputError(name, "empty: no text to check")
+        return _empty_error(name)
     if not re.search(r"[^\W\d_]{2,}", text):
         return InputError(name, "no words found: not article text")
     return None
@@ -167,7 +175,7 @@ def parse_bytes(
 
 def _parse_bytes(data: bytes, name: str, kind: str, max_bytes: int, encoding: str | None) -> Iterator[LoadResult]:
     if not data.strip():
-        yield InputError(name, "empty: no text to check")
+        yield _empty_error(name)
         return
     if kind == "auto":
         kind = sniff_kind(data)
@@ -216,7 +224,7 @@ def _parse_bytes(data: bytes, name: str, kind: str, max_bytes: int, encoding: st
             yield _safe_record(rec, name, where, max_bytes)
     elif kind == "jsonl":
         if looks_binary(data):
-            yield InputError(name, "binary data, not text (contains NUL or control bytes)")
+            yield _binary_error(name)
             return
         # "\n" only: str.splitlines() would also cut at U+2028, U+2029, U+0085, \x1c-\x1e, \v, \f,
         # which JSON allows raw inside strings.
@@ -343,11 +351,8 @@ def _load_jsonl(path: Path, max_bytes: int, name: str) -> Iterator[LoadResult]:
         except OSError as e:
             yield _read_error(name, e)
             return
-        if blank:
-            yield InputError(name, "empty: no text to check")
-            return
-        if looks_binary(head):
-            yield InputError(name, "binary data, not text (contains NUL or control bytes)")
+        if blank or looks_binary(head):  # the same refusals as parse_bytes
+            yield (_empty_error if blank else _binary_error)(name)
             return
         yield from _jsonl_records(_file_lines(fh, max_line_bytes(max_bytes)), name, max_bytes)
 
